@@ -1,0 +1,3 @@
+from knotless.cli import main
+
+main(prog_name="knotless")

@@ -1,0 +1,106 @@
+"""Server-side charts as inline SVG.
+
+matplotlib costs over a second to import, so it is imported inside the functions, never at module
+import time: quick-log commands and pages without charts never pay for it. Colours are drawn with
+placeholder values and then swapped for CSS custom properties, so one cached SVG follows the page's
+light or dark theme.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+# placeholder colour -> CSS custom property defined by the app's stylesheet
+_PALETTE = {
+    "#010101": "var(--chart-ink)",
+    "#020202": "var(--chart-grid)",
+    "#030303": "var(--chart-line)",
+    "#040404": "var(--chart-dot)",
+}
+_COLOUR = re.compile("|".join(re.escape(c) for c in _PALETTE))
+# matplotlib's figure machinery is not safe to drive from several threads at once.
+_LOCK = threading.Lock()
+
+
+def _themed(svg: str) -> str:
+    svg = _COLOUR.sub(lambda m: _PALETTE[m.group(0)], svg)
+    svg = re.sub(r"^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*", "", svg, flags=re.S)
+    # Let CSS size the chart: drop the fixed pt size, keep the viewBox.
+    return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
+
+
+@lru_cache(maxsize=128)
+def pain_chart_svg(points: tuple[tuple[datetime, int], ...], title: str) -> str:
+    """An SVG of pain (0-10) over time.
+
+    ``points`` are (local wall-clock moment, pain) pairs in time order. Each check-in is a dot;
+    a line joins the daily averages, so several check-ins a day read as one trend. Returns an
+    <svg> element (no XML prolog) whose colours are CSS variables.
+    """
+    from matplotlib import dates as mdates
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    days: dict[date, list[int]] = {}
+    for moment, pain in points:
+        days.setdefault(moment.date(), []).append(pain)
+    day_x = [datetime(d.year, d.month, d.day, 12) for d in days]
+    day_y = [sum(v) / len(v) for v in days.values()]
+
+    style: dict[str, Any] = {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "knotless",
+        "font.family": "sans-serif",
+        "font.size": 10,
+        "axes.edgecolor": "#020202",
+        "axes.labelcolor": "#010101",
+        "xtick.color": "#010101",
+        "ytick.color": "#010101",
+        "text.color": "#010101",
+        "figure.facecolor": "none",
+        "axes.facecolor": "none",
+        "savefig.transparent": True,
+    }
+    with _LOCK, rc_context(style):  # type: ignore[arg-type]
+        fig = Figure(figsize=(7.2, 3.0), layout="constrained")
+        ax = fig.add_subplot()
+        ax.set_title(title, loc="left", fontsize=11)
+        ax.scatter(
+            mdates.date2num([m for m, _ in points]),  # type: ignore[no-untyped-call]
+            [p for _, p in points],
+            s=14,
+            color="#040404",
+            zorder=3,
+            linewidths=0,
+        )
+        if len(day_x) > 1:
+            ax.plot(
+                mdates.date2num(day_x),  # type: ignore[no-untyped-call]
+                day_y,
+                color="#030303",
+                linewidth=2,
+                zorder=2,
+            )
+        ax.set_ylim(-0.5, 10.5)
+        ax.set_yticks(range(0, 11, 2))
+        ax.set_ylabel("Pain (0–10)")
+        ax.grid(axis="y", color="#020202", linewidth=0.5, alpha=0.6)
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+        if len(points) == 1:
+            only = points[0][0]
+            ax.set_xlim(
+                mdates.date2num(only) - 1,  # type: ignore[no-untyped-call]
+                mdates.date2num(only) + 1,  # type: ignore[no-untyped-call]
+            )
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg")
+    return _themed(buffer.getvalue())
