@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+
+from knotless.accounts.models import Profile
+from knotless.lib.days import is_time_zone, time_zone_names
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
+
+
+class TimeZoneField(forms.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Time zone")
+        kwargs.setdefault("help_text", "Your days start and end at midnight here.")
+        super().__init__(choices=time_zone_choices, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if not is_time_zone(value):
+            raise forms.ValidationError("Pick a time zone from the list.")
+
+
+class SetupForm(forms.Form):
+    username = forms.CharField(label="Name to sign in with", max_length=150)
+    password1 = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    time_zone = TimeZoneField(initial="UTC")
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        User = get_user_model()
+        field = User._meta.get_field("username")
+        for validator in field.validators:
+            validator(username)
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That name is taken.")
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1 and "username" in data:
+            try:
+                validate_password(p1, get_user_model()(username=data["username"]))
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class ProfileForm(forms.ModelForm[Profile]):
+    time_zone = TimeZoneField()
+
+    class Meta:
+        model = Profile
+        fields = ["time_zone", "units"]
+        widgets = {"units": forms.RadioSelect}

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Profile(models.Model):
+    class Units(models.TextChoices):
+        METRIC = "metric", "Metric (ml, kg)"
+        IMPERIAL = "imperial", "Imperial (oz, lb)"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    units = models.CharField(max_length=8, choices=Units.choices, default=Units.METRIC)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+class SetupToken(models.Model):
+    """A one-time link that lets the first person create their account.
+
+    Only a hash is stored: the token itself exists in the terminal that printed it.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"setup token from {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,65 @@
+"""Account operations shared by the views and the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils import timezone
+
+from knotless.accounts.models import Profile, SetupToken
+
+SETUP_TOKEN_LIFETIME = timedelta(hours=24)
+
+
+def create_user(username: str, password: str, *, time_zone: str = "UTC") -> User:
+    """Create a user with their profile. Raises ValidationError for a weak password."""
+    user = get_user_model()(username=username)
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        Profile.objects.create(user=user, time_zone=time_zone)
+    return user
+
+
+def profile_for(user: User) -> Profile:
+    """The user's profile; users made elsewhere (admin, createsuperuser) get the defaults."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def needs_setup() -> bool:
+    return not get_user_model().objects.exists()
+
+
+def issue_setup_token() -> str:
+    """A fresh one-time setup token; older ones stop working."""
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        SetupToken.objects.all().delete()
+        SetupToken.objects.create(token_hash=_hash(token))
+    return token
+
+
+def setup_token_is_valid(token: str) -> bool:
+    oldest = timezone.now() - SETUP_TOKEN_LIFETIME
+    return (
+        needs_setup()
+        and SetupToken.objects.filter(token_hash=_hash(token), created_at__gte=oldest).exists()
+    )
+
+
+def consume_setup_token(token: str) -> bool:
+    """Spend the token: True for the one caller that deleted it, False for everybody else."""
+    deleted, _ = SetupToken.objects.filter(token_hash=_hash(token)).delete()
+    return deleted > 0
