@@ -146,7 +146,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = config.data_dir() / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # whitenoise serves straight from the apps' static folders: no collectstatic step for one user.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

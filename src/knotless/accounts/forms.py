@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
 from knotless.accounts.models import Profile
+from knotless.forms import Form
 from knotless.lib.days import is_time_zone, time_zone_names
 
 
@@ -26,7 +27,7 @@ class TimeZoneField(forms.ChoiceField):
             raise forms.ValidationError("Pick a time zone from the list.")
 
 
-class SetupForm(forms.Form):
+class SetupForm(Form):
     username = forms.CharField(label="Name to sign in with", max_length=150)
     password1 = forms.CharField(
         label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
@@ -61,6 +62,10 @@ class SetupForm(forms.Form):
 
 class ProfileForm(forms.ModelForm[Profile]):
     time_zone = TimeZoneField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     class Meta:
         model = Profile

@@ -34,8 +34,14 @@ def _themed(svg: str) -> str:
     return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
 
 
+# Figure sizes in inches: wide for desktops; squarer for phones, where its text stays legible.
+SIZES = {"wide": (7.2, 3.0), "narrow": (4.0, 3.0)}
+
+
 @lru_cache(maxsize=128)
-def pain_chart_svg(points: tuple[tuple[datetime, int], ...], title: str) -> str:
+def pain_chart_svg(
+    points: tuple[tuple[datetime, int], ...], title: str = "", size: str = "wide"
+) -> str:
     """An SVG of pain (0-10) over time.
 
     ``points`` are (local wall-clock moment, pain) pairs in time order. Each check-in is a dot;
@@ -67,9 +73,10 @@ def pain_chart_svg(points: tuple[tuple[datetime, int], ...], title: str) -> str:
         "savefig.transparent": True,
     }
     with _LOCK, rc_context(style):  # type: ignore[arg-type]
-        fig = Figure(figsize=(7.2, 3.0), layout="constrained")
+        fig = Figure(figsize=SIZES[size], layout="constrained")
         ax = fig.add_subplot()
-        ax.set_title(title, loc="left", fontsize=11)
+        if title:
+            ax.set_title(title, loc="left", fontsize=11)
         ax.scatter(
             mdates.date2num([m for m, _ in points]),  # type: ignore[no-untyped-call]
             [p for _, p in points],
@@ -92,15 +99,16 @@ def pain_chart_svg(points: tuple[tuple[datetime, int], ...], title: str) -> str:
         ax.grid(axis="y", color="#020202", linewidth=0.5, alpha=0.6)
         for spine in ("top", "right"):
             ax.spines[spine].set_visible(False)
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+        locator = mdates.AutoDateLocator(minticks=2, maxticks=8 if size == "wide" else 5)  # type: ignore[no-untyped-call]
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-        if len(points) == 1:
-            only = points[0][0]
-            ax.set_xlim(
-                mdates.date2num(only) - 1,  # type: ignore[no-untyped-call]
-                mdates.date2num(only) + 1,  # type: ignore[no-untyped-call]
-            )
+        # A short history (one day, one rating) still gets a few days of axis, so the date
+        # ticks stay readable and the locator has a sensible range to work with.
+        first = mdates.date2num(points[0][0])  # type: ignore[no-untyped-call]
+        last = mdates.date2num(points[-1][0])  # type: ignore[no-untyped-call]
+        if last - first < 4:
+            middle = (first + last) / 2
+            ax.set_xlim(middle - 2, middle + 2)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg")
     return _themed(buffer.getvalue())

@@ -1,0 +1,27 @@
+"""The ``knotless`` command. Each command group lives in its own small module."""
+
+from __future__ import annotations
+
+import click
+
+from knotless import __version__
+from knotless.cli.knots import knot
+from knotless.cli.serve import serve
+from knotless.cli.users import user
+
+
+@click.group(invoke_without_command=True)
+@click.version_option(__version__, prog_name="knotless")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """knotless: untie muscle knots and keep them gone.
+
+    Run without a command to start the app in your browser (the same as `knotless serve`).
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(serve)
+
+
+main.add_command(serve)
+main.add_command(user)
+main.add_command(knot)

@@ -1,0 +1,107 @@
+"""`knotless serve`: migrate, print the first-run link, run granian, open the browser."""
+
+from __future__ import annotations
+
+import errno
+import socket
+import threading
+import time
+import webbrowser
+
+import click
+
+from knotless.cli.django_setup import ready
+
+
+def _browser_host(host: str) -> str:
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def _check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.UsageError(
+                    f"Port {port} on {host} is already in use (is knotless already running?). "
+                    f"Try --port {port + 1}."
+                ) from None
+            raise click.UsageError(f"Cannot listen on {host}:{port}: {exc.strerror}.") from None
+
+
+def _open_when_up(host: str, port: int, url: str, timeout: float = 20.0) -> None:
+    """Open the browser once the server accepts connections, not before."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host.strip("[]"), port), timeout=0.5):
+                webbrowser.open(url)
+                return
+        except OSError:
+            time.sleep(0.2)
+
+
+@click.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    envvar="KNOTLESS_HOST",
+    help="Address to listen on (or KNOTLESS_HOST).",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    envvar="KNOTLESS_PORT",
+    type=click.IntRange(1, 65535),
+    help="Port to listen on (or KNOTLESS_PORT).",
+)
+@click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
+)
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Request threads per worker (each keeps one database connection).",
+)
+def serve(host: str, port: int, no_browser: bool, workers: int, threads: int) -> None:
+    """Run the knotless web app."""
+    from knotless import config
+
+    _check_port_free(host, port)
+    config.ensure_data_dir()
+    ready_started = time.monotonic()
+    ready()
+    from knotless.accounts.services import issue_setup_token, needs_setup
+
+    base = f"http://{_browser_host(host)}:{port}"
+    where = "PostgreSQL" if config.database_url() else str(config.sqlite_path())
+    click.echo(f"knotless: data in {where} (ready in {time.monotonic() - ready_started:.1f} s)")
+    url = f"{base}/"
+    if needs_setup():
+        url = f"{base}/setup/{issue_setup_token()}/"
+        click.secho("\nFirst run: create your account with this one-time link:", bold=True)
+        click.secho(f"  {url}\n", fg="green", bold=True)
+    click.echo(f"knotless is running at {base}/  (Ctrl+C to stop)")
+    if not no_browser:
+        threading.Thread(target=_open_when_up, args=(host, port, url), daemon=True).start()
+
+    from granian import Granian
+
+    Granian(
+        "knotless.wsgi:application",
+        address=host,
+        port=port,
+        interface="wsgi",  # type: ignore[arg-type]
+        workers=workers,
+        blocking_threads=threads,
+        log_level="warning",  # type: ignore[arg-type]
+    ).serve()

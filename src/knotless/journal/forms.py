@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from knotless.atlas.regions import GROUPS, load_regions
+from knotless.forms import Form
+from knotless.journal.models import NOTE_MAX, PAIN_MAX, PAIN_MIN, Side
+from knotless.lib.days import zone
+
+PAIN_CHOICES = [(n, str(n)) for n in range(PAIN_MIN, PAIN_MAX + 1)]
+
+
+def region_choices() -> list[tuple[str, Any]]:
+    grouped: dict[str, list[tuple[str, str]]] = {g: [] for g in GROUPS}
+    for region in load_regions().values():
+        grouped[region.group].append((region.slug, region.name))
+    return [("", "Choose where it hurts…")] + [
+        (GROUPS[g], choices) for g, choices in grouped.items() if choices
+    ]
+
+
+class PainField(forms.TypedChoiceField):
+    """0-10 as a row of big radio buttons: one tap, no typing, no out-of-range values."""
+
+    widget = forms.RadioSelect
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Pain right now (0 = none, 10 = worst imaginable)")
+        super().__init__(choices=PAIN_CHOICES, coerce=int, **kwargs)
+        self.error_messages["invalid_choice"] = "Pain is a whole number from 0 to 10."
+        self.error_messages["required"] = "Pick a number from 0 to 10."
+
+
+class NoteField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            required=False,
+            max_length=NOTE_MAX,
+            widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
+            **kwargs,
+        )
+
+
+class KnotForm(Form):
+    region = forms.ChoiceField(label="Where", choices=region_choices)
+    side = forms.ChoiceField(label="Side", choices=Side.choices, widget=forms.RadioSelect)
+    muscle = forms.CharField(
+        label="Muscle, if you know it",
+        required=False,
+        max_length=64,
+        help_text="Optional, for example upper-trapezius.",
+    )
+    first_felt = forms.DateField(
+        label="First felt on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = NoteField(label="Note")
+
+    def __init__(self, *args: Any, tz_name: str = "UTC", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tz_name = tz_name
+        today = timezone.now().astimezone(zone(tz_name)).date()
+        self.fields["first_felt"].initial = today
+        self.fields["first_felt"].widget.attrs["max"] = today.isoformat()
+
+
+class NewKnotForm(KnotForm):
+    pain = PainField()
+    field_order = ["region", "side", "pain", "first_felt", "muscle", "note"]
+
+
+class EditKnotForm(KnotForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CheckInForm(Form):
+    pain = PainField()
+    moment = forms.DateTimeField(
+        label="When",
+        required=False,
+        help_text="Leave empty for now.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    note = NoteField(label="Note")

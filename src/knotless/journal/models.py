@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from knotless.atlas.regions import region_label
+
+NOTE_MAX = 2000
+PAIN_MIN, PAIN_MAX = 0, 10
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    CENTER = "center", "Centre"
+
+
+class Knot(models.Model):
+    """One person's knot: where it sits, since when, and whether it is still there."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        UNTIED = "untied", "Untied"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knots"
+    )
+    region = models.CharField(max_length=64)
+    side = models.CharField(max_length=6, choices=Side.choices)
+    muscle = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.ACTIVE)
+    first_felt = models.DateField()
+    untied_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(max_length=NOTE_MAX, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped on every edit; a form carries the version it was drawn from so a save made from a
+    # stale tab is caught instead of silently overwriting the other tab's change.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="active", untied_at__isnull=True)
+                | models.Q(status="untied", untied_at__isnull=False),
+                name="knot_untied_at_matches_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side} {self.region}"
+
+    @property
+    def label(self) -> str:
+        """Side and place in words, such as "Left medial border of scapula"."""
+        return region_label(self.region, self.side)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class CheckIn(models.Model):
+    """A 0-10 pain rating of one knot at one moment. Many a day are fine."""
+
+    knot = models.ForeignKey(Knot, on_delete=models.CASCADE, related_name="checkins")
+    moment = models.DateTimeField()
+    pain = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(PAIN_MIN), MaxValueValidator(PAIN_MAX)]
+    )
+    note = models.TextField(max_length=NOTE_MAX, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["moment", "id"]
+        indexes = [models.Index(fields=["knot", "moment"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pain__gte=PAIN_MIN, pain__lte=PAIN_MAX), name="checkin_pain_0_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pain}/10 at {self.moment:%Y-%m-%d %H:%M}"

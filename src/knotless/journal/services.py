@@ -1,0 +1,224 @@
+"""Journal operations. Views and CLI commands both call these, so the rules live in one place."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from knotless.atlas.regions import get_region, sides_for
+from knotless.journal.models import NOTE_MAX, PAIN_MAX, PAIN_MIN, CheckIn, Knot
+from knotless.lib.days import zone
+from knotless.lib.trends import WINDOW, Trend, trend
+
+MUSCLE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A phone's clock and the server's may disagree a little; more than this is a typo.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class StaleEdit(Exception):
+    """The knot changed since the form was drawn (another tab saved first)."""
+
+
+def knot_for(user: Any, knot_id: int) -> Knot:
+    """The user's knot with this id, or 404: other people's knots do not exist for them."""
+    try:
+        return Knot.objects.get(pk=knot_id, user=user)
+    except (Knot.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such knot.") from None
+
+
+def check_pain(pain: int) -> int:
+    if isinstance(pain, bool) or not isinstance(pain, int) or not PAIN_MIN <= pain <= PAIN_MAX:
+        raise ValidationError(
+            "Pain is a whole number from 0 (none) to 10 (worst imaginable).", code="pain"
+        )
+    return pain
+
+
+def check_note(note: str) -> str:
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationError(
+            f"Notes can be up to {NOTE_MAX} characters; this one has {len(note)}.", code="note"
+        )
+    return note
+
+
+def check_place(region: str, side: str) -> tuple[str, str]:
+    """Validate a region slug and side together.
+
+    Midline regions take 'center', paired ones 'left' or 'right'."""
+    try:
+        found = get_region(region)
+    except (KeyError, ValueError) as exc:
+        message = exc.args[0] if exc.args else f"Unknown region {region!r}."
+        raise ValidationError(str(message), code="region") from None
+    allowed = sides_for(found)
+    if side not in allowed:
+        raise ValidationError(
+            f"{found.name} takes the side {' or '.join(allowed)}, not {side!r}.", code="side"
+        )
+    return found.slug, side
+
+
+def check_muscle(muscle: str) -> str:
+    muscle = muscle.strip().lower()
+    if muscle and (len(muscle) > 64 or not MUSCLE_SLUG.match(muscle)):
+        raise ValidationError(
+            "A muscle is given by its short name, such as upper-trapezius.", code="muscle"
+        )
+    return muscle
+
+
+def check_first_felt(first_felt: date, tz_name: str) -> date:
+    today = timezone.now().astimezone(zone(tz_name)).date()
+    if first_felt > today:
+        raise ValidationError("The day you first felt it cannot be in the future.", code="future")
+    if first_felt < date(1900, 1, 1):
+        raise ValidationError("That first-felt date is too far in the past.", code="past")
+    return first_felt
+
+
+def check_moment(knot: Knot, moment: datetime, tz_name: str) -> datetime:
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, zone(tz_name))
+    if moment > timezone.now() + CLOCK_SKEW:
+        raise ValidationError("A check-in cannot be in the future.", code="future")
+    if moment.astimezone(zone(tz_name)).date() < knot.first_felt:
+        raise ValidationError(
+            f"This knot was first felt on {knot.first_felt:%d %b %Y}; "
+            "a check-in cannot be earlier than that.",
+            code="before_knot",
+        )
+    return moment
+
+
+@transaction.atomic
+def add_knot(
+    user: Any,
+    *,
+    region: str,
+    side: str,
+    pain: int,
+    tz_name: str,
+    muscle: str = "",
+    note: str = "",
+    first_felt: date | None = None,
+    moment: datetime | None = None,
+) -> Knot:
+    """Create a knot and its first check-in.
+
+    Raises ValidationError, and stores nothing, on bad input."""
+    region, side = check_place(region, side)
+    now = timezone.now()
+    knot = Knot(
+        user=user,
+        region=region,
+        side=side,
+        muscle=check_muscle(muscle),
+        note=check_note(note),
+        first_felt=check_first_felt(first_felt or now.astimezone(zone(tz_name)).date(), tz_name),
+    )
+    check_pain(pain)
+    moment = check_moment(knot, moment or now, tz_name)
+    knot.save()
+    CheckIn.objects.create(knot=knot, moment=moment, pain=pain)
+    return knot
+
+
+def check_in(
+    knot: Knot, *, pain: int, tz_name: str, moment: datetime | None = None, note: str = ""
+) -> CheckIn:
+    check_pain(pain)
+    moment = check_moment(knot, moment or timezone.now(), tz_name)
+    return CheckIn.objects.create(knot=knot, moment=moment, pain=pain, note=check_note(note))
+
+
+def edit_knot(knot: Knot, *, version: int, tz_name: str, **fields: Any) -> Knot:
+    """Save new values for region, side, muscle, first_felt and note, if nobody saved since
+    ``version``. Raises StaleEdit otherwise, so the caller can show both versions."""
+    region, side = check_place(fields["region"], fields["side"])
+    first_felt = check_first_felt(fields["first_felt"], tz_name)
+    values = {
+        "region": region,
+        "side": side,
+        "muscle": check_muscle(fields.get("muscle", "")),
+        "note": check_note(fields.get("note", "")),
+        "first_felt": first_felt,
+    }
+    first_checkin = knot.checkins.order_by("moment").values_list("moment", flat=True).first()
+    if first_checkin and first_checkin.astimezone(zone(tz_name)).date() < first_felt:
+        raise ValidationError(
+            "The first check-in is from "
+            f"{first_checkin.astimezone(zone(tz_name)):%d %b %Y}; the knot cannot start later.",
+            code="after_checkin",
+        )
+    updated = Knot.objects.filter(pk=knot.pk, version=version).update(
+        **values, version=F("version") + 1
+    )
+    if not updated:
+        raise StaleEdit
+    knot.refresh_from_db()
+    return knot
+
+
+def untie(knot: Knot) -> Knot:
+    Knot.objects.filter(pk=knot.pk, status=Knot.Status.ACTIVE).update(
+        status=Knot.Status.UNTIED, untied_at=timezone.now(), version=F("version") + 1
+    )
+    knot.refresh_from_db()
+    return knot
+
+
+def reopen(knot: Knot) -> Knot:
+    Knot.objects.filter(pk=knot.pk, status=Knot.Status.UNTIED).update(
+        status=Knot.Status.ACTIVE, untied_at=None, version=F("version") + 1
+    )
+    knot.refresh_from_db()
+    return knot
+
+
+@dataclass(frozen=True, slots=True)
+class KnotSummary:
+    knot: Knot
+    trend: Trend
+    checkin_count: int
+
+
+def summaries(knots: QuerySet[Knot], now: datetime | None = None) -> list[KnotSummary]:
+    """Each knot with its latest rating and 7-day change, in two queries whatever the count.
+
+    Only the check-ins of the last week are loaded, plus, per knot, the one rating that stood
+    when the week began: that is all ``trend`` looks at, however long the history.
+    """
+    now = now or timezone.now()
+    cutoff = now - WINDOW
+    before = CheckIn.objects.filter(knot=OuterRef("pk"), moment__lte=cutoff).order_by(
+        "-moment", "-id"
+    )
+    knot_list = list(
+        knots.annotate(
+            n_checkins=Count("checkins"),
+            baseline_moment=Subquery(before.values("moment")[:1]),
+            baseline_pain=Subquery(before.values("pain")[:1]),
+        )
+    )
+    points: dict[int, list[tuple[datetime, int]]] = {}
+    for k in knot_list:
+        points[k.pk] = [(k.baseline_moment, k.baseline_pain)] if k.baseline_moment else []
+    rows = (
+        CheckIn.objects.filter(knot__in=[k.pk for k in knot_list], moment__gt=cutoff)
+        .order_by("knot_id", "moment", "id")
+        .values_list("knot_id", "moment", "pain")
+    )
+    for knot_id, moment, pain in rows:
+        points[knot_id].append((moment, pain))
+    return [KnotSummary(k, trend(points[k.pk], now), k.n_checkins) for k in knot_list]

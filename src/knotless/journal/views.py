@@ -1,0 +1,313 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from knotless.accounts.services import profile_for
+from knotless.accounts.typing import AuthedRequest
+from knotless.atlas.bodymap import regions_in_view, render_view, views
+from knotless.atlas.regions import get_region, load_regions, region_label, sides_for
+from knotless.journal import services
+from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm
+from knotless.journal.models import CheckIn, Knot
+from knotless.lib.charts import SIZES, pain_chart_svg
+from knotless.lib.days import zone
+
+# Which form field a service error belongs to, by its code.
+ERROR_FIELDS = {
+    "region": "region",
+    "side": "side",
+    "pain": "pain",
+    "note": "note",
+    "muscle": "muscle",
+    "after_checkin": "first_felt",
+}
+RECENT_DAYS = 30
+
+
+def _tz_name(request: AuthedRequest) -> str:
+    return profile_for(request.user).time_zone
+
+
+def _attach(form: Form, exc: ValidationError, fallback: str) -> None:
+    for error in exc.error_list:
+        form.add_error(ERROR_FIELDS.get(error.code or "", fallback), error)
+
+
+CAPTIONS = {"front": "Front", "back": "Back", "head": "Head and neck", "hand": "Hands"}
+
+
+def _picker(selected: tuple[str, str] | None) -> list[dict[str, object]]:
+    """The body map views for choosing a place; each region links to the form preselected."""
+    chosen = {selected: 1.0} if selected else None
+    return [
+        {
+            "caption": CAPTIONS.get(view, view.capitalize()),
+            "svg": render_view(
+                view,
+                href=lambda slug, side: f"?region={slug}&side={side}#knot-form",
+                selected=chosen,
+                id_prefix=f"pick-{view}",
+            ),
+        }
+        for view in views()
+    ]
+
+
+def today(request: AuthedRequest) -> HttpResponse:
+    active = services.summaries(
+        Knot.objects.filter(user=request.user, status=Knot.Status.ACTIVE).order_by(
+            "first_felt", "id"
+        )
+    )
+    return render(request, "journal/today.html", {"summaries": active})
+
+
+def journal(request: AuthedRequest) -> HttpResponse:
+    rows = services.summaries(
+        Knot.objects.filter(user=request.user).order_by("status", "-first_felt")
+    )
+    return render(
+        request,
+        "journal/journal.html",
+        {
+            "active": [r for r in rows if r.knot.is_active],
+            "untied": [r for r in rows if not r.knot.is_active],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def knot_new(request: AuthedRequest) -> HttpResponse:
+    tz_name = _tz_name(request)
+    if request.method == "POST":
+        form = NewKnotForm(request.POST, tz_name=tz_name)
+        if form.is_valid():
+            try:
+                knot = services.add_knot(request.user, tz_name=tz_name, **form.cleaned_data)
+            except ValidationError as exc:
+                _attach(form, exc, "__all__")
+            else:
+                messages.success(
+                    request, f"Added {knot.label.lower()}, rated {form.cleaned_data['pain']}/10."
+                )
+                return redirect("knot", knot_id=knot.pk)
+    else:
+        initial: dict[str, str] = {}
+        region, side = request.GET.get("region", ""), request.GET.get("side", "")
+        if region in load_regions():
+            initial["region"] = region
+            allowed = sides_for(get_region(region))
+            initial["side"] = side if side in allowed else allowed[0]
+        form = NewKnotForm(initial=initial, tz_name=tz_name)
+    region_value, side_value = form["region"].value(), form["side"].value()
+    regions = load_regions()
+    selected = None
+    if region_value in regions and side_value in sides_for(regions[region_value]):
+        selected = (region_value, side_value)
+    return render(
+        request,
+        "journal/knot_form.html",
+        {
+            "form": form,
+            "picker": _picker(selected),
+            "selected_label": region_label(*selected) if selected else "",
+            "sides": {r.slug: list(sides_for(r)) for r in load_regions().values()},
+        },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    id: int
+    moment: datetime  # on the user's wall clock
+    pain: int
+    note: str
+
+
+def _history(knot: Knot, tz_name: str) -> list[Rating]:
+    tz = zone(tz_name)
+    rows = knot.checkins.order_by("moment", "id").values_list("id", "moment", "pain", "note")
+    return [Rating(pk, moment.astimezone(tz), pain, note) for pk, moment, pain, note in rows]
+
+
+def _day_rows(ratings: list[Rating]) -> list[dict[str, object]]:
+    days: dict[date, list[Rating]] = {}
+    for rating in ratings:
+        days.setdefault(rating.moment.date(), []).append(rating)
+    return [
+        {
+            "day": day,
+            "ratings": entries,
+            "average": round(sum(r.pain for r in entries) / len(entries), 1),
+        }
+        for day, entries in sorted(days.items(), reverse=True)
+    ]
+
+
+def knot_detail(request: AuthedRequest, knot_id: int) -> HttpResponse:
+    knot = services.knot_for(request.user, knot_id)
+    tz_name = _tz_name(request)
+    return _render_detail(request, knot, tz_name, CheckInForm())
+
+
+def _render_detail(
+    request: HttpRequest, knot: Knot, tz_name: str, form: CheckInForm, status: int = 200
+) -> HttpResponse:
+    points = _history(knot, tz_name)
+    series = tuple((r.moment.replace(tzinfo=None), r.pain) for r in points)
+    rows = _day_rows(points)
+    show_all = request.GET.get("all") == "1"
+    summary = services.summaries(Knot.objects.filter(pk=knot.pk))[0]
+    place = {(knot.region, knot.side): 1.0}
+    figure = next((v for v in views() if knot.region in regions_in_view(v)), "front")
+    return render(
+        request,
+        "journal/knot_detail.html",
+        {
+            "knot": knot,
+            "label": knot.label,
+            "summary": summary,
+            "form": form,
+            "charts": [(size, pain_chart_svg(series, size=size)) for size in SIZES]
+            if points
+            else [],
+            "rows": rows if show_all else rows[:RECENT_DAYS],
+            "hidden_days": 0 if show_all else max(0, len(rows) - RECENT_DAYS),
+            "total_days": len(rows),
+            "map": render_view(figure, selected=place, id_prefix="knot"),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def knot_checkin(request: AuthedRequest, knot_id: int) -> HttpResponse:
+    knot = services.knot_for(request.user, knot_id)
+    tz_name = _tz_name(request)
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        moment = form.cleaned_data["moment"]
+        try:
+            services.check_in(
+                knot,
+                pain=form.cleaned_data["pain"],
+                moment=moment,
+                note=form.cleaned_data["note"],
+                tz_name=tz_name,
+            )
+        except ValidationError as exc:
+            _attach(form, exc, "moment")
+        else:
+            messages.success(request, f"Checked in: {form.cleaned_data['pain']}/10.")
+            return redirect("knot", knot_id=knot.pk)
+    return _render_detail(request, knot, tz_name, form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def knot_edit(request: AuthedRequest, knot_id: int) -> HttpResponse:
+    knot = services.knot_for(request.user, knot_id)
+    tz_name = _tz_name(request)
+    conflict = False
+    if request.method == "POST":
+        form = EditKnotForm(request.POST, tz_name=tz_name)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            try:
+                services.edit_knot(knot, version=version, tz_name=tz_name, **data)
+            except services.StaleEdit:
+                # Keep what the user typed on screen and show what the other tab saved.
+                knot.refresh_from_db()
+                conflict = True
+                resubmit = request.POST.copy()
+                resubmit["version"] = str(knot.version)
+                form = EditKnotForm(resubmit, tz_name=tz_name)
+                form.is_valid()
+            except ValidationError as exc:
+                _attach(form, exc, "__all__")
+            else:
+                messages.success(request, "Saved.")
+                return redirect("knot", knot_id=knot.pk)
+    else:
+        form = EditKnotForm(
+            initial={
+                "region": knot.region,
+                "side": knot.side,
+                "muscle": knot.muscle,
+                "first_felt": knot.first_felt,
+                "note": knot.note,
+                "version": knot.version,
+            },
+            tz_name=tz_name,
+        )
+    return render(
+        request,
+        "journal/knot_edit.html",
+        {
+            "form": form,
+            "knot": knot,
+            "label": knot.label,
+            "conflict": conflict,
+            "sides": {r.slug: list(sides_for(r)) for r in load_regions().values()},
+        },
+        status=409 if conflict else 200,
+    )
+
+
+@require_POST
+def knot_untie(request: AuthedRequest, knot_id: int) -> HttpResponse:
+    knot = services.untie(services.knot_for(request.user, knot_id))
+    messages.success(request, f"Marked {knot.label.lower()} as untied. Well done.")
+    return redirect("knot", knot_id=knot.pk)
+
+
+@require_POST
+def knot_reopen(request: AuthedRequest, knot_id: int) -> HttpResponse:
+    knot = services.reopen(services.knot_for(request.user, knot_id))
+    messages.info(request, f"Reopened {knot.label.lower()}.")
+    return redirect("knot", knot_id=knot.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def knot_delete(request: AuthedRequest, knot_id: int) -> HttpResponse:
+    knot = services.knot_for(request.user, knot_id)
+    if request.method == "POST":
+        name = knot.label
+        knot.delete()
+        messages.success(request, f"Deleted {name.lower()} and its check-ins.")
+        return redirect("journal")
+    return render(
+        request,
+        "journal/knot_delete.html",
+        {"knot": knot, "label": knot.label, "count": knot.checkins.count()},
+    )
+
+
+@require_POST
+def checkin_delete(request: AuthedRequest, checkin_id: int) -> HttpResponse:
+    checkin = (
+        CheckIn.objects.select_related("knot")
+        .filter(pk=checkin_id, knot__user=request.user)
+        .first()
+    )
+    if checkin is None:
+        raise Http404("No such check-in.")
+    knot = checkin.knot
+    if knot.checkins.count() == 1:
+        messages.error(request, "A knot keeps at least one check-in; delete the knot instead.")
+    else:
+        checkin.delete()
+        local = timezone.localtime(checkin.moment)
+        messages.success(
+            request, f"Deleted the {checkin.pain}/10 check-in from {local:%d %b %H:%M}."
+        )
+    return redirect("knot", knot_id=knot.pk)

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from knotless.accounts import views as accounts
+from knotless.journal import views as journal
+
+urlpatterns = [
+    path("", journal.today, name="today"),
+    path("journal/", journal.journal, name="journal"),
+    path("knots/new/", journal.knot_new, name="knot_new"),
+    path("knots/<int:knot_id>/", journal.knot_detail, name="knot"),
+    path("knots/<int:knot_id>/checkin/", journal.knot_checkin, name="knot_checkin"),
+    path("knots/<int:knot_id>/edit/", journal.knot_edit, name="knot_edit"),
+    path("knots/<int:knot_id>/untie/", journal.knot_untie, name="knot_untie"),
+    path("knots/<int:knot_id>/reopen/", journal.knot_reopen, name="knot_reopen"),
+    path("knots/<int:knot_id>/delete/", journal.knot_delete, name="knot_delete"),
+    path("checkins/<int:checkin_id>/delete/", journal.checkin_delete, name="checkin_delete"),
+    path("setup/<str:token>/", accounts.setup, name="setup"),
+    path("login/", accounts.login_view, name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", accounts.account, name="account"),
+    path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("healthz", accounts.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,139 @@
+"""The user story of the foundation issue, in a real browser."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from knotless.journal.models import Knot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """`knotless serve` as a user runs it, on a fresh SQLite data dir; yields (base URL, output)."""
+    port = free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("KNOTLESS_DATABASE_URL", "KNOTLESS_SECRET_KEY")
+    }
+    env["KNOTLESS_DATA_DIR"] = str(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "knotless", "serve", "--no-browser", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "is running at" in line:
+            break
+    base = f"http://127.0.0.1:{port}"
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    try:
+        yield base, "".join(lines)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_it_goes_from_the_printed_link_to_a_charted_knot(
+    page: Page, served: tuple[str, str]
+) -> None:
+    _, output = served
+    link = re.search(r"(http://\S+/setup/\S+/)", output)
+    assert link, output
+    page.goto(link.group(1))
+    page.get_by_label("Name to sign in with").fill("robin")
+    page.get_by_label("Password", exact=True).fill("knots-be-gone-2026")
+    page.get_by_label("Password again").fill("knots-be-gone-2026")
+    page.get_by_role("button", name="Create my account").click()
+
+    # Straight to the body map: tap the left medial border of the shoulder blade on the back view.
+    expect(page.get_by_role("heading", name="Where does it hurt?")).to_be_visible()
+    page.locator(
+        'a.region-link[data-region="medial-border-of-scapula"][data-side="left"]'
+    ).first.click()
+    expect(page.locator("[data-chosen]")).to_have_text(
+        "Selected: Left inner edge of shoulder blade"
+    )
+    page.get_by_role("radio", name="6", exact=True).check()
+    page.get_by_role("button", name="Save knot").click()
+
+    expect(page.get_by_role("heading", name="Left inner edge of shoulder blade")).to_be_visible()
+    for pain in ("5", "3"):
+        page.get_by_role("radio", name=pain, exact=True).check()
+        page.get_by_role("button", name="Check in").click()
+        expect(page.get_by_text(f"Checked in: {pain}/10.")).to_be_visible()
+    expect(page.locator(".chart svg")).to_be_visible()
+    ratings = page.locator("table .ratings strong").all_inner_texts()
+    assert sorted(ratings) == ["3", "5", "6"]
+
+    page.get_by_role("button", name="Mark as untied").click()
+    expect(page.get_by_text("as untied. Well done.")).to_be_visible()
+    page.get_by_role("link", name="Today").click()
+    expect(page.get_by_text("No active knots.")).to_be_visible()
+
+
+def test_it_picks_a_place_with_the_keyboard_and_without_javascript(
+    browser: Any, live_server: Any, user: Any
+) -> None:
+    from django.conf import settings
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    session = _session_cookie(user)
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/knots/new/")
+    target = page.locator('a.region-link[data-region="calf"][data-side="right"]').first
+    target.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-chosen]")).to_have_text("Selected: Right calf")
+    page.get_by_role("radio", name="4", exact=True).check()
+    page.get_by_role("button", name="Save knot").click()
+    expect(page.get_by_role("heading", name="Right calf")).to_be_visible()
+    assert Knot.objects.get(user=user).region == "calf"
+    context.close()
+
+
+def _session_cookie(user: Any) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return str(client.cookies["sessionid"].value)

@@ -1,0 +1,254 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from knotless.journal import services
+from knotless.journal.models import CheckIn, Knot
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+TZ = "Europe/Berlin"
+
+
+@pytest.fixture(autouse=True)
+def _frozen() -> Any:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def knot(user: Any) -> Knot:
+    return services.add_knot(
+        user,
+        region="medial-border-of-scapula",
+        side="left",
+        pain=6,
+        tz_name=TZ,
+        moment=NOW - timedelta(days=2),
+        first_felt=date(2026, 11, 20),
+    )
+
+
+@pytest.fixture
+def stranger_client(client: Client, stranger: Any) -> Client:
+    client.force_login(stranger)
+    return client
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(client: Client, db: None) -> None:
+    response = client.get(reverse("today"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_shows_active_knots_on_today(client_in: Client, knot: Knot) -> None:
+    services.check_in(knot, pain=4, tz_name=TZ)
+    page = client_in.get(reverse("today")).content.decode()
+    assert "Left inner edge of shoulder blade" in page
+    assert "4<small>/10</small>" in page
+    assert "Add a knot" in page
+
+
+def test_it_invites_a_first_knot_when_there_is_none(client_in: Client) -> None:
+    assert "No active knots" in client_in.get(reverse("today")).content.decode()
+
+
+def test_it_offers_the_body_map_with_a_preselected_region(client_in: Client) -> None:
+    page = client_in.get(
+        reverse("knot_new"), {"region": "temple", "side": "right"}
+    ).content.decode()
+    assert 'class="region-link"' in page
+    assert "Selected: Right temple" in page
+    assert "Call emergency services now" in page  # red-flag advice sits beside the form
+
+
+def test_it_adds_a_knot_from_the_form(client_in: Client, user: Any) -> None:
+    response = client_in.post(
+        reverse("knot_new"),
+        {"region": "temple", "side": "right", "pain": "7", "first_felt": "2026-11-23", "note": ""},
+    )
+    knot = Knot.objects.get(user=user)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("knot", args=[knot.pk])
+    assert list(knot.checkins.values_list("pain", flat=True)) == [7]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"pain": "12"}, "Pain is a whole number from 0 to 10"),
+        ({"region": "elbow-of-doom"}, "Select a valid choice"),
+        ({"side": "center"}, "left or right"),
+        ({"first_felt": "2026-12-01"}, "cannot be in the future"),
+        ({"note": "n" * 2001}, "at most 2000"),
+        ({"side": "sideways"}, "Select a valid choice"),
+    ],
+)
+def test_it_explains_bad_input_and_stores_nothing(
+    client_in: Client, data: dict[str, str], message: str
+) -> None:
+    form = {"region": "temple", "side": "right", "pain": "7", "first_felt": "2026-11-23", **data}
+    response = client_in.post(reverse("knot_new"), form)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Knot.objects.exists()
+
+
+def test_it_shows_the_knot_with_chart_and_table(client_in: Client, knot: Knot) -> None:
+    services.check_in(knot, pain=4, tz_name=TZ)
+    page = client_in.get(reverse("knot", args=[knot.pk])).content.decode()
+    assert page.count("var(--chart-line)") >= 2  # wide and narrow charts
+    assert "<strong>6</strong>" in page and "<strong>4</strong>" in page
+    assert "Mark as untied" in page
+
+
+def test_it_checks_in_and_redirects(client_in: Client, knot: Knot) -> None:
+    response = client_in.post(reverse("knot_checkin", args=[knot.pk]), {"pain": "3"})
+    assert response.status_code == 302
+    assert list(knot.checkins.order_by("moment").values_list("pain", flat=True)) == [6, 3]
+
+
+def test_it_refuses_a_checkin_from_the_future(client_in: Client, knot: Knot) -> None:
+    response = client_in.post(
+        reverse("knot_checkin", args=[knot.pk]), {"pain": "3", "moment": "2026-11-25T09:00"}
+    )
+    assert response.status_code == 400
+    assert "cannot be in the future" in response.content.decode()
+    assert knot.checkins.count() == 1
+
+
+def test_it_refuses_a_checkin_before_the_knot(client_in: Client, knot: Knot) -> None:
+    response = client_in.post(
+        reverse("knot_checkin", args=[knot.pk]), {"pain": "3", "moment": "2026-11-01T09:00"}
+    )
+    assert response.status_code == 400
+    assert "cannot be earlier" in response.content.decode()
+
+
+def test_it_unties_and_reopens(client_in: Client, knot: Knot) -> None:
+    client_in.post(reverse("knot_untie", args=[knot.pk]))
+    knot.refresh_from_db()
+    assert knot.status == "untied"
+    page = client_in.get(reverse("knot", args=[knot.pk])).content.decode()
+    assert "Reopen" in page and "How does it feel now?" not in page
+    client_in.post(reverse("knot_reopen", args=[knot.pk]))
+    knot.refresh_from_db()
+    assert knot.status == "active"
+
+
+def test_it_only_changes_data_on_post(client_in: Client, knot: Knot) -> None:
+    for name in ("knot_untie", "knot_reopen", "knot_checkin"):
+        assert client_in.get(reverse(name, args=[knot.pk])).status_code == 405
+    knot.refresh_from_db()
+    assert knot.status == "active"
+
+
+def test_it_edits_a_knot(client_in: Client, knot: Knot) -> None:
+    url = reverse("knot_edit", args=[knot.pk])
+    assert "Edit knot" in client_in.get(url).content.decode()
+    response = client_in.post(
+        url,
+        {
+            "region": "upper-back",
+            "side": "left",
+            "first_felt": "2026-11-20",
+            "note": "better",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 302
+    knot.refresh_from_db()
+    assert (knot.region, knot.note, knot.version) == ("upper-back", "better", 2)
+
+
+def test_it_keeps_both_edits_visible_when_two_tabs_save(client_in: Client, knot: Knot) -> None:
+    url = reverse("knot_edit", args=[knot.pk])
+    base = {
+        "region": "medial-border-of-scapula",
+        "side": "left",
+        "first_felt": "2026-11-20",
+        "version": "1",
+    }
+    assert client_in.post(url, {**base, "note": "first tab"}).status_code == 302
+    response = client_in.post(url, {**base, "note": "second tab"})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "changed in another tab" in page
+    assert "second tab" in page  # what this tab typed is still in the form
+    assert "first tab" in page  # and what the other tab saved is shown
+    knot.refresh_from_db()
+    assert knot.note == "first tab"
+    # Saving again from the refreshed form keeps the second tab's words.
+    assert client_in.post(url, {**base, "version": "2", "note": "second tab"}).status_code == 302
+    knot.refresh_from_db()
+    assert knot.note == "second tab"
+
+
+def test_it_asks_before_deleting(client_in: Client, knot: Knot) -> None:
+    url = reverse("knot_delete", args=[knot.pk])
+    assert "Delete for good" in client_in.get(url).content.decode()
+    assert Knot.objects.filter(pk=knot.pk).exists()
+    assert client_in.post(url).status_code == 302
+    assert not Knot.objects.filter(pk=knot.pk).exists()
+    assert not CheckIn.objects.exists()
+
+
+def test_it_deletes_a_mistaken_checkin_but_keeps_the_last(client_in: Client, knot: Knot) -> None:
+    extra = services.check_in(knot, pain=9, tz_name=TZ)
+    client_in.post(reverse("checkin_delete", args=[extra.pk]))
+    assert list(knot.checkins.values_list("pain", flat=True)) == [6]
+    only = knot.checkins.get()
+    response = client_in.post(reverse("checkin_delete", args=[only.pk]), follow=True)
+    assert "keeps at least one check-in" in response.content.decode()
+    assert knot.checkins.count() == 1
+
+
+def test_it_lists_active_and_untied_knots_in_the_journal(
+    client_in: Client, knot: Knot, user: Any
+) -> None:
+    other = services.add_knot(user, region="calf", side="right", pain=2, tz_name=TZ)
+    services.untie(other)
+    page = client_in.get(reverse("journal")).content.decode()
+    assert "Active (1)" in page and "Untied (1)" in page and "Right calf" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("knot", "get"),
+        ("knot_edit", "get"),
+        ("knot_edit", "post"),
+        ("knot_delete", "get"),
+        ("knot_delete", "post"),
+        ("knot_checkin", "post"),
+        ("knot_untie", "post"),
+        ("knot_reopen", "post"),
+    ],
+)
+def test_it_gives_strangers_404(
+    stranger_client: Client, knot: Knot, name: str, method: str
+) -> None:
+    response = getattr(stranger_client, method)(reverse(name, args=[knot.pk]), {"pain": "1"})
+    assert response.status_code == 404
+    knot.refresh_from_db()
+    assert (knot.status, knot.checkins.count()) == ("active", 1)
+
+
+def test_it_gives_strangers_404_for_checkins(stranger_client: Client, knot: Knot) -> None:
+    checkin = knot.checkins.get()
+    assert stranger_client.post(reverse("checkin_delete", args=[checkin.pk])).status_code == 404
+    assert CheckIn.objects.filter(pk=checkin.pk).exists()
+
+
+def test_it_rejects_a_tampered_form_without_csrf(user: Any, db: None) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post(reverse("knot_new"), {"region": "temple", "side": "left", "pain": "3"})
+    assert response.status_code == 403
+    assert "form expired" in response.content.decode()
+    assert not Knot.objects.exists()

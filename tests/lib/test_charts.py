@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
+
+import pytest
+
+from knotless.lib.charts import pain_chart_svg
+
+
+def series(days: int, per_day: int = 3) -> tuple[tuple[datetime, int], ...]:
+    start = datetime(2026, 1, 1, 8)
+    return tuple(
+        (start + timedelta(days=d, hours=5 * i), (d + i) % 11)
+        for d in range(days)
+        for i in range(per_day)
+    )
+
+
+def test_it_renders_valid_svg_with_theme_colours() -> None:
+    svg = pain_chart_svg(series(20), "Pain over time")
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert "width" not in root.attrib
+    assert "viewBox" in root.attrib
+    assert "var(--chart-line)" in svg and "var(--chart-dot)" in svg
+    assert "#030303" not in svg  # every placeholder colour was themed
+    assert "Pain over time" in svg
+
+
+def test_it_draws_a_single_rating() -> None:
+    ET.fromstring(pain_chart_svg(series(1, per_day=1), "One"))
+
+
+def test_it_caches_identical_series() -> None:
+    data = series(5)
+    assert pain_chart_svg(data, "t") is pain_chart_svg(data, "t")
+
+
+def test_it_does_not_import_matplotlib_until_a_chart_is_drawn() -> None:
+    code = "import knotless.lib.charts, sys; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_it_draws_a_narrow_variant_for_phones() -> None:
+    wide = ET.fromstring(pain_chart_svg(series(20), size="wide")).attrib["viewBox"].split()
+    narrow = ET.fromstring(pain_chart_svg(series(20), size="narrow")).attrib["viewBox"].split()
+    assert float(narrow[2]) / float(narrow[3]) < float(wide[2]) / float(wide[3])
+
+
+@pytest.mark.parametrize("days", [0, 1, 2, 3, 5, 8, 15, 40, 100, 365, 800])
+@pytest.mark.parametrize("size", ["wide", "narrow"])
+def test_it_draws_any_history_length_cleanly(days: int, size: str) -> None:
+    points = tuple(
+        (datetime(2026, 1, 1, 8) + timedelta(hours=7 * i), i % 11) for i in range(max(1, days * 3))
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. matplotlib's date locator giving up on a range
+        ET.fromstring(pain_chart_svg(points, size=size))
