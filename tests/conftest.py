@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from knotless.accounts.services import create_user
@@ -14,6 +15,12 @@ PASSWORD = "a-long-test-passphrase-42"
 def _fast_hashing(settings: Any) -> None:
     # argon2 is right for real passwords and needlessly slow for hundreds of test users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Cached fragments are keyed by row ids, which a fresh test database hands out again.
+    cache.clear()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ urlpatterns = [
     path("knots/<int:knot_id>/untie/", journal.knot_untie, name="knot_untie"),
     path("knots/<int:knot_id>/reopen/", journal.knot_reopen, name="knot_reopen"),
     path("knots/<int:knot_id>/delete/", journal.knot_delete, name="knot_delete"),
+    path("knots/<int:knot_id>/checkins/", journal.knot_checkins, name="knot_checkins"),
     path("checkins/<int:checkin_id>/delete/", journal.checkin_delete, name="checkin_delete"),
     path("setup/<str:token>/", accounts.setup, name="setup"),
     path("login/", accounts.login_view, name="login"),

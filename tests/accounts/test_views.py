@@ -147,3 +147,11 @@ def test_it_serves_its_own_static_files(client: Client, db: None, path: str) -> 
     response = client.get(f"/static/{path}")
     assert response.status_code == 200
     assert len(b"".join(response.streaming_content)) > 100  # type: ignore[attr-defined]
+
+
+def test_it_answers_health_checks_without_touching_the_database(
+    client: Client, user: Any, django_assert_num_queries: Any
+) -> None:
+    client.force_login(user)  # even with a session cookie, the bare view reads nothing
+    with django_assert_num_queries(0):
+        assert client.get(reverse("healthz")).status_code == 200

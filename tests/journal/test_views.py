@@ -107,6 +107,15 @@ def test_it_shows_the_knot_with_chart_and_table(client_in: Client, knot: Knot) -
     assert "Mark as untied" in page
 
 
+def test_it_redraws_the_cached_history_after_each_change(client_in: Client, knot: Knot) -> None:
+    url = reverse("knot", args=[knot.pk])
+    assert "<strong>6</strong>" in client_in.get(url).content.decode()
+    extra = services.check_in(knot, pain=2, tz_name=TZ)
+    assert "<strong>2</strong>" in client_in.get(url).content.decode()
+    client_in.post(reverse("checkin_delete", args=[extra.pk]))
+    assert "<strong>2</strong>" not in client_in.get(url).content.decode()
+
+
 def test_it_checks_in_and_redirects(client_in: Client, knot: Knot) -> None:
     response = client_in.post(reverse("knot_checkin", args=[knot.pk]), {"pain": "3"})
     assert response.status_code == 302
@@ -198,9 +207,17 @@ def test_it_asks_before_deleting(client_in: Client, knot: Knot) -> None:
     assert not CheckIn.objects.exists()
 
 
+def test_it_lists_checkins_for_correction(client_in: Client, knot: Knot) -> None:
+    services.check_in(knot, pain=9, tz_name=TZ, note="typo, meant 3")
+    page = client_in.get(reverse("knot_checkins", args=[knot.pk])).content.decode()
+    assert "typo, meant 3" in page
+    assert page.count('action="/checkins/') == 2
+
+
 def test_it_deletes_a_mistaken_checkin_but_keeps_the_last(client_in: Client, knot: Knot) -> None:
     extra = services.check_in(knot, pain=9, tz_name=TZ)
-    client_in.post(reverse("checkin_delete", args=[extra.pk]))
+    response = client_in.post(reverse("checkin_delete", args=[extra.pk]))
+    assert response["Location"] == reverse("knot_checkins", args=[knot.pk])
     assert list(knot.checkins.values_list("pain", flat=True)) == [6]
     only = knot.checkins.get()
     response = client_in.post(reverse("checkin_delete", args=[only.pk]), follow=True)
@@ -221,6 +238,7 @@ def test_it_lists_active_and_untied_knots_in_the_journal(
     ("name", "method"),
     [
         ("knot", "get"),
+        ("knot_checkins", "get"),
         ("knot_edit", "get"),
         ("knot_edit", "post"),
         ("knot_delete", "get"),

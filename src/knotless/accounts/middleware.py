@@ -1,24 +1,51 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import middleware as auth_middleware
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 
 from knotless.lib.days import zone
 
 
 class UserTimezoneMiddleware:
-    """Render every page on the signed-in user's clock."""
+    """Render every signed-in page on the user's clock.
+
+    Works in process_view so that views open to everyone (health checks, static pages) never
+    load the session or the user just to pick a time zone.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        timezone.deactivate()
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> None:
+        if getattr(view_func, "login_required", True) is False:
+            return
         user = request.user
         profile = getattr(user, "profile", None) if user.is_authenticated else None
         if profile is not None:
             timezone.activate(zone(profile.time_zone))
-        else:
-            timezone.deactivate()
-        return self.get_response(request)
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, but a view open to everyone is let through before the
+    session and user are loaded: a health check should cost no database queries."""
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: list[Any],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
+        if getattr(view_func, "login_required", True) is False:
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

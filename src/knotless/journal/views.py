@@ -2,12 +2,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +23,7 @@ from knotless.atlas.regions import get_region, load_regions, region_label, sides
 from knotless.journal import services
 from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm
 from knotless.journal.models import CheckIn, Knot
-from knotless.lib.charts import SIZES, pain_chart_svg
+from knotless.lib.charts import DOTS_UP_TO_DAYS, SIZES, pain_chart_svg
 from knotless.lib.days import zone
 
 # Which form field a service error belongs to, by its code.
@@ -31,6 +36,8 @@ ERROR_FIELDS = {
     "after_checkin": "first_felt",
 }
 RECENT_DAYS = 30
+CHECKINS_PER_PAGE = 50
+HISTORY_CACHE_SECONDS = 24 * 60 * 60
 
 
 def _tz_name(request: AuthedRequest) -> str:
@@ -45,7 +52,8 @@ def _attach(form: Form, exc: ValidationError, fallback: str) -> None:
 CAPTIONS = {"front": "Front", "back": "Back", "head": "Head and neck", "hand": "Hands"}
 
 
-def _picker(selected: tuple[str, str] | None) -> list[dict[str, object]]:
+@lru_cache(maxsize=256)
+def _picker(selected: tuple[str, str] | None) -> list[dict[str, str]]:
     """The body map views for choosing a place; each region links to the form preselected."""
     chosen = {selected: 1.0} if selected else None
     return [
@@ -60,6 +68,13 @@ def _picker(selected: tuple[str, str] | None) -> list[dict[str, object]]:
         }
         for view in views()
     ]
+
+
+@lru_cache(maxsize=512)
+def _figure(region: str, side: str) -> str:
+    """A small body-map figure with one place marked, for the knot page."""
+    view = next((v for v in views() if region in regions_in_view(v)), "front")
+    return render_view(view, selected={(region, side): 1.0}, id_prefix="knot")
 
 
 def today(request: AuthedRequest) -> HttpResponse:
@@ -155,20 +170,57 @@ def _day_rows(ratings: list[Rating]) -> list[dict[str, object]]:
 
 def knot_detail(request: AuthedRequest, knot_id: int) -> HttpResponse:
     knot = services.knot_for(request.user, knot_id)
-    tz_name = _tz_name(request)
-    return _render_detail(request, knot, tz_name, CheckInForm())
+    return _render_detail(request, knot, _tz_name(request), CheckInForm())
 
 
-def _render_detail(
-    request: HttpRequest, knot: Knot, tz_name: str, form: CheckInForm, status: int = 200
-) -> HttpResponse:
+def _history_html(knot: Knot, tz_name: str, show_all: bool) -> str:
+    """The chart and table of a knot's ratings, cached until its check-ins change.
+
+    Check-ins are only ever added or deleted, so their count and highest id identify the set;
+    a knot with a year of history then costs one small aggregate query instead of re-reading
+    and re-drawing a thousand rows.
+    """
+    stats = knot.checkins.aggregate(count=Count("id"), last=Max("id"))
+    key = ":".join(
+        str(part)
+        for part in (
+            "knot-history",
+            1,
+            knot.pk,
+            knot.created_at.timestamp(),
+            stats["count"],
+            stats["last"],
+            tz_name,
+            int(show_all),
+        )
+    )
+    cached: str | None = cache.get(key)
+    if cached is not None:
+        return cached
     points = _history(knot, tz_name)
     series = tuple((r.moment.replace(tzinfo=None), r.pain) for r in points)
     rows = _day_rows(points)
-    show_all = request.GET.get("all") == "1"
+    html = render_to_string(
+        "journal/_history.html",
+        {
+            "knot": knot,
+            "charts": [(size, pain_chart_svg(series, size=size)) for size in SIZES]
+            if points
+            else [],
+            "rows": rows if show_all else rows[:RECENT_DAYS],
+            "hidden_days": 0 if show_all else max(0, len(rows) - RECENT_DAYS),
+            "total_days": len(rows),
+            "band": len(rows) > DOTS_UP_TO_DAYS,
+        },
+    )
+    cache.set(key, html, timeout=HISTORY_CACHE_SECONDS)
+    return html
+
+
+def _render_detail(
+    request: AuthedRequest, knot: Knot, tz_name: str, form: CheckInForm, status: int = 200
+) -> HttpResponse:
     summary = services.summaries(Knot.objects.filter(pk=knot.pk))[0]
-    place = {(knot.region, knot.side): 1.0}
-    figure = next((v for v in views() if knot.region in regions_in_view(v)), "front")
     return render(
         request,
         "journal/knot_detail.html",
@@ -177,15 +229,21 @@ def _render_detail(
             "label": knot.label,
             "summary": summary,
             "form": form,
-            "charts": [(size, pain_chart_svg(series, size=size)) for size in SIZES]
-            if points
-            else [],
-            "rows": rows if show_all else rows[:RECENT_DAYS],
-            "hidden_days": 0 if show_all else max(0, len(rows) - RECENT_DAYS),
-            "total_days": len(rows),
-            "map": render_view(figure, selected=place, id_prefix="knot"),
+            "history": _history_html(knot, tz_name, request.GET.get("all") == "1"),
+            "map": _figure(knot.region, knot.side),
         },
         status=status,
+    )
+
+
+def knot_checkins(request: AuthedRequest, knot_id: int) -> HttpResponse:
+    """Every check-in of a knot, newest first, each with a delete button for mistakes."""
+    knot = services.knot_for(request.user, knot_id)
+    page = Paginator(knot.checkins.order_by("-moment", "-id"), CHECKINS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "journal/knot_checkins.html", {"knot": knot, "label": knot.label, "page": page}
     )
 
 
@@ -310,4 +368,4 @@ def checkin_delete(request: AuthedRequest, checkin_id: int) -> HttpResponse:
         messages.success(
             request, f"Deleted the {checkin.pain}/10 check-in from {local:%d %b %H:%M}."
         )
-    return redirect("knot", knot_id=knot.pk)
+    return redirect("knot_checkins", knot_id=knot.pk)

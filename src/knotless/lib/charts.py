@@ -36,6 +36,8 @@ def _themed(svg: str) -> str:
 
 # Figure sizes in inches: wide for desktops; squarer for phones, where its text stays legible.
 SIZES = {"wide": (7.2, 3.0), "narrow": (4.0, 3.0)}
+# Histories longer than this many days draw a daily range band instead of one dot per check-in.
+DOTS_UP_TO_DAYS = 90
 
 
 @lru_cache(maxsize=128)
@@ -45,7 +47,8 @@ def pain_chart_svg(
     """An SVG of pain (0-10) over time.
 
     ``points`` are (local wall-clock moment, pain) pairs in time order. Each check-in is a dot;
-    a line joins the daily averages, so several check-ins a day read as one trend. Returns an
+    a line joins the daily averages, so several check-ins a day read as one trend (past
+    DOTS_UP_TO_DAYS days, a band of each day's range replaces the dots). Returns an
     <svg> element (no XML prolog) whose colours are CSS variables.
     """
     from matplotlib import dates as mdates
@@ -77,14 +80,27 @@ def pain_chart_svg(
         ax = fig.add_subplot()
         if title:
             ax.set_title(title, loc="left", fontsize=11)
-        ax.scatter(
-            mdates.date2num([m for m, _ in points]),  # type: ignore[no-untyped-call]
-            [p for _, p in points],
-            s=14,
-            color="#040404",
-            zorder=3,
-            linewidths=0,
-        )
+        if len(days) <= DOTS_UP_TO_DAYS:
+            ax.scatter(
+                mdates.date2num([m for m, _ in points]),  # type: ignore[no-untyped-call]
+                [p for _, p in points],
+                s=14,
+                color="#040404",
+                zorder=3,
+                linewidths=0,
+            )
+        else:
+            # Past a few months, a dot per check-in becomes noise (and kilobytes): shade each
+            # day's lowest-to-highest range instead.
+            ax.fill_between(
+                mdates.date2num(day_x),  # type: ignore[no-untyped-call]
+                [min(v) for v in days.values()],
+                [max(v) for v in days.values()],
+                color="#040404",
+                alpha=0.3,
+                linewidth=0,
+                step="mid",
+            )
         if len(day_x) > 1:
             ax.plot(
                 mdates.date2num(day_x),  # type: ignore[no-untyped-call]
