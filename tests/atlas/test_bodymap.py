@@ -258,3 +258,73 @@ def test_it_rejects_missing_and_extra_view_keys() -> None:
     data["view"]["head"]["fill"] = "red"
     with pytest.raises(AtlasDataError, match=r"view 'head': unexpected keys \['fill'\]"):
         validate_bodymap(data, load_regions(), source="x.toml")
+
+
+def _polygons(d: str) -> list[list[tuple[float, float]]]:
+    """The subpaths of an M/L/Z path as point lists (the shipped shapes use only those)."""
+    polygons = []
+    for sub in re.split(r"(?=M)", d):
+        nums = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", sub)]
+        if nums:
+            polygons.append(list(zip(nums[::2], nums[1::2], strict=True)))
+    return polygons
+
+
+def _inside(polygons: list[list[tuple[float, float]]], x: float, y: float) -> bool:
+    crossings = 0
+    for points in polygons:
+        for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                crossings += 1
+    return crossings % 2 == 1
+
+
+def _tappable_share(shapes: list[tuple[str, str]]) -> dict[str, float]:
+    """For (name, path) pairs in drawing order, the share of each shape not covered by a later
+    one, estimated from about 400 sample points per shape."""
+    parsed = [(name, _polygons(d)) for name, d in shapes]
+    boxes = []
+    for _, polys in parsed:
+        xs = [x for p in polys for x, _ in p]
+        ys = [y for p in polys for _, y in p]
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    shares = {}
+    for i, (name, polys) in enumerate(parsed):
+        x0, y0, x1, y1 = boxes[i]
+        step = max(0.2, ((x1 - x0) * (y1 - y0) / 400) ** 0.5)
+        inside = covered = 0
+        y = y0 + step / 2
+        while y < y1:
+            x = x0 + step / 2
+            while x < x1:
+                if _inside(polys, x, y):
+                    inside += 1
+                    covered += any(
+                        bx0 <= x <= bx1 and by0 <= y <= by1 and _inside(later, x, y)
+                        for (_, later), (bx0, by0, bx1, by1) in zip(
+                            parsed[i + 1 :], boxes[i + 1 :], strict=True
+                        )
+                    )
+                x += step
+            y += step
+        shares[name] = 1 - covered / inside if inside else 0.0
+    return shares
+
+
+def test_it_measures_how_much_of_a_shape_is_hidden() -> None:
+    small = "M10 10L20 10L20 20L10 20Z"
+    big = "M0 0L30 0L30 15L0 15Z"  # covers the top half of the small square
+    with_hole = "M0 0L30 0L30 30L0 30ZM10 10L10 20L20 20L20 10Z"
+    assert _tappable_share([("small", small), ("big", big)])["small"] == pytest.approx(
+        0.5, abs=0.05
+    )
+    assert _tappable_share([("big", big), ("small", small)])["small"] == 1.0
+    assert _tappable_share([("small", small), ("ring", with_hole)])["small"] == 1.0
+
+
+def test_it_leaves_every_region_mostly_tappable() -> None:
+    # Shapes drawn later sit on top: a region hidden behind its neighbours could not be picked.
+    for view in views():
+        shapes = [(f"{s.region}/{s.side}", s.d) for s in load_bodymap().views[view].shapes]
+        for name, share in _tappable_share(shapes).items():
+            assert share >= 0.9, f"{view}: only {share:.0%} of {name} can be tapped"

@@ -43,7 +43,7 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
         self,
         request: HttpRequest,
         view_func: Callable[..., Any],
-        view_args: list[Any],
+        view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponseBase | None:
         if getattr(view_func, "login_required", True) is False:

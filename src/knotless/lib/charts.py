@@ -126,5 +126,5 @@ def pain_chart_svg(
             middle = (first + last) / 2
             ax.set_xlim(middle - 2, middle + 2)
         buffer = io.StringIO()
-        fig.savefig(buffer, format="svg")
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
     return _themed(buffer.getvalue())
