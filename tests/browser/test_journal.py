@@ -20,17 +20,22 @@ from knotless.journal.models import Knot
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-FIND_POINT = """([region, side]) => {
+FIND_POINT = """async ([region, side]) => {
   // A point inside the shape's own fill that no other shape covers: where a finger would land.
-  const link = document.querySelector(
+  const links = document.querySelectorAll(
     `a.region-link[data-region="${region}"][data-side="${side}"]`);
-  const shape = link.querySelector("path");
-  link.scrollIntoView({block: "center"});
-  const box = shape.getBoundingClientRect();
-  for (let fy = 0.5, i = 0; i < 20; i++, fy = (fy + 0.382) % 1) {
-    for (let fx = 0.5, j = 0; j < 20; j++, fx = (fx + 0.618) % 1) {
-      const x = box.left + box.width * fx, y = box.top + box.height * fy;
-      if (document.elementFromPoint(x, y) === shape) return [x, y];
+  for (const link of links) {
+    const shape = link.querySelector("path");
+    link.scrollIntoView({block: "center", inline: "center"});
+    // Let scroll snapping settle before measuring.
+    await new Promise((done) => setTimeout(done, 400));
+    const box = shape.getBoundingClientRect();
+    for (let fy = 0.5, i = 0; i < 20; i++, fy = (fy + 0.382) % 1) {
+      for (let fx = 0.5, j = 0; j < 20; j++, fx = (fx + 0.618) % 1) {
+        const x = box.left + box.width * fx, y = box.top + box.height * fy;
+        if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;
+        if (document.elementFromPoint(x, y) === shape) return [x, y];
+      }
     }
   }
   return null;
@@ -158,3 +163,58 @@ def _session_cookie(user: Any) -> str:
     client = Client()
     client.force_login(user)
     return str(client.cookies["sessionid"].value)
+
+
+def test_it_adds_a_knot_on_a_phone(browser: Any, live_server: Any, user: Any) -> None:
+    from django.conf import settings
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": _session_cookie(user),
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/knots/new/")
+    picker = page.locator("[data-picker]")
+    # The figures sit side by side in a row that scrolls sideways, each nearly screen-wide.
+    assert picker.evaluate("el => el.scrollWidth > el.clientWidth * 3")
+    front = page.locator("[data-picker] figure").first.bounding_box()
+    assert front is not None and front["width"] > 0.7 * 390
+    tap_region(page, "calf", "left")  # on the back view, scrolled into reach
+    expect(page.locator("[data-chosen]")).to_have_text("Selected: Left calf")
+    expect(page.locator("#knot-form")).to_be_in_viewport()
+    page.get_by_role("radio", name="5", exact=True).check()
+    page.get_by_role("button", name="Save knot").click()
+    expect(page.get_by_role("heading", name="Left calf")).to_be_visible()
+    # The phone gets the narrow chart, the desktop one is hidden.
+    expect(page.locator(".chart--narrow svg")).to_be_visible()
+    expect(page.locator(".chart--wide")).to_be_hidden()
+    context.close()
+
+
+def test_it_syncs_the_list_and_the_map(page: Page, live_server: Any, user: Any) -> None:
+    from django.conf import settings
+
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": _session_cookie(user),
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(f"{live_server.url}/knots/new/")
+    page.get_by_label("Where").select_option("between-shoulder-blades")
+    # A midline region takes only "Centre": the other sides are disabled, centre is chosen.
+    expect(page.get_by_role("radio", name="Left")).to_be_disabled()
+    expect(page.get_by_role("radio", name="Centre")).to_be_checked()
+    expect(
+        page.locator('a[data-region="between-shoulder-blades"][aria-current="true"]')
+    ).to_have_count(1)
+    expect(page.locator("[data-chosen]")).to_have_text("Selected: Between the shoulder blades")

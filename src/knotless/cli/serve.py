@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import socket
 import threading
 import time
@@ -11,6 +12,10 @@ import webbrowser
 import click
 
 from knotless.cli.django_setup import ready
+
+# Requests mostly wait on the database, so a few threads per core pay off; past 2 x cores + 1
+# granian warns that the interpreter is oversubscribed.
+DEFAULT_THREADS = min(8, (os.cpu_count() or 1) * 2 + 1)
 
 
 def _browser_host(host: str) -> str:
@@ -67,7 +72,7 @@ def _open_when_up(host: str, port: int, url: str, timeout: float = 20.0) -> None
 )
 @click.option(
     "--threads",
-    default=8,
+    default=DEFAULT_THREADS,
     show_default=True,
     type=click.IntRange(1, 256),
     help="Request threads per worker (each keeps one database connection).",

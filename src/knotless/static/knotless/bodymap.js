@@ -9,7 +9,7 @@ const sidesData = document.getElementById("region-sides");
 const sides = sidesData ? JSON.parse(sidesData.textContent) : {};
 
 function sideLabel(side) {
-  return side === "center" ? "" : side[0].toUpperCase() + side.slice(1) + " ";
+  return side[0].toUpperCase() + side.slice(1) + " ";
 }
 
 function allowSides(slug) {
@@ -39,8 +39,10 @@ function highlight() {
     else link.removeAttribute("aria-current");
   }
   if (chosen) {
-    const name = region.selectedOptions[0]?.textContent || "";
-    chosen.textContent = slug ? `Selected: ${side ? sideLabel(side) + name.toLowerCase() : name}` : "Nothing selected yet.";
+    const name = (region.selectedOptions[0]?.textContent || "").trim();
+    // Same wording as the server's region_label: "Left calf", "Between the shoulder blades".
+    const label = side && side !== "center" ? sideLabel(side) + name.toLowerCase() : name;
+    chosen.textContent = slug ? `Selected: ${label}` : "Nothing selected yet.";
   }
 }
 
