@@ -155,3 +155,16 @@ def test_it_answers_health_checks_without_touching_the_database(
     client.force_login(user)  # even with a session cookie, the bare view reads nothing
     with django_assert_num_queries(0):
         assert client.get(reverse("healthz")).status_code == 200
+
+
+def test_it_lets_the_first_account_manage_knots_in_the_admin(client: Client, db: None) -> None:
+    url = reverse("setup", args=[issue_setup_token()])
+    client.post(url, SETUP)
+    assert client.get("/admin/journal/knot/").status_code == 200
+    assert client.get("/admin/accounts/profile/").status_code == 200
+
+
+def test_it_keeps_other_users_out_of_the_admin(client_in: Client) -> None:
+    response = client_in.get("/admin/journal/knot/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

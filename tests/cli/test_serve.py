@@ -45,11 +45,14 @@ def start(data_dir: Path, *args: str, **extra_env: str) -> tuple[subprocess.Pope
         if not line:
             break
         out += line
-    while time.monotonic() < deadline:
+    while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             break
         except OSError:
+            if time.monotonic() > deadline:
+                stop(proc)
+                raise AssertionError(f"nothing listens on port {port}; output:\n{out}") from None
             time.sleep(0.1)
     return proc, port, out
 
@@ -81,14 +84,14 @@ def test_it_serves_and_opens_the_browser_when_run_without_a_command(tmp_path: Pa
     fake_browser = tmp_path / "browser.sh"
     fake_browser.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
     fake_browser.chmod(0o755)
-    proc, _, out = start(tmp_path, BROWSER=f"{fake_browser} %s")
+    proc, port, out = start(tmp_path, BROWSER=f"{fake_browser} %s")
     try:
         deadline = time.monotonic() + 20
         while not opened.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
     finally:
         stop(proc)
-    link = re.search(r"(http://127\.0\.0\.1:\d+/setup/[\w-]+/)", out)
+    link = re.search(rf"(http://127\.0\.0\.1:{port}/setup/[\w-]+/)", out)
     assert link, out
     assert opened.read_text().split() == [link.group(1)]
 

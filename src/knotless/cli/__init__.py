@@ -19,7 +19,9 @@ def main(ctx: click.Context) -> None:
     Run without a command to start the app in your browser (the same as `knotless serve`).
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(serve)
+        # A real sub-context, not ctx.invoke: only parsing reads KNOTLESS_HOST / KNOTLESS_PORT.
+        with serve.make_context("serve", [], parent=ctx) as serve_ctx:
+            serve.invoke(serve_ctx)
 
 
 main.add_command(serve)
