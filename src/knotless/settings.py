@@ -5,6 +5,8 @@
 - KNOTLESS_SECRET_KEY: Django's secret key (generated once, kept in the data dir)
 - KNOTLESS_ALLOWED_HOSTS: comma-separated host names (127.0.0.1,localhost,[::1])
 - KNOTLESS_DEBUG: Django debug mode, never in production (off)
+- KNOTLESS_BEHIND_HTTPS_PROXY: a TLS-terminating proxy sets X-Forwarded-Proto/-For (off)
+- KNOTLESS_CSRF_TRUSTED_ORIGINS: comma-separated origins such as https://knots.example
 - KNOTLESS_USER: the user CLI commands act on when there are several (read by the CLI)
 """
 
@@ -136,6 +138,14 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = config.env_list("KNOTLESS_CSRF_TRUSTED_ORIGINS", [])
+if config.env_bool("KNOTLESS_BEHIND_HTTPS_PROXY"):
+    # Trust the proxy's word that the request came over HTTPS, send cookies only over HTTPS,
+    # and throttle logins by the client's address rather than the proxy's.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -168,3 +168,13 @@ def test_it_keeps_other_users_out_of_the_admin(client_in: Client) -> None:
     response = client_in.get("/admin/journal/knot/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_it_never_redirects_off_site_after_sign_in(client: Client, user: Any, target: str) -> None:
+    response = client.post(
+        f"{reverse('login')}?next={target}",
+        {"username": "alex", "password": PASSWORD, "next": target},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("today")

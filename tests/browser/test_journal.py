@@ -82,11 +82,16 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
         if "is running at" in line:
             break
     base = f"http://127.0.0.1:{port}"
-    while time.monotonic() < deadline:
+    while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             break
         except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError(
+                    f"knotless serve did not start on port {port}:\n{''.join(lines)}"
+                ) from None
             time.sleep(0.1)
     try:
         yield base, "".join(lines)

@@ -111,3 +111,9 @@ def test_it_opens_the_browser_on_a_reachable_address() -> None:
     assert _browser_host("0.0.0.0") == "127.0.0.1"
     assert _browser_host("::1") == "[::1]"
     assert _browser_host("localhost") == "localhost"
+
+
+def test_it_explains_allowed_hosts_when_listening_beyond_this_machine(tmp_path: Path) -> None:
+    proc, _, out = start(tmp_path, "serve", "--no-browser", "--host", "0.0.0.0")
+    stop(proc)
+    assert "KNOTLESS_ALLOWED_HOSTS" in out

@@ -35,7 +35,7 @@ def test_it_refuses_weak_passwords_and_duplicates(user: Any) -> None:
     dup = CliRunner().invoke(
         main, ["user", "create", "ALEX", "--password-stdin"], input="a-long-pass-phrase\n"
     )
-    assert dup.exit_code == 2 and "exists already" in dup.output
+    assert dup.exit_code == 2 and "is taken" in dup.output
 
 
 def test_it_resets_a_password(user: Any) -> None:
@@ -54,3 +54,12 @@ def test_it_lists_users(user: Any, stranger: Any) -> None:
 def test_it_prints_its_version() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.output.strip() == f"knotless, version {__version__}"
+
+
+def test_it_refuses_names_nobody_could_sign_in_with(db: None) -> None:
+    for bad in ["", "   ", "bad name/../", "x" * 151]:
+        result = CliRunner().invoke(
+            main, ["user", "create", bad, "--password-stdin"], input="a-long-pass-phrase\n"
+        )
+        assert result.exit_code == 2, (bad, result.output)
+    assert not get_user_model().objects.exists()

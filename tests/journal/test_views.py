@@ -251,10 +251,14 @@ def test_it_lists_active_and_untied_knots_in_the_journal(
 def test_it_gives_strangers_404(
     stranger_client: Client, knot: Knot, name: str, method: str
 ) -> None:
+    if name == "knot_reopen":
+        services.untie(knot)  # so that a leaky reopen would show
+    knot.refresh_from_db()
+    before = (knot.status, knot.checkins.count(), knot.version)
     response = getattr(stranger_client, method)(reverse(name, args=[knot.pk]), {"pain": "1"})
     assert response.status_code == 404
     knot.refresh_from_db()
-    assert (knot.status, knot.checkins.count()) == ("active", 1)
+    assert (knot.status, knot.checkins.count(), knot.version) == before
 
 
 def test_it_gives_strangers_404_for_checkins(stranger_client: Client, knot: Knot) -> None:
@@ -270,3 +274,67 @@ def test_it_rejects_a_tampered_form_without_csrf(user: Any, db: None) -> None:
     assert response.status_code == 403
     assert "form expired" in response.content.decode()
     assert not Knot.objects.exists()
+
+
+def test_it_refuses_a_checkin_on_an_untied_knot(client_in: Client, knot: Knot) -> None:
+    services.untie(knot)
+    response = client_in.post(reverse("knot_checkin", args=[knot.pk]), {"pain": "3"}, follow=True)
+    assert "marked untied" in response.content.decode()
+    assert knot.checkins.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "wall_clock", "accepted"),
+    [
+        # 10:00 UTC is 02:00 in Los Angeles: 09:00 there is still to come.
+        ("America/Los_Angeles", "2026-11-23T09:00", False),
+        ("America/Los_Angeles", "2026-11-23T01:30", True),
+        # ...and already Tuesday 00:00 on Kiritimati (UTC+14): Monday 23:50 has passed.
+        ("Pacific/Kiritimati", "2026-11-23T23:50", True),
+        ("Pacific/Kiritimati", "2026-11-24T00:30", False),
+    ],
+)
+def test_it_reads_the_checkin_time_on_the_users_clock(
+    client: Client, make_user: Any, time_zone: str, wall_clock: str, accepted: bool
+) -> None:
+    owner = make_user("pat", time_zone=time_zone)
+    client.force_login(owner)
+    knot = services.add_knot(
+        owner,
+        region="calf",
+        side="left",
+        pain=5,
+        tz_name=time_zone,
+        first_felt=date(2026, 11, 20),
+        moment=NOW - timedelta(days=1),
+    )
+    response = client.post(
+        reverse("knot_checkin", args=[knot.pk]), {"pain": "3", "moment": wall_clock}
+    )
+    assert (response.status_code == 302) is accepted
+    assert knot.checkins.count() == (2 if accepted else 1)
+
+
+def test_it_logs_the_repeated_hour_and_explains_the_skipped_one(
+    client: Client, make_user: Any
+) -> None:
+    owner = make_user("pat", time_zone="America/New_York")
+    client.force_login(owner)
+    knot = services.add_knot(
+        owner,
+        region="calf",
+        side="left",
+        pain=5,
+        tz_name="America/New_York",
+        first_felt=date(2026, 3, 1),
+        moment=datetime(2026, 3, 2, 12, tzinfo=UTC),
+    )
+    url = reverse("knot_checkin", args=[knot.pk])
+    # 1 November 2026, 01:30 happens twice in New York; the first (EDT, UTC-4) is meant.
+    assert client.post(url, {"pain": "4", "moment": "2026-11-01T01:30"}).status_code == 302
+    assert knot.checkins.filter(pain=4).get().moment == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
+    # 8 March 2026, 02:30 never happened there: the clocks jumped from 02:00 to 03:00.
+    response = client.post(url, {"pain": "6", "moment": "2026-03-08T02:30"})
+    assert response.status_code == 400
+    assert "did not exist" in response.content.decode()
+    assert not knot.checkins.filter(pain=6).exists()

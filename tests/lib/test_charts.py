@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import warnings
@@ -61,3 +62,13 @@ def test_it_draws_any_history_length_cleanly(days: int, size: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # e.g. matplotlib's date locator giving up on a range
         ET.fromstring(pain_chart_svg(points, size=size))
+
+
+def test_it_gives_each_size_its_own_element_ids() -> None:
+    # Both sizes sit on one page; a shared id would make one chart draw the other's markers.
+    wide, narrow = (pain_chart_svg(series(20), size=s) for s in ("wide", "narrow"))
+    wide_ids = set(re.findall(r'\bid="([^"]+)"', wide))
+    narrow_ids = set(re.findall(r'\bid="([^"]+)"', narrow))
+    assert wide_ids and narrow_ids and not wide_ids & narrow_ids
+    for ref in re.findall(r'href="#([^"]+)"', narrow):
+        assert ref in narrow_ids

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "knotless.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from knotless import checks  # noqa: F401  (registers the deployment checks)

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
 from knotless.accounts.models import Profile
+from knotless.accounts.services import check_username
 from knotless.forms import Form
 from knotless.lib.days import is_time_zone, time_zone_names
 
@@ -38,14 +39,7 @@ class SetupForm(Form):
     time_zone = TimeZoneField(initial="UTC")
 
     def clean_username(self) -> str:
-        username: str = self.cleaned_data["username"].strip()
-        User = get_user_model()
-        field = User._meta.get_field("username")
-        for validator in field.validators:
-            validator(username)
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That name is taken.")
-        return username
+        return check_username(self.cleaned_data["username"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

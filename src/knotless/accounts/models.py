@@ -1,7 +1,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from knotless.lib.days import is_time_zone
+
+
+def validate_time_zone(value: str) -> None:
+    if not is_time_zone(value):
+        raise ValidationError(f"{value!r} is not a known time zone (for example Europe/Berlin).")
 
 
 class Profile(models.Model):
@@ -10,7 +18,7 @@ class Profile(models.Model):
         IMPERIAL = "imperial", "Imperial (oz, lb)"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    time_zone = models.CharField(max_length=64, default="UTC")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     units = models.CharField(max_length=8, choices=Units.choices, default=Units.METRIC)
 
     def __str__(self) -> str:

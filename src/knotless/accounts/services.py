@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,9 +18,23 @@ from knotless.accounts.models import Profile, SetupToken
 SETUP_TOKEN_LIFETIME = timedelta(hours=24)
 
 
+def check_username(username: str) -> str:
+    """A name people sign in with: Django's rules (letters, digits, @.+-_; 150 at most) and unique
+    regardless of case. Raises ValidationError naming the problem."""
+    username = username.strip()
+    if not username:
+        raise ValidationError("A name to sign in with is needed.", code="required")
+    field = get_user_model()._meta.get_field("username")
+    for validator in field.validators:
+        validator(username)
+    if get_user_model().objects.filter(username__iexact=username).exists():
+        raise ValidationError(f"The name {username!r} is taken.", code="taken")
+    return username
+
+
 def create_user(username: str, password: str, *, time_zone: str = "UTC") -> User:
-    """Create a user with their profile. Raises ValidationError for a weak password."""
-    user = get_user_model()(username=username)
+    """Create a user with their profile. Raises ValidationError for a bad name or weak password."""
+    user = get_user_model()(username=check_username(username))
     validate_password(password, user)
     with transaction.atomic():
         user.set_password(password)

@@ -99,10 +99,6 @@ def knot_checkin(knot_id: int, pain: int, note: str, username: str | None) -> No
 
     account = pick_user(username)
     target = _knot(account, knot_id)
-    if not target.is_active:
-        raise click.UsageError(
-            f"Knot #{knot_id} is marked untied. Reopen it on its page first if it is back."
-        )
     try:
         check_in(target, pain=pain, note=note, tz_name=_tz(account))
     except ValidationError as exc:

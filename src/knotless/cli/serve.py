@@ -15,6 +15,7 @@ from knotless.cli.django_setup import ready
 
 # Requests mostly wait on the database, so a few threads per core pay off; past 2 x cores + 1
 # granian warns that the interpreter is oversubscribed.
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_THREADS = min(8, (os.cpu_count() or 1) * 2 + 1)
 
 
@@ -95,6 +96,12 @@ def serve(host: str, port: int, no_browser: bool, workers: int, threads: int) ->
         url = f"{base}/setup/{issue_setup_token()}/"
         click.secho("\nFirst run: create your account with this one-time link:", bold=True)
         click.secho(f"  {url}\n", fg="green", bold=True)
+    if host not in LOOPBACK and not config.env_str("KNOTLESS_ALLOWED_HOSTS"):
+        click.secho(
+            "Note: other devices will get '400 Bad Request' until KNOTLESS_ALLOWED_HOSTS lists "
+            "the name or address they use (e.g. KNOTLESS_ALLOWED_HOSTS=192.168.1.20).",
+            fg="yellow",
+        )
     click.echo(f"knotless is running at {base}/  (Ctrl+C to stop)")
     if not no_browser:
         threading.Thread(target=_open_when_up, args=(host, port, url), daemon=True).start()

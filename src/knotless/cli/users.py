@@ -33,23 +33,24 @@ def user() -> None:
 def user_create(name: str, password_stdin: bool, time_zone: str) -> None:
     """Create the account NAME."""
     ready()
-    from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
 
-    from knotless.accounts.services import create_user
+    from knotless.accounts.services import check_username, create_user
     from knotless.lib.days import is_time_zone
 
     if not is_time_zone(time_zone):
         raise click.BadParameter(
             f"{time_zone!r} is not a known time zone.", param_hint="--time-zone"
         )
-    if get_user_model().objects.filter(username__iexact=name).exists():
-        raise click.UsageError(f"A user called {name!r} exists already.")
+    try:
+        name = check_username(name)  # before asking for a password that would then be wasted
+    except ValidationError as exc:
+        raise click.BadParameter(_password_problems(exc), param_hint="NAME") from None
     password = _read_password(password_stdin)
     try:
         create_user(name, password, time_zone=time_zone)
     except ValidationError as exc:
-        raise click.UsageError(f"Password not accepted: {_password_problems(exc)}") from None
+        raise click.UsageError(f"Not created: {_password_problems(exc)}") from None
     click.echo(f"Created user {name}.")
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
@@ -75,9 +76,23 @@ class EditKnotForm(KnotForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class WallClockField(forms.DateTimeField):
+    """A date and time as read off the user's clock, returned naive.
+
+    Django's field would localise it and refuse the ambiguous hour when clocks go back; the
+    journal service localises it instead, taking the first occurrence of a repeated time and
+    explaining a skipped one.
+    """
+
+    def to_python(self, value: Any) -> datetime | None:
+        with timezone.override(UTC):
+            parsed = super().to_python(value)
+        return parsed.replace(tzinfo=None) if parsed else None
+
+
 class CheckInForm(Form):
     pain = PainField()
-    moment = forms.DateTimeField(
+    moment = WallClockField(
         label="When",
         required=False,
         help_text="Leave empty for now.",

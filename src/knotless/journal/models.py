@@ -1,10 +1,17 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from knotless.atlas.regions import region_label
+from knotless.atlas.regions import load_regions, region_label
+
+
+def validate_region(value: str) -> None:
+    if value not in load_regions():
+        raise ValidationError(f"{value!r} is not a body-map region.")
+
 
 NOTE_MAX = 2000
 PAIN_MIN, PAIN_MAX = 0, 10
@@ -26,7 +33,7 @@ class Knot(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knots"
     )
-    region = models.CharField(max_length=64)
+    region = models.CharField(max_length=64, validators=[validate_region])
     side = models.CharField(max_length=6, choices=Side.choices)
     muscle = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.ACTIVE)

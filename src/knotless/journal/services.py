@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -88,9 +88,26 @@ def check_first_felt(first_felt: date, tz_name: str) -> date:
     return first_felt
 
 
+def local_moment(wall: datetime, tz_name: str) -> datetime:
+    """A wall-clock time on the user's clock as an aware moment.
+
+    In the hour repeated when clocks go back, the first occurrence is meant. A time skipped when
+    clocks spring forward does not exist, and saying so beats silently shifting it.
+    """
+    tz = zone(tz_name)
+    moment = wall.replace(tzinfo=tz)
+    if moment.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        raise ValidationError(
+            f"{wall:%H:%M} did not exist on {wall:%d %b %Y} in {tz_name}: the clocks jumped "
+            "forward then. Pick a time just before or after.",
+            code="no_such_time",
+        )
+    return moment
+
+
 def check_moment(knot: Knot, moment: datetime, tz_name: str) -> datetime:
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, zone(tz_name))
+        moment = local_moment(moment, tz_name)
     if moment > timezone.now() + CLOCK_SKEW:
         raise ValidationError("A check-in cannot be in the future.", code="future")
     if moment.astimezone(zone(tz_name)).date() < knot.first_felt:
@@ -135,17 +152,47 @@ def add_knot(
     return knot
 
 
+def _locked(knot: Knot) -> Knot:
+    """The knot's current row, locked until the transaction ends (PostgreSQL; SQLite's
+    IMMEDIATE transactions already serialise writers). 404 if another tab deleted it."""
+    try:
+        return Knot.objects.select_for_update().get(pk=knot.pk)
+    except Knot.DoesNotExist:
+        raise Http404("This knot was deleted.") from None
+
+
+@transaction.atomic
 def check_in(
     knot: Knot, *, pain: int, tz_name: str, moment: datetime | None = None, note: str = ""
 ) -> CheckIn:
+    """Rate an active knot. Raises ValidationError, storing nothing, on bad input."""
     check_pain(pain)
-    moment = check_moment(knot, moment or timezone.now(), tz_name)
-    return CheckIn.objects.create(knot=knot, moment=moment, pain=pain, note=check_note(note))
+    note = check_note(note)
+    current = _locked(knot)
+    if not current.is_active:
+        raise ValidationError(
+            "This knot is marked untied. If it is back, reopen it first.", code="untied"
+        )
+    moment = check_moment(current, moment or timezone.now(), tz_name)
+    return CheckIn.objects.create(knot=current, moment=moment, pain=pain, note=note)
 
 
+@transaction.atomic
+def delete_checkin(checkin: CheckIn) -> None:
+    """Delete a mistaken rating; the knot's last one stays (delete the knot instead)."""
+    _locked(checkin.knot)
+    if not CheckIn.objects.filter(knot_id=checkin.knot_id).exclude(pk=checkin.pk).exists():
+        raise ValidationError(
+            "A knot keeps at least one check-in; delete the knot instead.", code="last"
+        )
+    CheckIn.objects.filter(pk=checkin.pk).delete()
+
+
+@transaction.atomic
 def edit_knot(knot: Knot, *, version: int, tz_name: str, **fields: Any) -> Knot:
     """Save new values for region, side, muscle, first_felt and note, if nobody saved since
     ``version``. Raises StaleEdit otherwise, so the caller can show both versions."""
+    _locked(knot)
     region, side = check_place(fields["region"], fields["side"])
     first_felt = check_first_felt(fields["first_felt"], tz_name)
     values = {

@@ -263,6 +263,10 @@ def knot_checkin(request: AuthedRequest, knot_id: int) -> HttpResponse:
                 tz_name=tz_name,
             )
         except ValidationError as exc:
+            if any(e.code == "untied" for e in exc.error_list):
+                # A stale tab: the knot was untied meanwhile, and its page has no form to show.
+                messages.error(request, exc.messages[0])
+                return redirect("knot", knot_id=knot.pk)
             _attach(form, exc, "moment")
         else:
             messages.success(request, f"Checked in: {form.cleaned_data['pain']}/10.")
@@ -359,13 +363,13 @@ def checkin_delete(request: AuthedRequest, checkin_id: int) -> HttpResponse:
     )
     if checkin is None:
         raise Http404("No such check-in.")
-    knot = checkin.knot
-    if knot.checkins.count() == 1:
-        messages.error(request, "A knot keeps at least one check-in; delete the knot instead.")
+    try:
+        services.delete_checkin(checkin)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
     else:
-        checkin.delete()
         local = timezone.localtime(checkin.moment)
         messages.success(
             request, f"Deleted the {checkin.pain}/10 check-in from {local:%d %b %H:%M}."
         )
-    return redirect("knot_checkins", knot_id=knot.pk)
+    return redirect("knot_checkins", knot_id=checkin.knot_id)

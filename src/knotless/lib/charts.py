@@ -27,8 +27,15 @@ _COLOUR = re.compile("|".join(re.escape(c) for c in _PALETTE))
 _LOCK = threading.Lock()
 
 
-def _themed(svg: str) -> str:
+def _themed(svg: str, id_prefix: str) -> str:
     svg = _COLOUR.sub(lambda m: _PALETTE[m.group(0)], svg)
+    # Several charts share a page: give each one's element ids (and references) its own prefix.
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    if ids:
+        pattern = re.compile(
+            r'(\bid="|href="#|url\(#)(' + "|".join(re.escape(i) for i in ids) + r')(?=[")])'
+        )
+        svg = pattern.sub(lambda m: f"{m.group(1)}{id_prefix}-{m.group(2)}", svg)
     svg = re.sub(r"^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*", "", svg, flags=re.S)
     # Let CSS size the chart: drop the fixed pt size, keep the viewBox.
     return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
@@ -127,4 +134,4 @@ def pain_chart_svg(
             ax.set_xlim(middle - 2, middle + 2)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None})
-    return _themed(buffer.getvalue())
+    return _themed(buffer.getvalue(), id_prefix=f"chart-{size}")

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from knotless.checks import check_secret_key_is_shared
+
+
+def test_it_warns_when_postgres_workers_would_generate_their_own_keys(monkeypatch: Any) -> None:
+    monkeypatch.setenv("KNOTLESS_DATABASE_URL", "postgresql://db.example/knotless")
+    monkeypatch.delenv("KNOTLESS_SECRET_KEY")
+    assert [w.id for w in check_secret_key_is_shared()] == ["knotless.W001"]
+    monkeypatch.setenv("KNOTLESS_SECRET_KEY", "shared")
+    assert check_secret_key_is_shared() == []
+
+
+def test_it_is_quiet_for_a_local_sqlite_install(monkeypatch: Any) -> None:
+    monkeypatch.delenv("KNOTLESS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("KNOTLESS_SECRET_KEY")
+    assert check_secret_key_is_shared() == []
