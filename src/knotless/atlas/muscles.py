@@ -1,0 +1,195 @@
+"""The muscle atlas: where each muscle's trigger points lie and where they send pain.
+
+Data lives in ``muscles/*.toml`` beside this module, one file per body area, each a list of
+``[[muscle]]`` tables (see ``muscles/README.md`` for the fields). Loading validates every entry
+against the body-map regions and fails with a message naming the file and the muscle.
+
+Standard library only: no Django here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from knotless.atlas.regions import AtlasDataError, load_regions
+
+MUSCLES_DIR = Path(__file__).with_name("muscles")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+GROUPS = {
+    "head-neck": "Head, jaw and neck",
+    "shoulder": "Shoulder girdle",
+    "chest": "Chest",
+    "upper-back": "Upper and middle back",
+    "lower-back": "Lower back and trunk",
+    "hip": "Hip and buttock",
+    "arm": "Upper arm",
+    "forearm-hand": "Forearm and hand",
+    "thigh": "Thigh",
+    "leg-foot": "Lower leg and foot",
+}
+# How often knots in this muscle turn up, in words the data can use; the finder turns these
+# into prior probabilities (see knotless.lib.finder).
+PREVALENCE = ("very-common", "common", "occasional")
+CONTEXTS = ("desk", "lifting", "running")
+
+REQUIRED = {
+    "slug": str,
+    "name": str,
+    "anatomical": str,
+    "group": str,
+    "prevalence": str,
+    "trigger_points": str,
+    "essential": list,
+    "find_it": str,
+    "release": str,
+    "perpetuating": list,
+    "sources": list,
+}
+OPTIONAL = {"aliases": list, "spillover": list, "contexts": list, "cautions": list}
+
+
+@dataclass(frozen=True, slots=True)
+class Muscle:
+    slug: str
+    name: str
+    anatomical: str
+    group: str
+    prevalence: str
+    aliases: tuple[str, ...]
+    contexts: tuple[str, ...]
+    trigger_points: str
+    essential: tuple[str, ...]  # region slugs where its referred pain usually is
+    spillover: tuple[str, ...]  # region slugs where it sometimes reaches
+    find_it: str
+    release: str
+    cautions: tuple[str, ...]
+    perpetuating: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def zones(self) -> tuple[str, ...]:
+        return self.essential + self.spillover
+
+
+def _strings(
+    value: list[Any], where: str, key: str, *, allow_empty: bool = False
+) -> tuple[str, ...]:
+    if not allow_empty and not value:
+        raise AtlasDataError(f"{where}: {key!r} must not be empty.")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise AtlasDataError(f"{where}: every entry of {key!r} must be non-empty text.")
+    if len(set(items)) != len(items):
+        raise AtlasDataError(f"{where}: {key!r} lists an entry twice.")
+    return items
+
+
+def validate_muscle(entry: Mapping[str, Any], *, where: str) -> Muscle:
+    """One ``[[muscle]]`` table as a Muscle, or AtlasDataError saying what is wrong and where."""
+    missing = sorted(set(REQUIRED) - set(entry))
+    extra = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
+    if missing or extra:
+        problems = [
+            f"missing {', '.join(missing)}" if missing else "",
+            f"unknown {', '.join(extra)}" if extra else "",
+        ]
+        raise AtlasDataError(f"{where}: {'; '.join(p for p in problems if p)}.")
+    for key, kind in {**REQUIRED, **OPTIONAL}.items():
+        if key in entry and not isinstance(entry[key], kind):
+            raise AtlasDataError(f"{where}: {key!r} must be a {kind.__name__}.")
+    for key, kind in REQUIRED.items():
+        if kind is str and not entry[key].strip():
+            raise AtlasDataError(f"{where}: {key!r} must not be empty.")
+    slug = entry["slug"]
+    if not SLUG.match(slug):
+        raise AtlasDataError(f"{where}: slug {slug!r} must be lowercase words joined by '-'.")
+    if entry["group"] not in GROUPS:
+        raise AtlasDataError(
+            f"{where}: group {entry['group']!r} is not one of {', '.join(GROUPS)}."
+        )
+    if entry["prevalence"] not in PREVALENCE:
+        raise AtlasDataError(f"{where}: prevalence must be one of {', '.join(PREVALENCE)}.")
+    contexts = _strings(entry.get("contexts", []), where, "contexts", allow_empty=True)
+    for context in contexts:
+        if context not in CONTEXTS:
+            raise AtlasDataError(
+                f"{where}: context {context!r} is not one of {', '.join(CONTEXTS)}."
+            )
+    regions = load_regions()
+    essential = _strings(entry["essential"], where, "essential")
+    spillover = _strings(entry.get("spillover", []), where, "spillover", allow_empty=True)
+    for zone in essential + spillover:
+        if zone not in regions:
+            close = difflib.get_close_matches(zone, regions, n=3)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise AtlasDataError(f"{where}: {zone!r} is not a body-map region.{hint}")
+    both = set(essential) & set(spillover)
+    if both:
+        raise AtlasDataError(f"{where}: {', '.join(sorted(both))} is both essential and spillover.")
+    return Muscle(
+        slug=slug,
+        name=entry["name"].strip(),
+        anatomical=entry["anatomical"].strip(),
+        group=entry["group"],
+        prevalence=entry["prevalence"],
+        aliases=_strings(entry.get("aliases", []), where, "aliases", allow_empty=True),
+        contexts=contexts,
+        trigger_points=entry["trigger_points"].strip(),
+        essential=essential,
+        spillover=spillover,
+        find_it=entry["find_it"].strip(),
+        release=entry["release"].strip(),
+        cautions=_strings(entry.get("cautions", []), where, "cautions", allow_empty=True),
+        perpetuating=_strings(entry["perpetuating"], where, "perpetuating"),
+        sources=_strings(entry["sources"], where, "sources"),
+    )
+
+
+def validate_muscles(files: Mapping[str, Mapping[str, Any]]) -> dict[str, Muscle]:
+    """Parsed TOML documents by file name -> muscles by slug, checked across files too."""
+    muscles: dict[str, Muscle] = {}
+    for source, data in files.items():
+        unknown = set(data) - {"muscle"}
+        if unknown:
+            raise AtlasDataError(
+                f"{source}: unknown top-level key(s) {', '.join(sorted(unknown))}."
+            )
+        for number, entry in enumerate(data.get("muscle", []), start=1):
+            where = f"{source}: muscle #{number} ({entry.get('slug', '?')!r})"
+            muscle = validate_muscle(entry, where=where)
+            if muscle.slug in muscles:
+                raise AtlasDataError(f"{where}: slug {muscle.slug!r} is used twice.")
+            muscles[muscle.slug] = muscle
+    if not muscles:
+        raise AtlasDataError("the muscle atlas is empty.")
+    return muscles
+
+
+@functools.cache
+def load_muscles() -> dict[str, Muscle]:
+    """Every muscle of the atlas by slug, in file-name then file order. Cached."""
+    files = {}
+    for path in sorted(MUSCLES_DIR.glob("*.toml")):
+        try:
+            files[path.name] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise AtlasDataError(f"{path.name}: not valid TOML: {exc}") from None
+    return validate_muscles(files)
+
+
+def get_muscle(slug: str) -> Muscle:
+    muscles = load_muscles()
+    if slug in muscles:
+        return muscles[slug]
+    close = difflib.get_close_matches(slug, muscles, n=5, cutoff=0.5)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise KeyError(f"Unknown muscle {slug!r}.{hint}")
