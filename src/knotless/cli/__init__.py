@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from knotless import __version__
+from knotless.cli.atlas import find, muscle, muscles, regions
 from knotless.cli.knots import knot
 from knotless.cli.serve import serve
 from knotless.cli.users import user
@@ -27,3 +28,5 @@ def main(ctx: click.Context) -> None:
 main.add_command(serve)
 main.add_command(user)
 main.add_command(knot)
+for command in (regions, muscles, muscle, find):
+    main.add_command(command)
