@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "axes",
     "knotless.accounts",
     "knotless.journal",
+    "knotless.understand",
+    "knotless.safety",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,8 @@ from django.urls import path
 
 from knotless.accounts import views as accounts
 from knotless.journal import views as journal
+from knotless.safety import views as safety
+from knotless.understand import views as understand
 
 urlpatterns = [
     path("", journal.today, name="today"),
@@ -17,6 +19,12 @@ urlpatterns = [
     path("knots/<int:knot_id>/delete/", journal.knot_delete, name="knot_delete"),
     path("knots/<int:knot_id>/checkins/", journal.knot_checkins, name="knot_checkins"),
     path("checkins/<int:checkin_id>/delete/", journal.checkin_delete, name="checkin_delete"),
+    path("find/", understand.finder_page, name="finder"),
+    path("atlas/", understand.atlas_index, name="atlas"),
+    path("atlas/<slug:slug>/", understand.muscle_page, name="muscle"),
+    path("learn/knots/", understand.learn_knots, name="learn_knots"),
+    path("learn/finder/", understand.learn_finder, name="learn_finder"),
+    path("safety/check/", safety.check, name="safety_check"),
     path("setup/<str:token>/", accounts.setup, name="setup"),
     path("login/", accounts.login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

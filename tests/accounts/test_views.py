@@ -94,14 +94,20 @@ def test_it_locks_out_after_repeated_failures(client: Client, user: Any) -> None
 
 
 def test_it_saves_time_zone_and_units(client_in: Client, user: Any) -> None:
-    response = client_in.post(reverse("account"), {"time_zone": "Asia/Tokyo", "units": "imperial"})
+    response = client_in.post(
+        reverse("account"),
+        {"time_zone": "Asia/Tokyo", "units": "imperial", "emergency_number": "911"},
+    )
     assert response.status_code == 302
     profile = Profile.objects.get(user=user)
     assert (profile.time_zone, profile.units) == ("Asia/Tokyo", "imperial")
 
 
 def test_it_rejects_an_unknown_time_zone(client_in: Client, user: Any) -> None:
-    response = client_in.post(reverse("account"), {"time_zone": "Nowhere/Land", "units": "metric"})
+    response = client_in.post(
+        reverse("account"),
+        {"time_zone": "Nowhere/Land", "units": "metric", "emergency_number": "112"},
+    )
     assert response.status_code == 200
     assert Profile.objects.get(user=user).time_zone == "Europe/Berlin"
 

@@ -33,11 +33,11 @@ def add(user: Any, **overrides: Any) -> Knot:
 
 
 def test_it_adds_a_knot_with_its_first_checkin(user: Any) -> None:
-    knot = add(user, muscle="rhomboid", note="  after the long drive ")
+    knot = add(user, muscle="rhomboids", note="  after the long drive ")
     assert (knot.region, knot.side, knot.muscle, knot.note) == (
         "medial-border-of-scapula",
         "left",
-        "rhomboid",
+        "rhomboids",
         "after the long drive",
     )
     assert knot.first_felt == date(2026, 11, 23)
@@ -53,7 +53,7 @@ def test_it_adds_a_knot_with_its_first_checkin(user: Any) -> None:
         ({"region": "shoulderblade"}, "shoulderblade"),
         ({"region": "between-shoulder-blades", "side": "left"}, "center"),
         ({"side": "center"}, "left or right"),
-        ({"muscle": "Upper Trapezius!"}, "short name"),
+        ({"muscle": "upper-trapezus"}, "Did you mean upper-trapezius"),
         ({"note": "x" * 2001}, "up to 2000"),
         ({"first_felt": date(2026, 11, 30)}, "future"),
         ({"moment": NOW + timedelta(hours=2)}, "future"),
@@ -153,3 +153,25 @@ def test_it_summarises_in_a_fixed_number_of_queries(
         add(user, region=region)
     with django_assert_num_queries(2):
         services.summaries(Knot.objects.filter(user=user))
+    old = add(user, region="heel", first_felt=date(2026, 10, 1), moment=NOW - timedelta(days=40))
+    services.check_in(old, pain=6, tz_name=TZ)
+    with django_assert_num_queries(3):  # one more for the 4-week reviews
+        services.summaries(Knot.objects.filter(user=user))
+
+
+def test_it_reviews_active_knots_after_four_weeks(user: Any) -> None:
+    knot = add(user, first_felt=date(2026, 10, 1), moment=NOW - timedelta(days=40), pain=6)
+    services.check_in(knot, pain=6, tz_name=TZ, moment=NOW - timedelta(days=1))
+    [summary] = services.summaries(Knot.objects.filter(pk=knot.pk))
+    assert summary.stall is not None and summary.stall.baseline == 6.0
+    services.check_in(knot, pain=2, tz_name=TZ)
+    [summary] = services.summaries(Knot.objects.filter(pk=knot.pk))
+    assert summary.stall is None  # 6 -> (6 + 2) / 2 = 4: down 2 points
+
+
+def test_it_does_not_review_untied_knots(user: Any) -> None:
+    knot = add(user, first_felt=date(2026, 10, 1), moment=NOW - timedelta(days=40), pain=6)
+    services.check_in(knot, pain=6, tz_name=TZ, moment=NOW - timedelta(days=1))
+    services.untie(knot)
+    [summary] = services.summaries(Knot.objects.filter(pk=knot.pk))
+    assert summary.stall is None

@@ -74,8 +74,33 @@ def test_it_adds_a_knot_from_the_form(client_in: Client, user: Any) -> None:
     )
     knot = Knot.objects.get(user=user)
     assert response.status_code == 302
-    assert response["Location"] == reverse("knot", args=[knot.pk])
+    # The temple is on the head: the knot is saved, then the red-flag check comes first.
+    assert response["Location"].startswith(reverse("safety_check"))
+    assert f"knot={knot.pk}" in response["Location"] and "areas=head" in response["Location"]
     assert list(knot.checkins.values_list("pain", flat=True)) == [7]
+
+
+def test_it_goes_straight_to_a_limb_knot(client_in: Client, user: Any) -> None:
+    response = client_in.post(
+        reverse("knot_new"),
+        {
+            "region": "calf",
+            "side": "left",
+            "pain": "4",
+            "first_felt": "2026-11-23",
+            "muscle": "soleus",
+        },
+    )
+    knot = Knot.objects.get(user=user)
+    assert response["Location"] == reverse("knot", args=[knot.pk])
+    assert knot.muscle == "soleus"
+
+
+def test_it_prefills_the_form_from_a_finding(client_in: Client) -> None:
+    page = client_in.get(
+        reverse("knot_new"), {"region": "temple", "side": "left", "muscle": "upper-trapezius"}
+    ).content.decode()
+    assert '<option value="upper-trapezius" selected>' in page
 
 
 @pytest.mark.parametrize(
@@ -338,3 +363,21 @@ def test_it_logs_the_repeated_hour_and_explains_the_skipped_one(
     assert response.status_code == 400
     assert "did not exist" in response.content.decode()
     assert not knot.checkins.filter(pain=6).exists()
+
+
+def test_it_suggests_a_professional_for_a_knot_stuck_for_weeks(
+    client_in: Client, user: Any
+) -> None:
+    knot = services.add_knot(
+        user,
+        region="calf",
+        side="left",
+        pain=6,
+        tz_name=TZ,
+        first_felt=date(2026, 10, 1),
+        moment=NOW - timedelta(days=35),
+    )
+    services.check_in(knot, pain=6, tz_name=TZ)
+    assert "time to see a professional" in client_in.get(reverse("today")).content.decode()
+    page = client_in.get(reverse("knot", args=[knot.pk])).content.decode()
+    assert "Time to see a professional" in page and "first week about 6.0/10" in page

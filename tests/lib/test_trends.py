@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from knotless.lib.trends import Trend, trend
+from knotless.lib.trends import Stall, Trend, stalled, trend
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -63,3 +64,41 @@ def test_it_only_needs_the_baseline_and_the_last_week(raw: list[tuple[float, int
     before = [p for p in points if p[0] <= cutoff]
     reduced = before[-1:] + [p for p in points if p[0] > cutoff]
     assert trend(reduced, NOW) == trend(points, NOW)
+
+
+def daily(start_pain: float, end_pain: float, days: int) -> list[tuple[datetime, int]]:
+    """One rating a day moving in a straight line from start_pain to end_pain."""
+    return [
+        (
+            NOW - timedelta(days=days - d),
+            round(start_pain + (end_pain - start_pain) * d / (days - 1)),
+        )
+        for d in range(days)
+    ]
+
+
+def test_it_flags_a_knot_unchanged_after_four_weeks() -> None:
+    stall = stalled(daily(6, 6, 30))
+    assert stall == Stall(baseline=6.0, recent=6.0, weeks=4)
+
+
+def test_it_waits_four_weeks_before_judging() -> None:
+    assert stalled(daily(6, 6, 27)) is None
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "flagged"),
+    [
+        (6, 4, False),  # 2 points down: meaningful
+        (9, 7, False),  # 2 points is enough even when 30 % would be 2.7
+        (3, 2, False),  # 1 point but 33 %: meaningful for a mild knot
+        (8, 7, True),  # 1 point, 12.5 %: not meaningful
+        (5, 7, True),  # worse
+        (1, 1, False),  # started mild: nothing meaningful to lose
+    ],
+)
+def test_it_uses_two_points_or_thirty_percent(start: int, end: int, flagged: bool) -> None:
+    points = [(NOW - timedelta(days=35 - d), start) for d in range(7)] + [
+        (NOW - timedelta(days=6 - d), end) for d in range(7)
+    ]
+    assert (stalled(points) is not None) is flagged

@@ -63,5 +63,5 @@ class ProfileForm(forms.ModelForm[Profile]):
 
     class Meta:
         model = Profile
-        fields = ["time_zone", "units"]
+        fields = ["time_zone", "units", "emergency_number"]
         widgets = {"units": forms.RadioSelect}

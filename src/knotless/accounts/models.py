@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 
 from knotless.lib.days import is_time_zone
@@ -20,6 +21,12 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     units = models.CharField(max_length=8, choices=Units.choices, default=Units.METRIC)
+    emergency_number = models.CharField(
+        max_length=16,
+        default="112",
+        validators=[RegexValidator(r"^[0-9+ ]{2,16}$", "Digits only, such as 112, 911 or 999.")],
+        help_text="Shown when an answer needs urgent help: 112 (EU), 911 (US), 999 (UK)…",
+    )
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

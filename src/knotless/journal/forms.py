@@ -6,6 +6,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from knotless.atlas.muscles import GROUPS as MUSCLE_GROUPS
+from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import GROUPS, load_regions
 from knotless.forms import Form
 from knotless.journal.models import NOTE_MAX, PAIN_MAX, PAIN_MIN, Side
@@ -20,6 +22,15 @@ def region_choices() -> list[tuple[str, Any]]:
         grouped[region.group].append((region.slug, region.name))
     return [("", "Choose where it hurts…")] + [
         (GROUPS[g], choices) for g, choices in grouped.items() if choices
+    ]
+
+
+def muscle_choices() -> list[tuple[str, Any]]:
+    muscles = list(load_muscles().values())
+    return [("", "Not sure")] + [
+        (name, [(m.slug, m.name) for m in muscles if m.group == group])
+        for group, name in MUSCLE_GROUPS.items()
+        if any(m.group == group for m in muscles)
     ]
 
 
@@ -48,11 +59,11 @@ class NoteField(forms.CharField):
 class KnotForm(Form):
     region = forms.ChoiceField(label="Where", choices=region_choices)
     side = forms.ChoiceField(label="Side", choices=Side.choices, widget=forms.RadioSelect)
-    muscle = forms.CharField(
+    muscle = forms.ChoiceField(
         label="Muscle, if you know it",
         required=False,
-        max_length=64,
-        help_text="Optional, for example upper-trapezius.",
+        choices=muscle_choices,
+        help_text="Optional. Not sure? The finder suggests muscles for where it hurts.",
     )
     first_felt = forms.DateField(
         label="First felt on", widget=forms.DateInput(attrs={"type": "date"})

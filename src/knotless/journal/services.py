@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from knotless.atlas.muscles import get_muscle
 from knotless.atlas.regions import get_region, sides_for
 from knotless.journal.models import NOTE_MAX, PAIN_MAX, PAIN_MIN, CheckIn, Knot
 from knotless.lib.days import zone
-from knotless.lib.trends import WINDOW, Trend, trend
+from knotless.lib.trends import REVIEW_AFTER, WEEK, WINDOW, Stall, Trend, stalled, trend
 
-MUSCLE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A phone's clock and the server's may disagree a little; more than this is a typo.
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -71,11 +70,16 @@ def check_place(region: str, side: str) -> tuple[str, str]:
 
 
 def check_muscle(muscle: str) -> str:
+    """An atlas muscle slug, or "" for not known."""
     muscle = muscle.strip().lower()
-    if muscle and (len(muscle) > 64 or not MUSCLE_SLUG.match(muscle)):
-        raise ValidationError(
-            "A muscle is given by its short name, such as upper-trapezius.", code="muscle"
-        )
+    if muscle:
+        try:
+            get_muscle(muscle)
+        except KeyError as exc:
+            raise ValidationError(
+                f"{exc.args[0]} Muscles are given by their atlas name, such as upper-trapezius.",
+                code="muscle",
+            ) from None
     return muscle
 
 
@@ -239,19 +243,22 @@ class KnotSummary:
     knot: Knot
     trend: Trend
     checkin_count: int
+    stall: Stall | None = None  # active knots only: 4+ weeks without meaningful improvement
 
 
 def summaries(knots: QuerySet[Knot], now: datetime | None = None) -> list[KnotSummary]:
-    """Each knot with its latest rating and 7-day change, in two queries whatever the count.
+    """Each knot with its latest rating, 7-day change and 4-week review, in at most 3 queries.
 
     Only the check-ins of the last week are loaded, plus, per knot, the one rating that stood
-    when the week began: that is all ``trend`` looks at, however long the history.
+    when the week began: that is all ``trend`` looks at, however long the history. Active knots
+    followed for 4+ weeks also load their first and latest week of ratings for ``stalled``.
     """
     now = now or timezone.now()
     cutoff = now - WINDOW
     before = CheckIn.objects.filter(knot=OuterRef("pk"), moment__lte=cutoff).order_by(
         "-moment", "-id"
     )
+    in_order = CheckIn.objects.filter(knot=OuterRef("pk")).order_by("moment", "id")
     knot_list = list(
         knots.annotate(
             # A correlated count walks the (knot, moment) index; a JOIN + GROUP BY over every
@@ -268,6 +275,8 @@ def summaries(knots: QuerySet[Knot], now: datetime | None = None) -> list[KnotSu
             ),
             baseline_moment=Subquery(before.values("moment")[:1]),
             baseline_pain=Subquery(before.values("pain")[:1]),
+            first_moment=Subquery(in_order.values("moment")[:1]),
+            latest_moment=Subquery(in_order.reverse().values("moment")[:1]),
         )
     )
     points: dict[int, list[tuple[datetime, int]]] = {}
@@ -280,4 +289,28 @@ def summaries(knots: QuerySet[Knot], now: datetime | None = None) -> list[KnotSu
     )
     for knot_id, moment, pain in rows:
         points[knot_id].append((moment, pain))
-    return [KnotSummary(k, trend(points[k.pk], now), k.n_checkins) for k in knot_list]
+    stalls = _stalls([(k.pk, k.first_moment, k.latest_moment) for k in knot_list if k.is_active])
+    return [
+        KnotSummary(k, trend(points[k.pk], now), k.n_checkins, stalls.get(k.pk)) for k in knot_list
+    ]
+
+
+def _stalls(spans: list[tuple[int, datetime | None, datetime | None]]) -> dict[int, Stall]:
+    """4-week reviews of knots (id, first and latest check-in) followed long enough, in one
+    query, or none when no knot is due."""
+    due = [(pk, first, latest) for pk, first, latest in spans if first and latest]
+    due = [(pk, first, latest) for pk, first, latest in due if latest - first >= REVIEW_AFTER]
+    if not due:
+        return {}
+    weeks = Q()
+    for pk, first, latest in due:
+        weeks |= Q(knot_id=pk, moment__lt=first + WEEK)
+        weeks |= Q(knot_id=pk, moment__gt=latest - WEEK)
+    found: dict[int, list[tuple[datetime, int]]] = {pk: [] for pk, _, _ in due}
+    for knot_id, moment, pain in (
+        CheckIn.objects.filter(weeks)
+        .order_by("knot_id", "moment", "id")
+        .values_list("knot_id", "moment", "pain")
+    ):
+        found[knot_id].append((moment, pain))
+    return {pk: stall for pk, pts in found.items() if (stall := stalled(pts)) is not None}

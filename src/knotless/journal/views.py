@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -13,18 +14,21 @@ from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotless.accounts.services import profile_for
 from knotless.accounts.typing import AuthedRequest
 from knotless.atlas.bodymap import regions_in_view, render_view, views
+from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import get_region, load_regions, region_label, sides_for
 from knotless.journal import services
 from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm
 from knotless.journal.models import CheckIn, Knot
 from knotless.lib.charts import DOTS_UP_TO_DAYS, SIZES, pain_chart_svg
 from knotless.lib.days import zone
+from knotless.safety import screening
 
 # Which form field a service error belongs to, by its code.
 ERROR_FIELDS = {
@@ -114,7 +118,7 @@ def knot_new(request: AuthedRequest) -> HttpResponse:
                 messages.success(
                     request, f"Added {knot.label.lower()}, rated {form.cleaned_data['pain']}/10."
                 )
-                return redirect("knot", knot_id=knot.pk)
+                return _after_new_knot(request, knot)
     else:
         initial: dict[str, str] = {}
         region, side = request.GET.get("region", ""), request.GET.get("side", "")
@@ -122,6 +126,8 @@ def knot_new(request: AuthedRequest) -> HttpResponse:
             initial["region"] = region
             allowed = sides_for(get_region(region))
             initial["side"] = side if side in allowed else allowed[0]
+        if request.GET.get("muscle", "") in load_muscles():
+            initial["muscle"] = request.GET["muscle"]
         form = NewKnotForm(initial=initial, tz_name=tz_name)
     region_value, side_value = form["region"].value(), form["side"].value()
     regions = load_regions()
@@ -146,6 +152,18 @@ class Rating:
     moment: datetime  # on the user's wall clock
     pain: int
     note: str
+
+
+def _after_new_knot(request: AuthedRequest, knot: Knot) -> HttpResponse:
+    """A knot in the head, neck, chest or back gets the red-flag check first (unless answered
+    recently); the knot itself is already saved, so nothing is lost whatever the answers."""
+    areas = screening.areas_for([knot.region])
+    if screening.gate(request.user, areas).needs_answers:
+        query = urlencode(
+            {"areas": ",".join(sorted(areas)), "knot": knot.pk, "next": f"/knots/{knot.pk}/"}
+        )
+        return redirect(f"{reverse('safety_check')}?{query}")
+    return redirect("knot", knot_id=knot.pk)
 
 
 def _history(knot: Knot, tz_name: str) -> list[Rating]:

@@ -49,3 +49,44 @@ def trend(
     else:
         return Trend(latest, latest_at, None)
     return Trend(latest, latest_at, latest - baseline)
+
+
+# A change in pain people themselves call "much improved" (Farrar et al. 2001, NRS 0-10):
+# a drop of about 2 points or about 30 %. Knots are reviewed after 4 weeks of check-ins.
+MCID_POINTS = 2.0
+MCID_SHARE = 0.30
+REVIEW_AFTER = timedelta(days=28)
+WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class Stall:
+    """A knot followed for 4+ weeks whose pain has not dropped meaningfully."""
+
+    baseline: float  # average rating in its first week of check-ins
+    recent: float  # average rating in the week up to its latest check-in
+    weeks: int  # whole weeks between first and latest check-in
+
+
+def stalled(points: Sequence[tuple[datetime, int]]) -> Stall | None:
+    """Whether a knot's check-ins (sorted by moment) show no meaningful improvement after 4 weeks.
+
+    Compares the average of the first week of check-ins with the average of the week up to the
+    latest one; improvement by 2 points or by 30 % of the first week's level counts. A knot that
+    started at under 2 points has no meaningful drop to make, so it is never flagged.
+    """
+    if not points:
+        return None
+    first_at, latest_at = points[0][0], points[-1][0]
+    if latest_at - first_at < REVIEW_AFTER:
+        return None
+    first_week = [p for m, p in points if m < first_at + WEEK]
+    last_week = [p for m, p in points if m > latest_at - WEEK]
+    baseline = sum(first_week) / len(first_week)
+    recent = sum(last_week) / len(last_week)
+    if baseline < MCID_POINTS:
+        return None
+    drop = baseline - recent
+    if drop >= MCID_POINTS or drop >= MCID_SHARE * baseline:
+        return None
+    return Stall(round(baseline, 1), round(recent, 1), (latest_at - first_at) // WEEK)

@@ -1,0 +1,218 @@
+"""Understand: the muscle atlas, the "where does it hurt?" finder and the explanations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from knotless.accounts.typing import AuthedRequest
+from knotless.atlas.bodymap import regions_in_view, render_view, views
+from knotless.atlas.muscles import GROUPS, Muscle, get_muscle, load_muscles
+from knotless.atlas.regions import load_regions, sides_for
+from knotless.lib import finder
+from knotless.safety import screening
+
+CONTEXTS = {"": "Not specified", "desk": "Desk work", "lifting": "Lifting", "running": "Running"}
+INTENSITIES = [(n, str(n)) for n in range(1, 11)]
+DEFAULT_INTENSITY = 6
+CAPTIONS = {"front": "Front", "back": "Back", "head": "Head and neck", "hand": "Hands"}
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    region: str
+    side: str
+    intensity: int  # 1..10
+
+    @property
+    def token(self) -> str:
+        return f"{self.region}:{self.side}:{self.intensity}"
+
+
+def parse_marks(tokens: list[str]) -> tuple[list[Mark], list[str]]:
+    """``region:side:intensity`` query values as marks; bad ones are reported, not fatal."""
+    regions = load_regions()
+    marks: dict[tuple[str, str], Mark] = {}
+    problems = []
+    for token in tokens[:60]:
+        region, _, rest = token.partition(":")
+        side, _, raw = rest.partition(":")
+        if region not in regions or side not in sides_for(regions[region]):
+            problems.append(f"Ignored {token!r}: not a place on the body map.")
+            continue
+        try:
+            intensity = int(raw) if raw else DEFAULT_INTENSITY
+        except ValueError:
+            intensity = 0
+        if not 1 <= intensity <= 10:
+            problems.append(f"Ignored {token!r}: intensity runs from 1 to 10.")
+            continue
+        marks[(region, side)] = Mark(region, side, intensity)
+    return list(marks.values()), problems
+
+
+def _query(marks: list[Mark], context: str) -> str:
+    pairs = [("m", m.token) for m in marks]
+    if context:
+        pairs.append(("context", context))
+    return urlencode(pairs)
+
+
+def _shade_map(marks: list[Mark], context: str) -> list[dict[str, str]]:
+    """Body map views where a tap adds a place (or removes it when already marked)."""
+    marked = {(m.region, m.side): m for m in marks}
+
+    def href(slug: str, side: str) -> str:
+        if (slug, side) in marked:
+            rest = [m for m in marks if (m.region, m.side) != (slug, side)]
+        else:
+            rest = [*marks, Mark(slug, side, DEFAULT_INTENSITY)]
+        return f"?{_query(rest, context)}#results"
+
+    selected = {key: m.intensity / 10 for key, m in marked.items()}
+    return [
+        {
+            "caption": CAPTIONS.get(view, view),
+            "svg": render_view(view, href=href, selected=selected, id_prefix=f"find-{view}"),
+        }
+        for view in views()
+    ]
+
+
+def finder_page(request: AuthedRequest) -> HttpResponse:
+    marks, problems = parse_marks(request.GET.getlist("m"))
+    context = request.GET.get("context", "")
+    if context not in CONTEXTS:
+        problems.append("Ignored an unknown context.")
+        context = ""
+    areas = screening.areas_for(m.region for m in marks)
+    gate = screening.gate(request.user, areas)
+    if gate.emergency:
+        return render(request, "safety/emergency.html", {"screen": gate.latest}, status=200)
+    results = []
+    if marks and not gate.needs_answers:
+        intensities: dict[str, float] = {}
+        side_of: dict[str, str] = {}
+        for m in sorted(marks, key=lambda m: m.intensity):
+            intensities[m.region] = m.intensity / 10
+            side_of[m.region] = m.side
+        atlas = load_muscles()
+        for found in finder.find(intensities, atlas.values(), context=context or None, limit=8):
+            muscle = atlas[found.slug]
+            where = found.explained[0]
+            knot_query = urlencode({"region": where, "side": side_of[where], "muscle": muscle.slug})
+            results.append({"finding": found, "muscle": muscle, "add_knot": f"?{knot_query}"})
+    regions = load_regions()
+    return render(
+        request,
+        "understand/finder.html",
+        {
+            "views": _shade_map(marks, context),
+            "marks": [
+                {
+                    "mark": m,
+                    "name": _label(m),
+                    "without": f"?{_query([x for x in marks if x != m], context)}",
+                }
+                for m in marks
+            ],
+            "problems": problems,
+            "context": context,
+            "contexts": CONTEXTS,
+            "intensities": INTENSITIES,
+            "results": results,
+            "regions": regions,
+            "gate": gate,
+            "here": request.get_full_path(),
+        },
+    )
+
+
+def _label(mark: Mark) -> str:
+    from knotless.atlas.regions import region_label
+
+    return region_label(mark.region, mark.side)
+
+
+def atlas_index(request: AuthedRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    muscles = list(load_muscles().values())
+    if query:
+        words = query.lower().split()
+        regions = load_regions()
+
+        def haystack(m: Muscle) -> str:
+            zone_names = " ".join(regions[z].name for z in m.zones)
+            return " ".join([m.slug, m.name, m.anatomical, *m.aliases, zone_names]).lower()
+
+        muscles = [m for m in muscles if all(w in haystack(m) for w in words)]
+    groups = [(GROUPS[g], [m for m in muscles if m.group == g]) for g in GROUPS]
+    return render(
+        request,
+        "understand/atlas.html",
+        {
+            "groups": [(name, ms) for name, ms in groups if ms],
+            "query": query,
+            "count": len(muscles),
+        },
+    )
+
+
+@lru_cache(maxsize=128)
+def _referral_maps(slug: str) -> list[dict[str, str]]:
+    """The muscle's usual (dark) and occasional (light) zones, drawn on the right side."""
+    muscle = get_muscle(slug)
+    regions = load_regions()
+
+    def place(zone: str) -> tuple[str, str]:
+        return (zone, "right" if regions[zone].sided else "center")
+
+    emphasis = {place(z): "zone-essential" for z in muscle.essential}
+    emphasis.update({place(z): "zone-spillover" for z in muscle.spillover})
+    shown = []
+    for view in views():
+        if set(muscle.zones) & regions_in_view(view):
+            shown.append(
+                {
+                    "caption": CAPTIONS.get(view, view),
+                    "svg": render_view(view, emphasis=emphasis, id_prefix=f"zones-{view}"),
+                }
+            )
+    return shown
+
+
+def muscle_page(request: AuthedRequest, slug: str) -> HttpResponse:
+    try:
+        muscle = get_muscle(slug)
+    except KeyError:
+        raise Http404("No such muscle in the atlas.") from None
+    regions = load_regions()
+    first = muscle.essential[0]
+    add = urlencode(
+        {"region": first, "side": "right" if regions[first].sided else "center", "muscle": slug}
+    )
+    return render(
+        request,
+        "understand/muscle.html",
+        {
+            "muscle": muscle,
+            "group": GROUPS[muscle.group],
+            "essential": [regions[z].name for z in muscle.essential],
+            "spillover": [regions[z].name for z in muscle.spillover],
+            "maps": _referral_maps(slug),
+            "add_knot": f"?{add}",
+            "red_flag_area": bool(screening.areas_for(muscle.zones)),
+        },
+    )
+
+
+def learn_knots(request: AuthedRequest) -> HttpResponse:
+    return render(request, "learn/knots.html")
+
+
+def learn_finder(request: AuthedRequest) -> HttpResponse:
+    return render(request, "learn/finder.html")

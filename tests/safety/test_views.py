@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from knotless.journal import services
+from knotless.safety.checklist import flags_for
+from knotless.safety.models import Screening
+
+
+def first_id(tier: str, area: str = "neck") -> str:
+    return next(f.id for f in flags_for([area]) if f.tier == tier)
+
+
+def test_it_asks_the_questions_for_the_areas(client_in: Client) -> None:
+    page = client_in.get(reverse("safety_check"), {"areas": "neck", "next": "/"}).content.decode()
+    for flag in flags_for(["neck"]):
+        assert flag.question.split("(")[0][:40] in page
+    assert "None of these apply" in page
+
+
+def test_it_stores_a_clear_answer_and_continues(client_in: Client, user: Any) -> None:
+    response = client_in.post(
+        reverse("safety_check"), {"areas": "neck,back", "none": "1", "next": "/find/"}
+    )
+    assert response["Location"] == "/find/"
+    screen = Screening.objects.get(user=user)
+    assert (screen.outcome, screen.area_set, screen.ticked) == ("none", {"back", "neck"}, [])
+    assert screen.asked == [f.id for f in flags_for(["back", "neck"])]
+
+
+def test_it_stops_at_an_emergency_and_says_what_to_do(client_in: Client, user: Any) -> None:
+    response = client_in.post(
+        reverse("safety_check"),
+        {"areas": "neck", "flag": [first_id("emergency")], "next": "/find/"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Please get medical help now" in page and "112" in page
+    assert "Release it" not in page
+    assert Screening.objects.get(user=user).outcome == "emergency"
+
+
+def test_it_advises_a_doctor_today_and_goes_on(client_in: Client, user: Any) -> None:
+    response = client_in.post(
+        reverse("safety_check"),
+        {"areas": "neck", "flag": [first_id("today")], "next": "/"},
+        follow=True,
+    )
+    assert "look today. Please arrange that" in response.content.decode()
+
+
+def test_it_wants_an_answer(client_in: Client, user: Any) -> None:
+    response = client_in.post(reverse("safety_check"), {"areas": "neck", "next": "/"})
+    assert response.status_code == 200
+    assert "Tick what applies" in response.content.decode()
+    assert not Screening.objects.exists()
+
+
+def test_it_never_redirects_off_site(client_in: Client) -> None:
+    response = client_in.post(
+        reverse("safety_check"), {"areas": "neck", "none": "1", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_it_ignores_unknown_flags_and_areas(client_in: Client, user: Any) -> None:
+    client_in.post(reverse("safety_check"), {"areas": "neck,toes", "flag": ["Z9"], "next": "/"})
+    screen = Screening.objects.get(user=user)
+    assert (screen.areas, screen.ticked, screen.outcome) == ("neck", [], "none")
+
+
+def test_it_links_answers_to_the_users_own_knot_only(
+    client_in: Client, user: Any, stranger: Any
+) -> None:
+    theirs = services.add_knot(stranger, region="temple", side="left", pain=3, tz_name="UTC")
+    client_in.post(
+        reverse("safety_check"), {"areas": "head", "none": "1", "knot": str(theirs.pk), "next": "/"}
+    )
+    assert Screening.objects.get(user=user).knot is None
