@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from knotless.cli import main
@@ -117,3 +118,21 @@ def test_it_explains_allowed_hosts_when_listening_beyond_this_machine(tmp_path: 
     proc, _, out = start(tmp_path, "serve", "--no-browser", "--host", "0.0.0.0")
     stop(proc)
     assert "KNOTLESS_ALLOWED_HOSTS" in out
+
+
+def test_it_restarts_on_a_port_that_just_closed_connections() -> None:
+    from knotless.cli.serve import _check_port_free
+
+    # The server side closing first leaves its end in TIME_WAIT, as after stopping knotless.
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers (granian) do
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = listener.accept()
+        accepted.close()
+        client.close()
+    with socket.socket() as plain, pytest.raises(OSError):
+        plain.bind(("127.0.0.1", port))  # what the old check did: refused
+    _check_port_free("127.0.0.1", port)  # no UsageError

@@ -28,6 +28,13 @@ def _browser_host(host: str) -> str:
 def _check_port_free(host: str, port: int) -> None:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # Like the server itself: connections of a just-stopped knotless linger in TIME_WAIT and
+        # must not count as "in use". (On Windows SO_REUSEADDR would allow stealing a port that
+        # is really taken, so ask for exclusive use there instead.)
+        if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        else:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:
