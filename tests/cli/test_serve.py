@@ -133,6 +133,6 @@ def test_it_restarts_on_a_port_that_just_closed_connections() -> None:
         accepted, _ = listener.accept()
         accepted.close()
         client.close()
-    with socket.socket() as plain, pytest.raises(OSError):
+    with socket.socket() as plain, pytest.raises(OSError, match="in use"):
         plain.bind(("127.0.0.1", port))  # what the old check did: refused
     _check_port_free("127.0.0.1", port)  # no UsageError
