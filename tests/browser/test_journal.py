@@ -124,6 +124,9 @@ def test_it_goes_from_the_printed_link_to_a_charted_knot(
     page.get_by_role("radio", name="6", exact=True).check()
     page.get_by_role("button", name="Save knot").click()
 
+    # A back knot: saved, then the red-flag questions come before anything else.
+    expect(page.get_by_role("heading", name="First, a quick safety check")).to_be_visible()
+    page.get_by_role("button", name="None of these apply").click()
     expect(page.get_by_role("heading", name="Left inner edge of shoulder blade")).to_be_visible()
     for pain in ("5", "3"):
         page.get_by_role("radio", name=pain, exact=True).check()

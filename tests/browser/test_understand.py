@@ -1,0 +1,82 @@
+"""Issue 3's story in a real browser: it hurts here -> safety first -> ranked muscles -> a knot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from knotless.journal.models import Knot
+from knotless.safety.models import Screening
+from tests.browser.test_journal import _session_cookie, tap_region
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sign_in(page: Page, live_server: Any, user: Any) -> None:
+    from django.conf import settings
+
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": _session_cookie(user),
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def test_it_goes_from_where_it_hurts_to_a_tracked_knot(
+    page: Page, live_server: Any, user: Any
+) -> None:
+    sign_in(page, live_server, user)
+    page.goto(f"{live_server.url}/find/")
+    for region in ("temple", "back-of-neck"):
+        with page.expect_navigation():  # each tap is a plain link: it works without JavaScript
+            tap_region(page, region, "left")
+    expect(page.locator(".marks label")).to_have_text(["Left temple", "Left back of neck"])
+    # Head and neck: the red-flag check comes before any advice.
+    expect(page.get_by_role("heading", name="First, a quick safety check")).to_be_visible()
+    expect(page.locator(".findings")).to_have_count(0)
+    page.get_by_role("button", name="None of these apply").click()
+    first = page.locator(".finding").first
+    expect(first.get_by_role("heading")).to_have_text("Upper trapezius")
+    expect(first).to_contain_text("send pain to back of neck and temple")
+    first.get_by_text("Where to press").click()
+    expect(first.get_by_text("Release it:")).to_be_visible()
+    first.get_by_role("link", name="Track as a knot").click()
+    expect(page.locator("select[name=muscle]")).to_have_value("upper-trapezius")
+    expect(page.locator("[data-chosen]")).to_have_text("Selected: Left back of neck")
+    page.get_by_role("radio", name="6", exact=True).check()
+    page.get_by_role("button", name="Save knot").click()
+    # Answered minutes ago in the finder: no second check, straight to the knot.
+    expect(page.get_by_role("heading", name="Left back of neck")).to_be_visible()
+    knot = Knot.objects.get(user=user)
+    assert (knot.muscle, knot.region, knot.side) == ("upper-trapezius", "back-of-neck", "left")
+    assert Screening.objects.filter(user=user, outcome="none").count() == 1
+
+
+def test_it_stops_everything_at_an_emergency_answer(
+    page: Page, live_server: Any, user: Any
+) -> None:
+    sign_in(page, live_server, user)
+    page.goto(f"{live_server.url}/find/?m=front-of-chest:left:8")
+    page.locator(".flag--emergency input").first.check()
+    page.get_by_role("button", name="Continue with what I ticked").click()
+    expect(page.get_by_role("heading", name="Please get medical help now")).to_be_visible()
+    expect(page.get_by_text("Call 112")).to_be_visible()
+    page.goto(f"{live_server.url}/find/?m=front-of-chest:left:8")
+    expect(page.get_by_role("heading", name="Please get medical help now")).to_be_visible()
+    expect(page.locator(".findings")).to_have_count(0)
+
+
+def test_it_searches_the_atlas_and_shows_a_muscle(page: Page, live_server: Any, user: Any) -> None:
+    sign_in(page, live_server, user)
+    page.goto(f"{live_server.url}/atlas/")
+    page.get_by_label("Search muscles").fill("elbow")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Wrist extensors").click()
+    expect(page.get_by_role("heading", name="Wrist extensors")).to_be_visible()
+    expect(page.locator(".zones .zone-essential").first).to_be_visible()
