@@ -96,7 +96,8 @@ def muscle(slug: str) -> None:
     except KeyError as exc:
         raise click.BadParameter(str(exc.args[0]), param_hint="SLUG") from None
     names = load_regions()
-    click.secho(f"{m.name} ({m.anatomical})", bold=True)
+    same = m.anatomical.lower() == m.name.lower()
+    click.secho(m.name if same else f"{m.name} ({m.anatomical})", bold=True)
     click.echo(f"Usually refers pain to: {', '.join(names[z].name for z in m.essential)}")
     if m.spillover:
         click.echo(f"Sometimes also: {', '.join(names[z].name for z in m.spillover)}")
