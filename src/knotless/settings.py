@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "axes",
     "knotless.accounts",
     "knotless.journal",
@@ -58,6 +59,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Widget templates (the pain scale) live with the project's own templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "knotless.urls"
 WSGI_APPLICATION = "knotless.wsgi.application"

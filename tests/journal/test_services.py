@@ -157,6 +157,8 @@ def test_it_summarises_in_a_fixed_number_of_queries(
     services.check_in(old, pain=6, tz_name=TZ)
     with django_assert_num_queries(3):  # one more for the 4-week reviews
         services.summaries(Knot.objects.filter(user=user))
+    with django_assert_num_queries(2):  # reviews are cached until check-ins change
+        services.summaries(Knot.objects.filter(user=user))
 
 
 def test_it_reviews_active_knots_after_four_weeks(user: Any) -> None:

@@ -34,10 +34,17 @@ def muscle_choices() -> list[tuple[str, Any]]:
     ]
 
 
+class PainScale(forms.RadioSelect):
+    """The 0-10 radios drawn by one template: Django's per-option templates made the pain scale
+    the most expensive part of rendering a knot page."""
+
+    template_name = "widgets/pain_scale.html"
+
+
 class PainField(forms.TypedChoiceField):
     """0-10 as a row of big radio buttons: one tap, no typing, no out-of-range values."""
 
-    widget = forms.RadioSelect
+    widget = PainScale
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", "Pain right now (0 = none, 10 = worst imaginable)")

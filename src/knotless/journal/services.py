@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
@@ -289,28 +290,43 @@ def summaries(knots: QuerySet[Knot], now: datetime | None = None) -> list[KnotSu
     )
     for knot_id, moment, pain in rows:
         points[knot_id].append((moment, pain))
-    stalls = _stalls([(k.pk, k.first_moment, k.latest_moment) for k in knot_list if k.is_active])
+    stalls = _stalls(
+        [(k.pk, k.n_checkins, k.first_moment, k.latest_moment) for k in knot_list if k.is_active]
+    )
     return [
         KnotSummary(k, trend(points[k.pk], now), k.n_checkins, stalls.get(k.pk)) for k in knot_list
     ]
 
 
-def _stalls(spans: list[tuple[int, datetime | None, datetime | None]]) -> dict[int, Stall]:
-    """4-week reviews of knots (id, first and latest check-in) followed long enough, in one
-    query, or none when no knot is due."""
-    due = [(pk, first, latest) for pk, first, latest in spans if first and latest]
-    due = [(pk, first, latest) for pk, first, latest in due if latest - first >= REVIEW_AFTER]
-    if not due:
-        return {}
+def _stalls(spans: list[tuple[int, int, datetime | None, datetime | None]]) -> dict[int, Stall]:
+    """4-week reviews of knots (id, check-in count, first and latest check-in) followed long
+    enough. A review only changes when check-ins are added or deleted, which changes the count or
+    the latest moment, so answers are cached under those; the rest cost one query together."""
+    due = [
+        (pk, n, first, latest)
+        for pk, n, first, latest in spans
+        if first and latest and latest - first >= REVIEW_AFTER
+    ]
+    keys = {pk: f"stall:1:{pk}:{n}:{latest.timestamp()}" for pk, n, _, latest in due}
+    cached = cache.get_many(list(keys.values()))
+    result = {pk: cached[key][0] for pk, key in keys.items() if key in cached}
+    todo = [(pk, first, latest) for pk, _, first, latest in due if keys[pk] not in cached]
+    if not todo:
+        return {pk: stall for pk, stall in result.items() if stall is not None}
     weeks = Q()
-    for pk, first, latest in due:
+    for pk, first, latest in todo:
         weeks |= Q(knot_id=pk, moment__lt=first + WEEK)
         weeks |= Q(knot_id=pk, moment__gt=latest - WEEK)
-    found: dict[int, list[tuple[datetime, int]]] = {pk: [] for pk, _, _ in due}
-    for knot_id, moment, pain in (
+    found: dict[int, list[tuple[datetime, int]]] = {pk: [] for pk, _, _ in todo}
+    rows = (
         CheckIn.objects.filter(weeks)
         .order_by("knot_id", "moment", "id")
         .values_list("knot_id", "moment", "pain")
-    ):
+    )
+    for knot_id, moment, pain in rows:
         found[knot_id].append((moment, pain))
-    return {pk: stall for pk, pts in found.items() if (stall := stalled(pts)) is not None}
+    fresh = {pk: stalled(points) for pk, points in found.items()}
+    # Wrapped in a tuple so that "not stalled" (None) is a cache hit too.
+    cache.set_many({keys[pk]: (stall,) for pk, stall in fresh.items()}, timeout=24 * 60 * 60)
+    result.update(fresh)
+    return {pk: stall for pk, stall in result.items() if stall is not None}
