@@ -46,15 +46,13 @@ def test_it_goes_from_where_it_hurts_to_a_tracked_knot(
     expect(first).to_contain_text("send pain to back of neck and temple")
     first.get_by_text("Where to press").click()
     expect(first.get_by_text("Release it:")).to_be_visible()
-    first.get_by_role("link", name="Track as a knot").click()
-    expect(page.locator("select[name=muscle]")).to_have_value("upper-trapezius")
-    expect(page.locator("[data-chosen]")).to_have_text("Selected: Left back of neck")
-    page.get_by_role("radio", name="6", exact=True).check()
-    page.get_by_role("button", name="Save knot").click()
-    # Answered minutes ago in the finder: no second check, straight to the knot.
+    # One tap: the knot is saved with the area it explains most and the rating as marked;
+    # the safety check was answered minutes ago, so it goes straight to the knot.
+    first.get_by_role("button", name="Track a knot in the Upper trapezius").click()
     expect(page.get_by_role("heading", name="Left back of neck")).to_be_visible()
     knot = Knot.objects.get(user=user)
     assert (knot.muscle, knot.region, knot.side) == ("upper-trapezius", "back-of-neck", "left")
+    assert list(knot.checkins.values_list("pain", flat=True)) == [6]
     assert Screening.objects.filter(user=user, outcome="none").count() == 1
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from knotless.accounts.typing import AuthedRequest
 from knotless.atlas.bodymap import regions_in_view, render_view, views
@@ -96,16 +97,17 @@ def finder_page(request: AuthedRequest) -> HttpResponse:
     results = []
     if marks and not gate.needs_answers:
         intensities: dict[str, float] = {}
-        side_of: dict[str, str] = {}
+        mark_of: dict[str, Mark] = {}
         for m in sorted(marks, key=lambda m: m.intensity):
             intensities[m.region] = m.intensity / 10
-            side_of[m.region] = m.side
+            mark_of[m.region] = m
         atlas = load_muscles()
         for found in finder.find(intensities, atlas.values(), context=context or None, limit=8):
             muscle = atlas[found.slug]
-            where = found.explained[0]
-            knot_query = urlencode({"region": where, "side": side_of[where], "muscle": muscle.slug})
-            results.append({"finding": found, "muscle": muscle, "add_knot": f"?{knot_query}"})
+            # One tap tracks it: the place it explains most strongly, rated as marked.
+            results.append(
+                {"finding": found, "muscle": muscle, "mark": mark_of[found.explained[0]]}
+            )
     regions = load_regions()
     return render(
         request,
@@ -128,6 +130,7 @@ def finder_page(request: AuthedRequest) -> HttpResponse:
             "regions": regions,
             "gate": gate,
             "here": request.get_full_path(),
+            "today": timezone.localdate(),
         },
     )
 
