@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -11,6 +12,12 @@ from knotless.cli import main
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.output
+
+
+def run_json(*args: str) -> tuple[int, Any, str]:
+    """stdout parsed as JSON, and stderr, where warnings for people go."""
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, json.loads(result.stdout), result.stderr
 
 
 def test_it_lists_regions_with_views_and_aliases() -> None:
@@ -35,8 +42,10 @@ def test_it_suggests_muscles_for_a_typo() -> None:
 
 
 def test_it_finds_muscles_for_marked_regions() -> None:
-    code, out = run("find", "temple:8", "back-of-neck:5", "--context", "desk", "--json")
-    ranked = json.loads(out)
+    code, ranked, warnings = run_json(
+        "find", "temple:8", "back-of-neck:5", "--context", "desk", "--json"
+    )
+    assert "call emergency services now" in warnings
     assert code == 0 and ranked
     assert abs(sum(r["score"] for r in ranked) - 1) < 0.01 or len(ranked) == 10
     assert all("temple" in r["explained"] or "back-of-neck" in r["explained"] for r in ranked)
@@ -58,3 +67,11 @@ def test_it_finds_without_touching_the_database() -> None:
     code = "from knotless.cli import main; main(['find', 'calf'], standalone_mode=False)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
+
+
+def test_it_lists_emergency_signs_before_chest_findings() -> None:
+    code, out = run("find", "front-of-chest:7")
+    assert code == 0
+    assert out.index("call emergency services now") < out.index("Share")
+    assert "chest pain" in out
+    assert "call emergency services" not in run("find", "front-of-knee")[1]

@@ -381,3 +381,14 @@ def test_it_suggests_a_professional_for_a_knot_stuck_for_weeks(
     assert "time to see a professional" in client_in.get(reverse("today")).content.decode()
     page = client_in.get(reverse("knot", args=[knot.pk])).content.decode()
     assert "Time to see a professional" in page and "first week about 6.0/10" in page
+
+
+def test_it_shows_the_safety_answers_given_for_a_knot(client_in: Client, knot: Knot) -> None:
+    from knotless.safety.checklist import flags_for
+
+    soon = next(f for f in flags_for(["back"]) if f.tier == "soon")
+    client_in.post(
+        reverse("safety_check"), {"areas": "back", "flag": [soon.id], "knot": str(knot.pk)}
+    )
+    page = client_in.get(reverse("knot", args=[knot.pk])).content.decode()
+    assert "Safety check answers" in page and "Book an appointment soon" in page

@@ -88,8 +88,10 @@ def test_it_parses_region_and_intensity() -> None:
     assert parse_mark("temple:7") == ("temple", 0.7)
     with pytest.raises(ValueError, match="from 1 to 10"):
         parse_mark("temple:0")
-    with pytest.raises(ValueError, match="number"):
+    with pytest.raises(ValueError, match="whole number"):
         parse_mark("temple:lots")
+    with pytest.raises(ValueError, match="whole number"):
+        parse_mark("temple:0.01")
     assert marks_from(["temple:4", "temple:8", "calf"]) == {"temple": 0.8, "calf": 1.0}
 
 

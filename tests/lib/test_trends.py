@@ -89,15 +89,16 @@ def test_it_waits_four_weeks_before_judging() -> None:
 @pytest.mark.parametrize(
     ("start", "end", "flagged"),
     [
-        (6, 4, False),  # 2 points down: meaningful
-        (9, 7, False),  # 2 points is enough even when 30 % would be 2.7
-        (3, 2, False),  # 1 point but 33 %: meaningful for a mild knot
-        (8, 7, True),  # 1 point, 12.5 %: not meaningful
+        (6, 4, False),  # 2 points and 33 %: meaningful
+        (10, 7, False),  # 3 points and 30 %
+        (9, 7, True),  # 2 points but only 22 %: not yet
+        (3, 2, True),  # 33 % but only 1 point
+        (8, 7, True),  # 1 point, 12.5 %
         (5, 7, True),  # worse
         (1, 1, False),  # started mild: nothing meaningful to lose
     ],
 )
-def test_it_uses_two_points_or_thirty_percent(start: int, end: int, flagged: bool) -> None:
+def test_it_needs_two_points_and_thirty_percent(start: int, end: int, flagged: bool) -> None:
     points = [(NOW - timedelta(days=35 - d), start) for d in range(7)] + [
         (NOW - timedelta(days=6 - d), end) for d in range(7)
     ]

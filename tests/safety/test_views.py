@@ -72,11 +72,17 @@ def test_it_ignores_unknown_flags_and_areas(client_in: Client, user: Any) -> Non
     assert (screen.areas, screen.ticked, screen.outcome) == ("neck", [], "none")
 
 
-def test_it_links_answers_to_the_users_own_knot_only(
-    client_in: Client, user: Any, stranger: Any
-) -> None:
+def test_it_gives_404_for_another_users_knot(client_in: Client, user: Any, stranger: Any) -> None:
     theirs = services.add_knot(stranger, region="temple", side="left", pain=3, tz_name="UTC")
-    client_in.post(
-        reverse("safety_check"), {"areas": "head", "none": "1", "knot": str(theirs.pk), "next": "/"}
-    )
-    assert Screening.objects.get(user=user).knot is None
+    for method in ("get", "post"):
+        response = getattr(client_in, method)(
+            reverse("safety_check"), {"areas": "head", "none": "1", "knot": str(theirs.pk)}
+        )
+        assert response.status_code == 404
+    assert not Screening.objects.exists()
+
+
+def test_it_links_answers_to_the_users_own_knot(client_in: Client, user: Any) -> None:
+    mine = services.add_knot(user, region="temple", side="left", pain=3, tz_name="UTC")
+    client_in.post(reverse("safety_check"), {"areas": "head", "none": "1", "knot": str(mine.pk)})
+    assert Screening.objects.get(user=user).knot == mine

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -50,7 +52,11 @@ def test_it_asks_the_safety_questions_first_for_the_neck(client_in: Client, user
     page = client_in.get(url, query).content.decode()
     assert "First, a quick safety check" in page
     assert "Upper trapezius" not in page.split("First, a quick safety check")[1]
-    client_in.post(reverse("safety_check"), {"areas": "head,neck", "none": "1", "next": "/find/"})
+    asked = re.search(r'name="areas" value="([^"]+)"', page)
+    assert asked and {"head", "neck"} <= set(asked.group(1).split(","))
+    client_in.post(
+        reverse("safety_check"), {"areas": asked.group(1), "none": "1", "next": "/find/"}
+    )
     page = client_in.get(url, query).content.decode()
     assert "First, a quick safety check" not in page
     assert "Track as a knot" in page
@@ -77,3 +83,80 @@ def test_it_explains_bad_marks(client_in: Client, token: str) -> None:
 def test_it_explains_knots_and_the_finder(client_in: Client) -> None:
     assert "evidence" in client_in.get(reverse("learn_knots")).content.decode().lower()
     assert "0.9" in client_in.get(reverse("learn_finder")).content.decode()
+
+
+def test_it_asks_the_chest_questions_when_arm_pain_points_to_a_chest_muscle(
+    client_in: Client,
+) -> None:
+    page = client_in.get(
+        reverse("finder"), {"m": ["inner-upper-arm:left:8", "medial-elbow:left:6"]}
+    ).content.decode()
+    assert "First, a quick safety check" in page
+    asked = re.search(r'name="areas" value="([^"]+)"', page)
+    assert asked and "chest" in asked.group(1).split(",")
+
+
+def test_it_shows_limb_findings_without_questions(client_in: Client) -> None:
+    page = client_in.get(reverse("finder"), {"m": "front-of-knee:right:7"}).content.decode()
+    assert "First, a quick safety check" not in page and "Rectus femoris" in page
+
+
+def test_it_keeps_answers_for_twelve_hours_only(client_in: Client, user: Any) -> None:
+    import time_machine
+    from django.utils import timezone
+
+    query = {"m": "back-of-neck:left:7"}
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        page = client_in.get(reverse("finder"), query).content.decode()
+        asked = re.search(r'name="areas" value="([^"]+)"', page)
+        assert asked
+        client_in.post(reverse("safety_check"), {"areas": asked.group(1), "none": "1"})
+    with time_machine.travel(start + timedelta(hours=11), tick=False):
+        assert (
+            "First, a quick safety check"
+            not in client_in.get(reverse("finder"), query).content.decode()
+        )
+    with time_machine.travel(start + timedelta(hours=13), tick=False):
+        assert (
+            "First, a quick safety check"
+            in client_in.get(reverse("finder"), query).content.decode()
+        )
+
+
+def test_it_does_not_let_head_answers_cover_the_chest(client_in: Client) -> None:
+    client_in.post(reverse("safety_check"), {"areas": "head", "none": "1"})
+    page = client_in.get(reverse("finder"), {"m": "front-of-chest:left:7"}).content.decode()
+    assert "First, a quick safety check" in page
+
+
+def test_it_stops_all_self_care_after_an_emergency_answer(client_in: Client, user: Any) -> None:
+    from knotless.accounts.models import Profile
+
+    Profile.objects.filter(user=user).update(emergency_number="911")
+    emergency = next(f.id for f in flags_for(["chest"]) if f.tier == "emergency")
+    client_in.post(reverse("safety_check"), {"areas": "chest", "flag": [emergency]})
+    # Other areas, limbs and the atlas's release steps are all held back, with the user's number.
+    for url, query in [
+        (reverse("finder"), {"m": "front-of-knee:right:7"}),
+        (reverse("finder"), {"m": "low-back:left:5"}),
+        (reverse("muscle", args=["pectoralis-major"]), {}),
+    ]:
+        page = client_in.get(url, query).content.decode()
+        assert "Please get medical help now" in page and "Call <strong>911</strong>" in page
+        assert "How to release it" not in page and "Track as a knot" not in page
+
+
+def test_it_lifts_an_emergency_only_when_the_same_questions_are_answered_again(
+    client_in: Client, user: Any
+) -> None:
+    emergency = next(f.id for f in flags_for(["chest"]) if f.tier == "emergency")
+    client_in.post(reverse("safety_check"), {"areas": "chest", "flag": [emergency]})
+    for _ in range(25):  # many answers about other areas do not wear it out
+        client_in.post(reverse("safety_check"), {"areas": "neck", "none": "1"})
+    assert (
+        "Please get medical help now"
+        in client_in.get(reverse("muscle", args=["soleus"])).content.decode()
+    )
+    client_in.post(reverse("safety_check"), {"areas": "chest", "none": "1"})  # "ticked by mistake"
+    assert "How to release it" in client_in.get(reverse("muscle", args=["soleus"])).content.decode()

@@ -20,6 +20,27 @@ def _print_table(columns: list[str], rows: list[list[str]]) -> None:
     Console().print(table)
 
 
+def _red_flags(marked: Any, muscles: list[Any]) -> list[Any]:
+    """The emergency questions for the head, neck, chest or back areas an answer involves."""
+    from knotless.safety.checklist import areas_for, flags_for
+
+    zones = [z for m in muscles for z in m.essential]
+    return [f for f in flags_for(areas_for([*marked, *zones])) if f.tier == "emergency"]
+
+
+def _warn(flags: list[Any], *, err: bool = False) -> None:
+    if not flags:
+        return
+    click.secho(
+        "Before self-care: call emergency services now if any of these apply to you:",
+        bold=True,
+        err=err,
+    )
+    for flag in flags:
+        click.secho(f"  ! {flag.question}", fg="red", err=err)
+    click.echo(err=err)
+
+
 def _unknown_region(slug: str) -> click.BadParameter:
     hints = close_matches(slug)
     hint = f" Did you mean: {', '.join(hints)}?" if hints else " See `knotless regions`."
@@ -96,6 +117,7 @@ def muscle(slug: str) -> None:
     except KeyError as exc:
         raise click.BadParameter(str(exc.args[0]), param_hint="SLUG") from None
     names = load_regions()
+    _warn(_red_flags([], [m]))
     same = m.anatomical.lower() == m.name.lower()
     click.secho(m.name if same else f"{m.name} ({m.anatomical})", bold=True)
     click.echo(f"Usually refers pain to: {', '.join(names[z].name for z in m.essential)}")
@@ -147,6 +169,7 @@ def find(marks: tuple[str, ...], context: str | None, limit: int, as_json: bool)
             raise _unknown_region(slug)
     atlas = load_muscles()
     ranked = finder.find(marked, atlas.values(), context=context, limit=limit)
+    flags = _red_flags(marked, [atlas[f.slug] for f in ranked])
     if as_json:
         click.echo(
             json.dumps(
@@ -163,7 +186,9 @@ def find(marks: tuple[str, ...], context: str | None, limit: int, as_json: bool)
                 indent=2,
             )
         )
+        _warn(flags, err=True)  # stdout stays plain JSON for scripts; people still see it
         return
+    _warn(flags)
     if not ranked:
         click.echo("No muscle in the atlas commonly sends pain to those areas.")
         return

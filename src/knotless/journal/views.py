@@ -29,6 +29,7 @@ from knotless.journal.models import CheckIn, Knot
 from knotless.lib.charts import DOTS_UP_TO_DAYS, SIZES, pain_chart_svg
 from knotless.lib.days import zone
 from knotless.safety import screening
+from knotless.safety.checklist import load_flags
 
 # Which form field a service error belongs to, by its code.
 ERROR_FIELDS = {
@@ -154,11 +155,33 @@ class Rating:
     note: str
 
 
+def screening_history(knot: Knot) -> list[dict[str, object]]:
+    """The red-flag answers given for this knot, newest first, in words."""
+    questions = {f.id: f.question for f in load_flags()}
+    return [
+        {
+            "at": s.created_at,
+            "outcome": s.get_outcome_display(),
+            "ticked": [questions.get(i, i) for i in s.ticked],
+        }
+        for s in knot.screenings.order_by("-created_at", "-id")[:10]
+    ]
+
+
 def _after_new_knot(request: AuthedRequest, knot: Knot) -> HttpResponse:
     """A knot in the head, neck, chest or back gets the red-flag check first (unless answered
     recently); the knot itself is already saved, so nothing is lost whatever the answers."""
-    areas = screening.areas_for([knot.region])
-    if screening.gate(request.user, areas).needs_answers:
+    muscles = [load_muscles()[knot.muscle]] if knot.muscle else []
+    areas = screening.areas_involved([knot.region], muscles)
+    gate = screening.gate(request.user, areas)
+    if gate.emergency:
+        messages.error(
+            request,
+            "Your recent safety answer means this needs medical help now, not self-care. "
+            "Please call your emergency number.",
+        )
+        return redirect("knot", knot_id=knot.pk)
+    if gate.needs_answers:
         query = urlencode(
             {"areas": ",".join(sorted(areas)), "knot": knot.pk, "next": f"/knots/{knot.pk}/"}
         )
@@ -249,6 +272,7 @@ def _render_detail(
             "form": form,
             "history": _history_html(knot, tz_name, request.GET.get("all") == "1"),
             "map": _figure(knot.region, knot.side),
+            "screenings": screening_history(knot),
         },
         status=status,
     )

@@ -25,9 +25,10 @@ Scores are likelihood ratios against "none of these muscles" (leak only), times 
 normalised to sum to 1 over the candidates: read them as "share of the explanation", not as a
 probability of having a knot.
 
-Priors come from how common the atlas says knots in a muscle are (``PRIORS``), raised by
-``CONTEXT_BOOST`` when the user's context (desk work, lifting, running) is one that commonly
-loads the muscle. Priors are kept within a factor of about 2 so that they order muscles that
+Priors come from how common knots in a muscle are (``PRIORS``): very common, common or
+occasional, our own reading of the reference's descriptions (it gives no prevalence figures),
+raised by ``CONTEXT_BOOST`` when the user's context (desk work, lifting, running) is one
+that commonly loads the muscle. Priors are kept within a factor of about 2 so that they order muscles that
 explain the map equally well, but never outvote a better fit.
 
 Pure and deterministic: ties are broken by slug. Typical queries take well under a millisecond.
@@ -165,12 +166,12 @@ def parse_mark(text: str, scale: int = 10) -> tuple[str, float]:
     if not raw:
         return region.strip(), 1.0
     try:
-        value = float(raw)
+        value = int(raw)
     except ValueError:
         raise ValueError(
-            f"{text!r}: the intensity after ':' must be a number from 1 to {scale}."
+            f"{text!r}: the intensity after ':' must be a whole number from 1 to {scale}."
         ) from None
-    if not 0 < value <= scale:
+    if not 1 <= value <= scale:
         raise ValueError(f"{text!r}: the intensity after ':' must be from 1 to {scale}.")
     return region.strip(), value / scale
 

@@ -51,8 +51,9 @@ def trend(
     return Trend(latest, latest_at, latest - baseline)
 
 
-# A change in pain people themselves call "much improved" (Farrar et al. 2001, NRS 0-10):
-# a drop of about 2 points or about 30 %. Knots are reviewed after 4 weeks of check-ins.
+# A change in pain people themselves call "much improved" is a drop of about 2 points or 30 %
+# (Farrar et al. 2001, NRS 0-10); the reference's design note asks for both together before
+# calling it meaningful. Knots are reviewed after 4 weeks of check-ins.
 MCID_POINTS = 2.0
 MCID_SHARE = 0.30
 REVIEW_AFTER = timedelta(days=28)
@@ -72,8 +73,8 @@ def stalled(points: Sequence[tuple[datetime, int]]) -> Stall | None:
     """Whether a knot's check-ins (sorted by moment) show no meaningful improvement after 4 weeks.
 
     Compares the average of the first week of check-ins with the average of the week up to the
-    latest one; improvement by 2 points or by 30 % of the first week's level counts. A knot that
-    started at under 2 points has no meaningful drop to make, so it is never flagged.
+    latest one; improvement counts when pain dropped by at least 2 points and by at least 30 % of
+    the first week's level. A knot that started under 2 points is never flagged.
     """
     if not points:
         return None
@@ -87,6 +88,6 @@ def stalled(points: Sequence[tuple[datetime, int]]) -> Stall | None:
     if baseline < MCID_POINTS:
         return None
     drop = baseline - recent
-    if drop >= MCID_POINTS or drop >= MCID_SHARE * baseline:
+    if drop >= MCID_POINTS and drop >= MCID_SHARE * baseline:
         return None
     return Stall(round(baseline, 1), round(recent, 1), (latest_at - first_at) // WEEK)

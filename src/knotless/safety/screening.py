@@ -12,7 +12,15 @@ from django.utils import timezone
 from knotless.safety.checklist import Flag, areas_for, flags_for, outcome
 from knotless.safety.models import Screening
 
-__all__ = ["VALID_FOR", "Gate", "areas_for", "gate", "record"]
+__all__ = [
+    "VALID_FOR",
+    "Gate",
+    "areas_for",
+    "areas_involved",
+    "gate",
+    "record",
+    "standing_emergency",
+]
 
 # Answers hold for a while: asking before every click would teach people to tick through.
 VALID_FOR = timedelta(hours=12)
@@ -34,19 +42,56 @@ class Gate:
         return ""
 
 
+def standing_emergency(user: Any) -> Screening | None:
+    """An emergency answer from the last VALID_FOR that no later answer to the same questions
+    has replaced. It stops every self-care suggestion, whatever body area is asked about next:
+    the heart can send pain to the arm, the back or the jaw."""
+    since = timezone.now() - VALID_FOR
+    emergency = (
+        Screening.objects.filter(user=user, outcome="emergency", created_at__gte=since)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if emergency is None:
+        return None
+    later = (
+        Screening.objects.filter(user=user, created_at__gte=emergency.created_at)
+        .exclude(pk=emergency.pk)
+        .exclude(outcome="emergency")
+    )
+    if any(emergency.area_set <= s.area_set for s in later.filter(id__gt=emergency.pk)):
+        return None  # answered again, by the "I ticked something by mistake" link
+    return emergency
+
+
 def gate(user: Any, areas: frozenset[str]) -> Gate:
-    """Whether self-care advice for these areas may be shown now, or questions come first."""
+    """Whether self-care advice may be shown now, or the questions (or an emergency) come first."""
+    emergency = standing_emergency(user)
+    if emergency is not None:
+        return Gate(areas, needs_answers=False, emergency=True, latest=emergency)
     if not areas:
         return Gate(areas, needs_answers=False, emergency=False, latest=None)
     since = timezone.now() - VALID_FOR
-    recent = list(Screening.objects.filter(user=user, created_at__gte=since)[:20])
-    covering = [s for s in recent if areas <= s.area_set]
-    emergency = next((s for s in recent if s.outcome == "emergency" and s.area_set & areas), None)
-    if emergency is not None:
-        return Gate(areas, needs_answers=False, emergency=True, latest=emergency)
-    if covering:
-        return Gate(areas, needs_answers=False, emergency=False, latest=covering[0])
+    covering = next(
+        (
+            s
+            for s in Screening.objects.filter(user=user, created_at__gte=since).order_by(
+                "-created_at", "-id"
+            )
+            if areas <= s.area_set
+        ),
+        None,
+    )
+    if covering is not None:
+        return Gate(areas, needs_answers=False, emergency=False, latest=covering)
     return Gate(areas, needs_answers=True, emergency=False, latest=None, flags=flags_for(areas))
+
+
+def areas_involved(regions: Iterable[str], muscles: Iterable[Any] = ()) -> frozenset[str]:
+    """The screening areas of the marked regions and of the muscles a finding or knot names
+    (by their usual zones): arm pain that points to a chest muscle asks the chest questions."""
+    zones = [z for m in muscles for z in m.essential]
+    return areas_for([*regions, *zones])
 
 
 def record(user: Any, areas: Iterable[str], ticked: Iterable[str], knot: Any = None) -> Screening:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -37,8 +37,13 @@ def check(request: AuthedRequest) -> HttpResponse:
     if not areas:
         return redirect(_next(request))
     knot = None
-    if source.get("knot", "").isdigit():
-        knot = Knot.objects.filter(pk=int(source["knot"]), user=request.user).first()
+    if source.get("knot"):
+        raw = source["knot"]
+        knot = (
+            Knot.objects.filter(pk=int(raw), user=request.user).first() if raw.isdigit() else None
+        )
+        if knot is None:
+            raise Http404("No such knot.")
     if request.method == "POST":
         ticked = request.POST.getlist("flag")
         if not ticked and request.POST.get("none") != "1":
@@ -46,7 +51,7 @@ def check(request: AuthedRequest) -> HttpResponse:
         else:
             result = screening.record(request.user, areas, ticked, knot=knot)
             if result.outcome == "emergency":
-                return _emergency(request, result)
+                return emergency_page(request, result)
             if result.outcome in ADVICE:
                 messages.warning(request, ADVICE[result.outcome])
             return redirect(_next(request))
@@ -62,9 +67,14 @@ def check(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _emergency(request: AuthedRequest, result: Screening) -> HttpResponse:
+def emergency_page(request: AuthedRequest, result: Screening | None) -> HttpResponse:
+    """What to do now, with the user's own emergency number; no self-care on this page."""
     return render(
         request,
         "safety/emergency.html",
-        {"screen": result, "number": profile_for(request.user).emergency_number},
+        {
+            "screen": result,
+            "number": profile_for(request.user).emergency_number,
+            "again": request.get_full_path() if request.method == "GET" else _next(request),
+        },
     )

@@ -16,6 +16,7 @@ from knotless.atlas.muscles import GROUPS, Muscle, get_muscle, load_muscles
 from knotless.atlas.regions import load_regions, sides_for
 from knotless.lib import finder
 from knotless.safety import screening
+from knotless.safety.views import emergency_page
 
 CONTEXTS = {"": "Not specified", "desk": "Desk work", "lifting": "Lifting", "running": "Running"}
 INTENSITIES = [(n, str(n)) for n in range(1, 11)]
@@ -90,23 +91,26 @@ def finder_page(request: AuthedRequest) -> HttpResponse:
     if context not in CONTEXTS:
         problems.append("Ignored an unknown context.")
         context = ""
-    areas = screening.areas_for(m.region for m in marks)
+    intensities: dict[str, float] = {}
+    mark_of: dict[str, Mark] = {}
+    for m in sorted(marks, key=lambda m: m.intensity):
+        intensities[m.region] = m.intensity / 10
+        mark_of[m.region] = m
+    atlas = load_muscles()
+    findings = (
+        finder.find(intensities, atlas.values(), context=context or None, limit=8) if marks else []
+    )
+    # Screen for the marked areas and for every muscle the answer would name.
+    areas = screening.areas_involved(intensities, [atlas[f.slug] for f in findings])
     gate = screening.gate(request.user, areas)
     if gate.emergency:
-        return render(request, "safety/emergency.html", {"screen": gate.latest}, status=200)
+        return emergency_page(request, gate.latest)
     results = []
-    if marks and not gate.needs_answers:
-        intensities: dict[str, float] = {}
-        mark_of: dict[str, Mark] = {}
-        for m in sorted(marks, key=lambda m: m.intensity):
-            intensities[m.region] = m.intensity / 10
-            mark_of[m.region] = m
-        atlas = load_muscles()
-        for found in finder.find(intensities, atlas.values(), context=context or None, limit=8):
-            muscle = atlas[found.slug]
+    if not gate.needs_answers:
+        for found in findings:
             # One tap tracks it: the place it explains most strongly, rated as marked.
             results.append(
-                {"finding": found, "muscle": muscle, "mark": mark_of[found.explained[0]]}
+                {"finding": found, "muscle": atlas[found.slug], "mark": mark_of[found.explained[0]]}
             )
     regions = load_regions()
     return render(
@@ -193,6 +197,9 @@ def muscle_page(request: AuthedRequest, slug: str) -> HttpResponse:
         muscle = get_muscle(slug)
     except KeyError:
         raise Http404("No such muscle in the atlas.") from None
+    emergency = screening.standing_emergency(request.user)
+    if emergency is not None:  # no release steps while an emergency answer stands
+        return emergency_page(request, emergency)
     regions = load_regions()
     first = muscle.essential[0]
     add = urlencode(
