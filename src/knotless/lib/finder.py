@@ -28,8 +28,8 @@ probability of having a knot.
 Priors come from how common knots in a muscle are (``PRIORS``): very common, common or
 occasional, our own reading of the reference's descriptions (it gives no prevalence figures),
 raised by ``CONTEXT_BOOST`` when the user's context (desk work, lifting, running) is one
-that commonly loads the muscle. Priors are kept within a factor of about 2 so that they order muscles that
-explain the map equally well, but never outvote a better fit.
+that commonly loads the muscle. Priors are kept within a factor of about 2 so that they order
+muscles that explain the map equally well, but never outvote a better fit.
 
 Pure and deterministic: ties are broken by slug. Typical queries take well under a millisecond.
 """
