@@ -7,7 +7,15 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from knotless.lib.finder import CONTEXT_BOOST, PRIORS, find, marks_from, parse_mark
+from knotless.lib.finder import (
+    CONTEXT_BOOST,
+    P_ESSENTIAL,
+    P_MARK,
+    PRIORS,
+    find,
+    marks_from,
+    parse_mark,
+)
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,8 @@ def test_it_ranks_a_muscle_first_when_exactly_its_usual_zones_are_marked(
 def test_it_keeps_priors_from_outvoting_a_better_fit() -> None:
     # The strongest prior advantage is smaller than the cost of one unmarked usual zone.
     best_prior = max(PRIORS.values()) * CONTEXT_BOOST / min(PRIORS.values())
+    blank_usual_zone = 1 - P_MARK * P_ESSENTIAL  # likelihood ratio of one unmarked usual zone
+    assert best_prior * blank_usual_zone < 1
     narrow = M("narrow", ("r1", "r2"), (), "occasional")
     wide = M("wide", ("r1", "r2", "r3"), (), "very-common", ("desk",))
     assert best_prior < 2

@@ -82,7 +82,8 @@ def test_it_explains_bad_marks(client_in: Client, token: str) -> None:
 
 def test_it_explains_knots_and_the_finder(client_in: Client) -> None:
     assert "evidence" in client_in.get(reverse("learn_knots")).content.decode().lower()
-    assert "0.9" in client_in.get(reverse("learn_finder")).content.decode()
+    page = client_in.get(reverse("learn_finder")).content.decode()
+    assert "{{" not in page and "about 18.6 times" in page and "<td>0.4</td>" in page
 
 
 def test_it_asks_the_chest_questions_when_arm_pain_points_to_a_chest_muscle(
@@ -160,3 +161,24 @@ def test_it_lifts_an_emergency_only_when_the_same_questions_are_answered_again(
     )
     client_in.post(reverse("safety_check"), {"areas": "chest", "none": "1"})  # "ticked by mistake"
     assert "How to release it" in client_in.get(reverse("muscle", args=["soleus"])).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("marks", "expected_first"),
+    [
+        (["front-of-chest:left:8", "inner-upper-arm:left:8"], "Pectoralis major"),
+        (["between-shoulder-blades:center:8", "front-of-chest:left:8"], "Scalenes"),
+        (["base-of-neck:left:7", "medial-border-of-scapula:left:7"], "Levator scapulae"),
+        (["front-of-knee:right:7"], "Rectus femoris"),
+        (["heel:left:6"], "Soleus"),
+    ],
+)
+def test_it_ranks_textbook_patterns_first(
+    client_in: Client, marks: list[str], expected_first: str
+) -> None:
+    # Regression queries from the reference's referral patterns, marked firmly (10/10).
+    from knotless.lib.finder import find, marks_from
+
+    atlas = load_muscles()
+    plain = marks_from([m.split(":")[0] for m in marks])
+    assert atlas[find(plain, atlas.values())[0].slug].name == expected_first

@@ -43,10 +43,10 @@ from typing import Protocol
 
 P_ESSENTIAL = 0.9
 P_SPILLOVER = 0.35
-P_MARK = 0.6
+P_MARK = 0.4
 LEAK = 0.02
-PRIORS = {"very-common": 1.5, "common": 1.2, "occasional": 1.0}
-CONTEXT_BOOST = 1.15
+PRIORS = {"very-common": 1.3, "common": 1.15, "occasional": 1.0}
+CONTEXT_BOOST = 1.1
 
 
 class Candidate(Protocol):

@@ -225,4 +225,58 @@ def learn_knots(request: AuthedRequest) -> HttpResponse:
 
 
 def learn_finder(request: AuthedRequest) -> HttpResponse:
-    return render(request, "learn/finder.html")
+    return render(request, "learn/finder.html", {"n": finder_numbers()})
+
+
+@dataclass(frozen=True)
+class _Example:
+    slug: str
+    essential: tuple[str, ...]
+    spillover: tuple[str, ...]
+    prevalence: str
+    contexts: tuple[str, ...] = ()
+
+
+def finder_numbers() -> dict[str, object]:
+    """The model's settings and what they mean, computed from knotless.lib.finder, so the
+    explanation page can never drift from the code."""
+    import math
+
+    def lr(p_zone: float, weight: float = 1.0) -> float:
+        return round(math.exp(weight * math.log(finder._p_marked(p_zone) / finder.LEAK)), 1)
+
+    trap = _Example("trap", ("side-of-neck", "back-of-neck", "temple"), ("jaw-tmj",), "very-common")
+    temporalis = _Example(
+        "temporalis", ("temple", "eyebrow", "behind-the-eye", "upper-teeth"), ("jaw-tmj",), "common"
+    )
+
+    def split(marks: dict[str, float]) -> tuple[int, int]:
+        shares = {f.slug: f.score for f in finder.find(marks, [trap, temporalis])}
+        return round(100 * shares.get("trap", 0)), round(100 * shares.get("temporalis", 0))
+
+    priors = finder.PRIORS
+    return {
+        "p_essential": finder.P_ESSENTIAL,
+        "p_spillover": finder.P_SPILLOVER,
+        "p_mark": finder.P_MARK,
+        "p_mark_pct": round(100 * finder.P_MARK),
+        "leak": finder.LEAK,
+        "leak_pct": round(100 * finder.LEAK),
+        "marked_essential_pct": round(100 * finder._p_marked(finder.P_ESSENTIAL)),
+        "marked_spillover_pct": round(100 * finder._p_marked(finder.P_SPILLOVER)),
+        "lr_essential": lr(finder.P_ESSENTIAL),
+        "lr_spillover": lr(finder.P_SPILLOVER),
+        "lr_essential_6": lr(finder.P_ESSENTIAL, 0.6),
+        "lr_spillover_6": lr(finder.P_SPILLOVER, 0.6),
+        "lr_essential_1": lr(finder.P_ESSENTIAL, 0.1),
+        "lr_spillover_1": lr(finder.P_SPILLOVER, 0.1),
+        "blank_essential": round((1 - finder._p_marked(finder.P_ESSENTIAL)) / (1 - finder.LEAK), 2),
+        "blank_spillover": round((1 - finder._p_marked(finder.P_SPILLOVER)) / (1 - finder.LEAK), 2),
+        "prior_very": priors["very-common"],
+        "prior_common": priors["common"],
+        "prior_occasional": priors["occasional"],
+        "boost": finder.CONTEXT_BOOST,
+        "max_prior": round(max(priors.values()) * finder.CONTEXT_BOOST / min(priors.values()), 2),
+        "example_both": split({"temple": 1.0, "side-of-neck": 1.0}),
+        "example_temple": split({"temple": 1.0}),
+    }
