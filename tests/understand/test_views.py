@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -182,3 +182,23 @@ def test_it_ranks_textbook_patterns_first(
     atlas = load_muscles()
     plain = marks_from([m.split(":")[0] for m in marks])
     assert atlas[find(plain, atlas.values())[0].slug].name == expected_first
+
+
+def test_it_tracks_a_finding_on_the_users_own_day(client: Client, make_user: Any) -> None:
+    import time_machine
+
+    from knotless.journal.models import Knot
+
+    owner = make_user("lee", time_zone="America/Los_Angeles")
+    client.force_login(owner)
+    # 03:00 UTC on the 24th is still the evening of the 23rd in Los Angeles.
+    moment = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False):
+        page = client.get(reverse("finder"), {"m": "front-of-knee:right:7"}).content.decode()
+        first_felt = re.search(r'name="first_felt" value="([^"]+)"', page)
+        assert first_felt and first_felt.group(1) == "2026-11-23"
+        form = dict(
+            re.findall(r'name="(region|side|muscle|pain|first_felt)" value="([^"]+)"', page)
+        )
+        assert client.post(reverse("knot_new"), form).status_code == 302
+    assert Knot.objects.get(user=owner).first_felt.isoformat() == "2026-11-23"
