@@ -60,6 +60,12 @@ def test_it_counts_reps_and_moves_on_to_the_next_exercise() -> None:
     assert steps[3].text == "Get ready: Glute bridge. Squeeze at the top"
 
 
+def test_it_times_held_reps_by_their_holds() -> None:
+    [_, work] = build([Item("chin-tuck", "Chin tuck", D(reps=10, hold_seconds=5, sets=1))])
+    assert (work.state, work.reps, work.seconds) == ("reps", 10, 60)
+    assert work.text == "Chin tuck: 10 reps, hold 5 s each"
+
+
 def test_it_refuses_an_empty_dose() -> None:
     with pytest.raises(ValueError, match="at least one set"):
         build([Item("x", "X", D(sets=1))])

@@ -6,8 +6,9 @@ so a dose means the same everywhere. The states follow one another like this, fo
     get-ready -> (hold | reps) [-> switch-side -> (hold | reps)] [-> rest -> ...] -> next
 
 A hold lasts its seconds; reps are timed at ``seconds_per_rep`` as a guide (the player counts
-them out loud). Per-side exercises do the left side, then the right, in every set. Rest comes
-between sets, never after the last one; "next" comes between exercises, never after the last.
+them out loud), or by their hold plus a second when each rep is held. Per-side exercises do the
+left side, then the right, in every set. Rest comes between sets, never after the last one;
+"next" comes between exercises, never after the last.
 
 Pure and deterministic; no Django.
 """
@@ -67,11 +68,17 @@ def _work(item: Item, side: str, number: int, seconds_per_rep: int) -> Step:
     where = f" ({side} side)" if side else ""
     set_text = f"set {number} of {dose.sets}" if dose.sets > 1 else ""
     if dose.reps:
-        count = f"{dose.reps} reps"
+        # Reps held for a few seconds each (chin tucks) last as long as their holds.
+        per_rep = (
+            max(seconds_per_rep, dose.hold_seconds + 1) if dose.hold_seconds else seconds_per_rep
+        )
+        count = f"{dose.reps} reps" + (
+            f", hold {dose.hold_seconds} s each" if dose.hold_seconds else ""
+        )
         text = f"{item.name}{where}: {count}" + (f", {set_text}" if set_text else "")
         return Step(
             "reps",
-            dose.reps * seconds_per_rep,
+            dose.reps * per_rep,
             item.slug,
             item.name,
             text,
