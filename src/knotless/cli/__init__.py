@@ -7,6 +7,7 @@ import click
 from knotless import __version__
 from knotless.cli.atlas import find, muscle, muscles, regions
 from knotless.cli.knots import knot
+from knotless.cli.library import exercise, exercises
 from knotless.cli.serve import serve
 from knotless.cli.users import user
 
@@ -28,5 +29,5 @@ def main(ctx: click.Context) -> None:
 main.add_command(serve)
 main.add_command(user)
 main.add_command(knot)
-for command in (regions, muscles, muscle, find):
+for command in (regions, muscles, muscle, find, exercises, exercise):
     main.add_command(command)

@@ -1,0 +1,235 @@
+"""The exercise library: releases, stretches, mobility moves and strengthening exercises.
+
+Data lives in ``exercises/*.toml`` beside this module (see ``exercises/README.md``), validated on
+load against the muscle atlas and against the dose ranges of the reference
+(``guidelines-facts.md``): pressure releases hold 30-90 s, static stretches 10-60 s, strength
+work 5-25 reps in 1-5 sets. Errors name the file and the exercise.
+
+Standard library only: no Django here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from knotless.atlas.muscles import load_muscles
+from knotless.atlas.regions import AtlasDataError
+
+EXERCISES_DIR = Path(__file__).with_name("exercises")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+KINDS = ("release", "stretch", "mobility", "strength")
+POSITIONS = ("seated", "standing", "floor", "wall")
+EQUIPMENT = ("none", "ball", "foam-roller", "band", "dumbbell", "door-frame", "chair")
+# Dose limits per kind: (hold seconds, reps) allowed ranges. None = not used by this kind.
+HOLD_RANGE = {"release": (30, 90), "stretch": (10, 60), "mobility": (0, 30), "strength": (0, 45)}
+REPS_RANGE = (1, 25)
+SETS_RANGE = (1, 5)
+REST_RANGE = (0, 180)
+
+REQUIRED: dict[str, type] = {
+    "slug": str,
+    "name": str,
+    "kind": str,
+    "primary": list,
+    "position": str,
+    "equipment": list,
+    "difficulty": int,
+    "dose": dict,
+    "steps": list,
+    "cues": list,
+    "feel": str,
+    "mistakes": list,
+    "cautions": list,
+    "sources": list,
+}
+OPTIONAL: dict[str, type] = {
+    "secondary": list,
+    "trains": list,
+    "desk": bool,
+    "easier": str,
+    "harder": str,
+}
+DOSE_KEYS = {"hold_seconds", "reps", "sets", "per_side", "rest_seconds"}
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    hold_seconds: int  # 0 when the exercise is counted in reps
+    reps: int  # 0 when the exercise is a hold
+    sets: int
+    per_side: bool
+    rest_seconds: int
+
+    @property
+    def is_hold(self) -> bool:
+        return self.reps == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    slug: str
+    name: str
+    kind: str
+    primary: tuple[str, ...]  # atlas muscle slugs the exercise is for
+    secondary: tuple[str, ...]
+    trains: tuple[str, ...]  # muscles outside the atlas, in words ("deep neck flexors", "core")
+    position: str
+    equipment: tuple[str, ...]
+    difficulty: int  # 1 easy .. 3 hard
+    desk: bool  # can be done seated at a desk in under 2 minutes
+    dose: Dose
+    steps: tuple[str, ...]
+    cues: tuple[str, ...]
+    feel: str
+    mistakes: tuple[str, ...]
+    cautions: tuple[str, ...]
+    easier: str
+    harder: str
+    sources: tuple[str, ...]
+
+
+def _texts(value: list[Any], where: str, key: str, *, allow_empty: bool = False) -> tuple[str, ...]:
+    if not value and not allow_empty:
+        raise AtlasDataError(f"{where}: {key!r} must not be empty.")
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise AtlasDataError(f"{where}: every entry of {key!r} must be non-empty text.")
+    return tuple(item.strip() for item in value)
+
+
+def _int(dose: Mapping[str, Any], key: str, where: str, low: int, high: int) -> int:
+    value = dose.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise AtlasDataError(f"{where}: dose.{key} must be a whole number from {low} to {high}.")
+    return value
+
+
+def validate_dose(kind: str, dose: Mapping[str, Any], where: str) -> Dose:
+    unknown = set(dose) - DOSE_KEYS
+    if unknown:
+        raise AtlasDataError(f"{where}: unknown dose key(s) {', '.join(sorted(unknown))}.")
+    low, high = HOLD_RANGE[kind]
+    hold = _int(dose, "hold_seconds", where, 0, high)
+    reps = _int(dose, "reps", where, 0, REPS_RANGE[1])
+    if (hold == 0) == (reps == 0) and kind != "strength":
+        raise AtlasDataError(f"{where}: a {kind} is dosed by hold_seconds or by reps, not both.")
+    if kind in ("release", "stretch") and not low <= hold <= high:
+        raise AtlasDataError(f"{where}: a {kind} holds {low}-{high} s (the reference's range).")
+    if kind == "strength" and not REPS_RANGE[0] <= reps <= REPS_RANGE[1] and hold == 0:
+        raise AtlasDataError(f"{where}: strength work needs reps (or a timed hold).")
+    per_side = dose.get("per_side", False)
+    if not isinstance(per_side, bool):
+        raise AtlasDataError(f"{where}: dose.per_side must be true or false.")
+    return Dose(
+        hold_seconds=hold,
+        reps=reps,
+        sets=_int(dose, "sets", where, *SETS_RANGE),
+        per_side=per_side,
+        rest_seconds=_int(dose, "rest_seconds", where, *REST_RANGE),
+    )
+
+
+def validate_exercise(entry: Mapping[str, Any], *, where: str) -> Exercise:
+    missing = sorted(set(REQUIRED) - set(entry))
+    extra = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
+    if missing or extra:
+        problems = [
+            f"missing {', '.join(missing)}" if missing else "",
+            f"unknown {', '.join(extra)}" if extra else "",
+        ]
+        raise AtlasDataError(f"{where}: {'; '.join(p for p in problems if p)}.")
+    for key, kind in {**REQUIRED, **OPTIONAL}.items():
+        if (key in entry and not isinstance(entry[key], kind)) or (
+            kind is int and isinstance(entry.get(key), bool)
+        ):
+            raise AtlasDataError(f"{where}: {key!r} must be a {kind.__name__}.")
+    if not SLUG.match(entry["slug"]):
+        raise AtlasDataError(
+            f"{where}: slug {entry['slug']!r} must be lowercase words joined by '-'."
+        )
+    if entry["kind"] not in KINDS:
+        raise AtlasDataError(f"{where}: kind must be one of {', '.join(KINDS)}.")
+    if entry["position"] not in POSITIONS:
+        raise AtlasDataError(f"{where}: position must be one of {', '.join(POSITIONS)}.")
+    equipment = _texts(entry["equipment"], where, "equipment")
+    for item in equipment:
+        if item not in EQUIPMENT:
+            raise AtlasDataError(
+                f"{where}: equipment {item!r} is not one of {', '.join(EQUIPMENT)}."
+            )
+    if not 1 <= entry["difficulty"] <= 3:
+        raise AtlasDataError(f"{where}: difficulty runs from 1 (easy) to 3 (hard).")
+    muscles = load_muscles()
+    trains = _texts(entry.get("trains", []), where, "trains", allow_empty=True)
+    primary = _texts(entry["primary"], where, "primary", allow_empty=bool(trains))
+    secondary = _texts(entry.get("secondary", []), where, "secondary", allow_empty=True)
+    for slug in primary + secondary:
+        if slug not in muscles:
+            raise AtlasDataError(f"{where}: {slug!r} is not a muscle in the atlas.")
+    for key in ("name", "feel"):
+        if not entry[key].strip():
+            raise AtlasDataError(f"{where}: {key!r} must not be empty.")
+    return Exercise(
+        slug=entry["slug"],
+        name=entry["name"].strip(),
+        kind=entry["kind"],
+        primary=primary,
+        secondary=secondary,
+        trains=trains,
+        position=entry["position"],
+        equipment=equipment,
+        difficulty=entry["difficulty"],
+        desk=entry.get("desk", False),
+        dose=validate_dose(entry["kind"], entry["dose"], where),
+        steps=_texts(entry["steps"], where, "steps"),
+        cues=_texts(entry["cues"], where, "cues"),
+        feel=entry["feel"].strip(),
+        mistakes=_texts(entry["mistakes"], where, "mistakes"),
+        cautions=_texts(entry["cautions"], where, "cautions"),
+        easier=entry.get("easier", ""),
+        harder=entry.get("harder", ""),
+        sources=_texts(entry["sources"], where, "sources"),
+    )
+
+
+def validate_exercises(files: Mapping[str, Mapping[str, Any]]) -> dict[str, Exercise]:
+    exercises: dict[str, Exercise] = {}
+    for source, data in files.items():
+        unknown = set(data) - {"exercise"}
+        if unknown:
+            raise AtlasDataError(
+                f"{source}: unknown top-level key(s) {', '.join(sorted(unknown))}."
+            )
+        for number, entry in enumerate(data.get("exercise", []), start=1):
+            where = f"{source}: exercise #{number} ({entry.get('slug', '?')!r})"
+            exercise = validate_exercise(entry, where=where)
+            if exercise.slug in exercises:
+                raise AtlasDataError(f"{where}: slug {exercise.slug!r} is used twice.")
+            exercises[exercise.slug] = exercise
+    for exercise in exercises.values():
+        for key in ("easier", "harder"):
+            variant = getattr(exercise, key)
+            if variant and variant not in exercises:
+                raise AtlasDataError(
+                    f"exercise {exercise.slug!r}: {key} {variant!r} does not exist."
+                )
+    return exercises
+
+
+@functools.cache
+def load_exercises() -> dict[str, Exercise]:
+    """Every exercise by slug, in file-name then file order. Cached."""
+    files = {}
+    for path in sorted(EXERCISES_DIR.glob("*.toml")):
+        try:
+            files[path.name] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise AtlasDataError(f"{path.name}: not valid TOML: {exc}") from None
+    return validate_exercises(files)
