@@ -12,13 +12,13 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from knotless.atlas.regions import AtlasDataError, load_regions
+from knotless.atlas.tomldata import collect, read_folder
 
 MUSCLES_DIR = Path(__file__).with_name("muscles")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -156,19 +156,7 @@ def validate_muscle(entry: Mapping[str, Any], *, where: str) -> Muscle:
 
 def validate_muscles(files: Mapping[str, Mapping[str, Any]]) -> dict[str, Muscle]:
     """Parsed TOML documents by file name -> muscles by slug, checked across files too."""
-    muscles: dict[str, Muscle] = {}
-    for source, data in files.items():
-        unknown = set(data) - {"muscle"}
-        if unknown:
-            raise AtlasDataError(
-                f"{source}: unknown top-level key(s) {', '.join(sorted(unknown))}."
-            )
-        for number, entry in enumerate(data.get("muscle", []), start=1):
-            where = f"{source}: muscle #{number} ({entry.get('slug', '?')!r})"
-            muscle = validate_muscle(entry, where=where)
-            if muscle.slug in muscles:
-                raise AtlasDataError(f"{where}: slug {muscle.slug!r} is used twice.")
-            muscles[muscle.slug] = muscle
+    muscles = collect(files, "muscle", validate_muscle)
     if not muscles:
         raise AtlasDataError("the muscle atlas is empty.")
     return muscles
@@ -177,13 +165,7 @@ def validate_muscles(files: Mapping[str, Mapping[str, Any]]) -> dict[str, Muscle
 @functools.cache
 def load_muscles() -> dict[str, Muscle]:
     """Every muscle of the atlas by slug, in file-name then file order. Cached."""
-    files = {}
-    for path in sorted(MUSCLES_DIR.glob("*.toml")):
-        try:
-            files[path.name] = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise AtlasDataError(f"{path.name}: not valid TOML: {exc}") from None
-    return validate_muscles(files)
+    return validate_muscles(read_folder(MUSCLES_DIR))
 
 
 def get_muscle(slug: str) -> Muscle:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import AtlasDataError
+from knotless.atlas.tomldata import collect, read_folder
 
 EXERCISES_DIR = Path(__file__).with_name("exercises")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -200,19 +200,8 @@ def validate_exercise(entry: Mapping[str, Any], *, where: str) -> Exercise:
 
 
 def validate_exercises(files: Mapping[str, Mapping[str, Any]]) -> dict[str, Exercise]:
-    exercises: dict[str, Exercise] = {}
-    for source, data in files.items():
-        unknown = set(data) - {"exercise"}
-        if unknown:
-            raise AtlasDataError(
-                f"{source}: unknown top-level key(s) {', '.join(sorted(unknown))}."
-            )
-        for number, entry in enumerate(data.get("exercise", []), start=1):
-            where = f"{source}: exercise #{number} ({entry.get('slug', '?')!r})"
-            exercise = validate_exercise(entry, where=where)
-            if exercise.slug in exercises:
-                raise AtlasDataError(f"{where}: slug {exercise.slug!r} is used twice.")
-            exercises[exercise.slug] = exercise
+    """Parsed TOML documents by file name -> exercises by slug; variants must exist."""
+    exercises = collect(files, "exercise", validate_exercise)
     for exercise in exercises.values():
         for key in ("easier", "harder"):
             variant = getattr(exercise, key)
@@ -226,10 +215,4 @@ def validate_exercises(files: Mapping[str, Mapping[str, Any]]) -> dict[str, Exer
 @functools.cache
 def load_exercises() -> dict[str, Exercise]:
     """Every exercise by slug, in file-name then file order. Cached."""
-    files = {}
-    for path in sorted(EXERCISES_DIR.glob("*.toml")):
-        try:
-            files[path.name] = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise AtlasDataError(f"{path.name}: not valid TOML: {exc}") from None
-    return validate_exercises(files)
+    return validate_exercises(read_folder(EXERCISES_DIR))
