@@ -29,6 +29,7 @@ def test_it_has_at_least_forty_muscles_across_the_body() -> None:
     covered = {m.group for m in muscles.values()}
     for group in (
         "head-neck",
+        "arm",
         "shoulder",
         "chest",
         "upper-back",
@@ -47,6 +48,10 @@ def test_it_describes_every_muscle_fully() -> None:
         assert muscle.essential and muscle.perpetuating and muscle.sources, muscle.slug
         assert len(muscle.release) > 40 and len(muscle.find_it) > 20, muscle.slug
         assert not set(muscle.essential) & set(muscle.spillover), muscle.slug
+        assert muscle.cautions, muscle.slug
+        assert any("sharp" in c.lower() or "tingl" in c.lower() for c in muscle.cautions), (
+            muscle.slug
+        )
 
 
 def test_it_warns_about_the_chest_and_the_front_of_the_neck() -> None:

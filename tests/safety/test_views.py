@@ -38,8 +38,10 @@ def test_it_stops_at_an_emergency_and_says_what_to_do(client_in: Client, user: A
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Please get medical help now" in page and "112" in page
-    assert "Release it" not in page
+    assert "Please get medical help now" in page and "Call <strong>112</strong>" in page
+    # Nothing on the page points back to self-care: no findings, no release steps, no knot form.
+    for self_care in ("Track as a knot", "How to release it", "Release it:", "Save knot"):
+        assert self_care not in page
     assert Screening.objects.get(user=user).outcome == "emergency"
 
 
