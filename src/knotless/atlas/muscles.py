@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from knotless.atlas.regions import AtlasDataError, load_regions
-from knotless.atlas.tomldata import collect, read_folder
+from knotless.atlas.tomldata import check_fields, collect, read_folder
 
 MUSCLES_DIR = Path(__file__).with_name("muscles")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -95,17 +95,7 @@ def _strings(
 
 def validate_muscle(entry: Mapping[str, Any], *, where: str) -> Muscle:
     """One ``[[muscle]]`` table as a Muscle, or AtlasDataError saying what is wrong and where."""
-    missing = sorted(set(REQUIRED) - set(entry))
-    extra = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
-    if missing or extra:
-        problems = [
-            f"missing {', '.join(missing)}" if missing else "",
-            f"unknown {', '.join(extra)}" if extra else "",
-        ]
-        raise AtlasDataError(f"{where}: {'; '.join(p for p in problems if p)}.")
-    for key, kind in {**REQUIRED, **OPTIONAL}.items():
-        if key in entry and not isinstance(entry[key], kind):
-            raise AtlasDataError(f"{where}: {key!r} must be a {kind.__name__}.")
+    check_fields(entry, REQUIRED, OPTIONAL, where)
     for key, kind in REQUIRED.items():
         if kind is str and not entry[key].strip():
             raise AtlasDataError(f"{where}: {key!r} must not be empty.")

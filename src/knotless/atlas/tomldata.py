@@ -51,3 +51,24 @@ def collect(
                 raise AtlasDataError(f"{where}: slug {item.slug!r} is used twice.")
             found[item.slug] = item
     return found
+
+
+def check_fields(
+    entry: Mapping[str, Any], required: Mapping[str, type], optional: Mapping[str, type], where: str
+) -> None:
+    """Refuse missing or unknown keys and values of the wrong type, naming them."""
+    missing = sorted(set(required) - set(entry))
+    extra = sorted(set(entry) - set(required) - set(optional))
+    if missing or extra:
+        problems = [
+            f"missing {', '.join(missing)}" if missing else "",
+            f"unknown {', '.join(extra)}" if extra else "",
+        ]
+        raise AtlasDataError(f"{where}: {'; '.join(p for p in problems if p)}.")
+    for key, kind in {**required, **optional}.items():
+        value = entry.get(key)
+        # bool is an int to Python, but true is no difficulty level.
+        if key in entry and (
+            not isinstance(value, kind) or (kind is int and isinstance(value, bool))
+        ):
+            raise AtlasDataError(f"{where}: {key!r} must be a {kind.__name__}.")

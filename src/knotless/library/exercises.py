@@ -19,7 +19,7 @@ from typing import Any
 
 from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import AtlasDataError
-from knotless.atlas.tomldata import collect, read_folder
+from knotless.atlas.tomldata import check_fields, collect, read_folder
 
 EXERCISES_DIR = Path(__file__).with_name("exercises")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -137,19 +137,7 @@ def validate_dose(kind: str, dose: Mapping[str, Any], where: str) -> Dose:
 
 
 def validate_exercise(entry: Mapping[str, Any], *, where: str) -> Exercise:
-    missing = sorted(set(REQUIRED) - set(entry))
-    extra = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
-    if missing or extra:
-        problems = [
-            f"missing {', '.join(missing)}" if missing else "",
-            f"unknown {', '.join(extra)}" if extra else "",
-        ]
-        raise AtlasDataError(f"{where}: {'; '.join(p for p in problems if p)}.")
-    for key, kind in {**REQUIRED, **OPTIONAL}.items():
-        if (key in entry and not isinstance(entry[key], kind)) or (
-            kind is int and isinstance(entry.get(key), bool)
-        ):
-            raise AtlasDataError(f"{where}: {key!r} must be a {kind.__name__}.")
+    check_fields(entry, REQUIRED, OPTIONAL, where)
     if not SLUG.match(entry["slug"]):
         raise AtlasDataError(
             f"{where}: slug {entry['slug']!r} must be lowercase words joined by '-'."
