@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "knotless.journal",
     "knotless.understand",
     "knotless.safety",
+    "knotless.practice",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.urls import path
 
 from knotless.accounts import views as accounts
 from knotless.journal import views as journal
+from knotless.practice import views as practice
 from knotless.safety import views as safety
 from knotless.understand import views as understand
 
@@ -24,6 +25,15 @@ urlpatterns = [
     path("atlas/<slug:slug>/", understand.muscle_page, name="muscle"),
     path("learn/knots/", understand.learn_knots, name="learn_knots"),
     path("learn/finder/", understand.learn_finder, name="learn_finder"),
+    path("library/", practice.library_index, name="library"),
+    path("library/<slug:slug>/", practice.exercise_page, name="exercise"),
+    path("library/<slug:slug>/moving.svg", practice.figure_svg, name="figure_moving"),
+    path("library/<slug:slug>/still-<int:frame>.svg", practice.figure_svg, name="figure_still"),
+    path("play/", practice.play_new, name="play_new"),
+    path("play/<int:session_id>/", practice.play, name="play"),
+    path("play/<int:session_id>/finish/", practice.play_finish, name="play_finish"),
+    path("sessions/", practice.sessions_page, name="sessions"),
+    path("sessions/<int:session_id>/", practice.session_page, name="session"),
     path("safety/check/", safety.check, name="safety_check"),
     path("setup/<str:token>/", accounts.setup, name="setup"),
     path("login/", accounts.login_view, name="login"),

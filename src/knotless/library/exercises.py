@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,24 @@ class Dose:
     @property
     def is_hold(self) -> bool:
         return self.reps == 0
+
+    def describe(self) -> str:
+        """The dose in words: "10 reps, hold 5 s each x 3 sets, ..."."""
+        if self.reps:
+            amount = f"{self.reps} reps" + (
+                f", hold {self.hold_seconds} s each" if self.hold_seconds else ""
+            )
+        else:
+            amount = f"hold {self.hold_seconds} s"
+        return (
+            f"{amount} × {self.sets} set{'s' * (self.sets != 1)}"
+            + (", each side" if self.per_side else "")
+            + (
+                f", rest {self.rest_seconds} s between sets"
+                if self.rest_seconds and self.sets > 1
+                else ""
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,3 +222,15 @@ def validate_exercises(files: Mapping[str, Mapping[str, Any]]) -> dict[str, Exer
 def load_exercises() -> dict[str, Exercise]:
     """Every exercise by slug, in file-name then file order. Cached."""
     return validate_exercises(read_folder(EXERCISES_DIR))
+
+
+KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
+
+
+def exercises_for(muscles: Iterable[str], *, limit: int | None = None) -> list[Exercise]:
+    """Exercises aimed at any of these atlas muscles: releases and stretches first, then
+    mobility and strength; primary targets before secondary ones."""
+    wanted = set(muscles)
+    found = [e for e in load_exercises().values() if wanted & set(e.primary + e.secondary)]
+    found.sort(key=lambda e: (not wanted & set(e.primary), KIND_ORDER[e.kind]))
+    return found[:limit] if limit is not None else found

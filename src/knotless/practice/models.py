@@ -1,0 +1,112 @@
+"""Played routines: what was played, how the knots felt before and after, what helped."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from knotless.journal.models import NOTE_MAX, PAIN_MAX, PAIN_MIN, Knot
+
+
+class Session(models.Model):
+    """One play of an exercise or a list of them."""
+
+    class Status(models.TextChoices):
+        STARTED = "started", "Started"
+        FINISHED = "finished", "Finished"
+        STOPPED = "stopped", "Stopped early"
+
+    class Source(models.TextChoices):
+        WEB = "web", "Browser"
+        TERMINAL = "terminal", "Terminal"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions"
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.STARTED)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
+    # Seconds of the script played (skips and an early stop make it shorter than planned).
+    planned_seconds = models.PositiveIntegerField(default=0)
+    played_seconds = models.PositiveIntegerField(default=0)
+    note = models.TextField(max_length=NOTE_MAX, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["user", "-started_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="started", ended_at__isnull=True)
+                | (~models.Q(status="started") & models.Q(ended_at__isnull=False)),
+                name="session_ended_at_matches_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"session {self.pk} of {self.user_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.STARTED
+
+
+class SessionExercise(models.Model):
+    """One exercise of a session, in playing order, with the user's verdict on it."""
+
+    class Verdict(models.TextChoices):
+        HELPED = "helped", "Helped"
+        NEUTRAL = "neutral", "Neutral"
+        HURT = "hurt", "Hurt"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="exercises")
+    position = models.PositiveSmallIntegerField()
+    slug = models.CharField(max_length=80)
+    verdict = models.CharField(max_length=7, choices=Verdict.choices, blank=True)
+
+    class Meta:
+        ordering = ["session", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="one_exercise_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} in session {self.session_id}"
+
+
+class SessionKnot(models.Model):
+    """How one knot felt before and after a session (0-10), when the user said."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="knots")
+    knot = models.ForeignKey(Knot, on_delete=models.CASCADE, related_name="sessions")
+    pain_before = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(PAIN_MIN), MaxValueValidator(PAIN_MAX)]
+    )
+    pain_after = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(PAIN_MIN), MaxValueValidator(PAIN_MAX)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "knot"], name="one_rating_per_knot"),
+            models.CheckConstraint(
+                condition=models.Q(pain_before__isnull=True)
+                | models.Q(pain_before__gte=PAIN_MIN, pain_before__lte=PAIN_MAX),
+                name="session_pain_before_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pain_after__isnull=True)
+                | models.Q(pain_after__gte=PAIN_MIN, pain_after__lte=PAIN_MAX),
+                name="session_pain_after_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"knot {self.knot_id} in session {self.session_id}"
+
+    @property
+    def change(self) -> int | None:
+        if self.pain_before is None or self.pain_after is None:
+            return None
+        return self.pain_after - self.pain_before

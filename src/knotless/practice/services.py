@@ -1,0 +1,192 @@
+"""Playing routines: choosing exercises, the script, and storing sessions.
+
+The web player and ``knotless play`` both call these, so a session means the same wherever
+it was played.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from knotless.atlas.muscles import load_muscles
+from knotless.journal.models import Knot
+from knotless.journal.services import check_note, check_pain
+from knotless.lib.sequence import Item, Step, build, total_seconds
+from knotless.library.exercises import Exercise, exercises_for, load_exercises
+from knotless.practice.models import Session, SessionExercise, SessionKnot
+
+MAX_ITEMS = 30
+
+
+def routine(slugs: Sequence[str]) -> list[Exercise]:
+    """The exercises for these slugs, in order; unknown slugs are refused by name."""
+    if not slugs:
+        raise ValidationError("Choose at least one exercise to play.", code="empty")
+    if len(slugs) > MAX_ITEMS:
+        raise ValidationError(
+            f"A routine holds up to {MAX_ITEMS} exercises; this one has {len(slugs)}.",
+            code="long",
+        )
+    library = load_exercises()
+    unknown = [slug for slug in slugs if slug not in library]
+    if unknown:
+        raise ValidationError(
+            f"No exercise called {', '.join(repr(s) for s in unknown)} in the library.",
+            code="unknown",
+        )
+    return [library[slug] for slug in slugs]
+
+
+def script(exercises: Iterable[Exercise]) -> list[Step]:
+    """The one sequence every player follows."""
+    return build([Item(e.slug, e.name, e.dose, e.cues[0] if e.cues else "") for e in exercises])
+
+
+def targets(exercises: Iterable[Exercise]) -> set[str]:
+    found: set[str] = set()
+    for exercise in exercises:
+        found.update(exercise.primary + exercise.secondary)
+    return found
+
+
+def targeted_knots(user: Any, exercises: Sequence[Exercise]) -> list[Knot]:
+    """The user's active knots these exercises work on: the knot's muscle is a target, or
+    (when the knot names no muscle) it sits where a target muscle sends its pain."""
+    muscles = load_muscles()
+    aimed = targets(exercises)
+    regions = {region for slug in aimed for region in muscles[slug].zones}
+    return [
+        knot
+        for knot in Knot.objects.filter(user=user, status=Knot.Status.ACTIVE).order_by("id")
+        if knot.muscle in aimed or (not knot.muscle and knot.region in regions)
+    ]
+
+
+def _pain_or_none(value: int | None) -> int | None:
+    return None if value is None else check_pain(value)
+
+
+@transaction.atomic
+def start(
+    user: Any,
+    slugs: Sequence[str],
+    *,
+    before: Mapping[int, int | None],
+    source: str = Session.Source.WEB,
+    now: datetime | None = None,
+) -> Session:
+    """Open a session for these exercises with the knots' pain before playing.
+
+    ``before`` maps knot ids (the user's active knots) to a 0-10 rating, or None for "not
+    rated"; a knot left out is not part of the session."""
+    exercises = routine(slugs)
+    knots = {k.pk: k for k in Knot.objects.filter(user=user, pk__in=list(before))}
+    for knot_id in before:
+        if knot_id not in knots or not knots[knot_id].is_active:
+            raise ValidationError("That knot is not one of your active knots.", code="knot")
+    steps = script(exercises)
+    session = Session.objects.create(
+        user=user,
+        started_at=now or timezone.now(),
+        source=source,
+        planned_seconds=total_seconds(steps),
+    )
+    SessionExercise.objects.bulk_create(
+        SessionExercise(session=session, position=n, slug=e.slug) for n, e in enumerate(exercises)
+    )
+    SessionKnot.objects.bulk_create(
+        SessionKnot(session=session, knot=knots[k], pain_before=_pain_or_none(p))
+        for k, p in before.items()
+    )
+    return session
+
+
+def session_for(user: Any, session_id: int) -> Session:
+    try:
+        return Session.objects.get(pk=session_id, user=user)
+    except (Session.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such session.") from None
+
+
+def exercises_of(session: Session) -> list[Exercise]:
+    library = load_exercises()
+    # An exercise renamed away from the library since is skipped rather than crashing a page.
+    return [library[row.slug] for row in session.exercises.all() if row.slug in library]
+
+
+@transaction.atomic
+def finish(
+    user: Any,
+    session_id: int,
+    *,
+    after: Mapping[int, int | None],
+    verdicts: Mapping[int, str],
+    played_seconds: int,
+    stopped: bool = False,
+    note: str = "",
+    now: datetime | None = None,
+) -> Session:
+    """Close an open session with the pain after, a verdict per exercise (by position:
+    "helped", "neutral", "hurt" or "" for no answer) and how long was played."""
+    try:
+        session = Session.objects.select_for_update().get(pk=session_id, user=user)
+    except (Session.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such session.") from None
+    if not session.is_open:
+        raise ValidationError("This session is already saved.", code="closed")
+    rows = {row.knot_id: row for row in session.knots.all()}
+    for knot_id, pain in after.items():
+        if knot_id not in rows:
+            raise ValidationError("That knot is not part of this session.", code="knot")
+        rows[knot_id].pain_after = _pain_or_none(pain)
+    SessionKnot.objects.bulk_update(rows.values(), ["pain_after"])
+    choices = set(SessionExercise.Verdict.values) | {""}
+    items = {row.position: row for row in session.exercises.all()}
+    for position, verdict in verdicts.items():
+        if position not in items:
+            raise ValidationError("That exercise is not part of this session.", code="item")
+        if verdict not in choices:
+            raise ValidationError("Say helped, neutral or hurt.", code="verdict")
+        items[position].verdict = verdict
+    SessionExercise.objects.bulk_update(items.values(), ["verdict"])
+    if isinstance(played_seconds, bool) or not isinstance(played_seconds, int):
+        raise ValidationError("Played time must be whole seconds.", code="played")
+    session.played_seconds = max(0, min(played_seconds, session.planned_seconds))
+    session.status = Session.Status.STOPPED if stopped else Session.Status.FINISHED
+    session.ended_at = now or timezone.now()
+    session.note = check_note(note)
+    session.save()
+    return session
+
+
+def recent_sessions(user: Any, limit: int = 50) -> list[Session]:
+    return list(
+        Session.objects.filter(user=user)
+        .prefetch_related("exercises", "knots__knot")
+        .order_by("-started_at", "-id")[:limit]
+    )
+
+
+def knot_sessions(knot: Knot, limit: int = 20) -> list[SessionKnot]:
+    """The finished sessions this knot took part in, newest first."""
+    return list(
+        SessionKnot.objects.filter(knot=knot)
+        .exclude(session__status=Session.Status.STARTED)
+        .select_related("session")
+        .order_by("-session__started_at")[:limit]
+    )
+
+
+def exercises_for_knot(knot: Knot, limit: int = 6) -> list[Exercise]:
+    """Exercises for the knot's muscle, or for the muscles that send pain where it sits."""
+    if knot.muscle:
+        return exercises_for([knot.muscle], limit=limit)
+    near = [m.slug for m in load_muscles().values() if knot.region in m.essential]
+    return exercises_for(near, limit=limit)

@@ -1,0 +1,355 @@
+"""The exercise library pages, the figures, the web player and the sessions it stores."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from knotless.accounts.typing import AuthedRequest
+from knotless.atlas.muscles import GROUPS, load_muscles
+from knotless.atlas.regions import load_regions
+from knotless.lib.sequence import item_seconds, total_seconds
+from knotless.library import figure as drawing
+from knotless.library.exercises import EQUIPMENT, KINDS, POSITIONS, Exercise, load_exercises
+from knotless.library.figures import load_figures
+from knotless.practice import services
+from knotless.practice.models import Session, SessionExercise
+
+TIMES = {"2": 120, "5": 300, "10": 600}
+KIND_LABELS = {
+    "release": "Pressure release",
+    "stretch": "Stretch",
+    "mobility": "Mobility",
+    "strength": "Strength",
+}
+EQUIPMENT_LABELS = {
+    "none": "Nothing",
+    "ball": "Massage ball",
+    "foam-roller": "Foam roller",
+    "band": "Band",
+    "dumbbell": "Dumbbell",
+    "door-frame": "Door frame",
+    "chair": "Chair",
+}
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    exercise: Exercise
+    seconds: int
+    targets: list[str]
+
+    @property
+    def time(self) -> str:
+        return _minutes(self.seconds)
+
+
+def _card(exercise: Exercise) -> Card:
+    muscles = load_muscles()
+    names = [muscles[m].name for m in exercise.primary] + list(exercise.trains)
+    return Card(exercise, item_seconds(exercise.dose), names)
+
+
+def _muscles_for_region(region: str) -> set[str]:
+    return {m.slug for m in load_muscles().values() if region in m.zones}
+
+
+@require_GET
+def library_index(request: AuthedRequest) -> HttpResponse:
+    muscles = load_muscles()
+    regions = load_regions()
+    muscle = request.GET.get("muscle", "")
+    region = request.GET.get("region", "")
+    kind = request.GET.get("kind", "")
+    position = request.GET.get("position", "")
+    equipment = request.GET.get("equipment", "")
+    time = request.GET.get("time", "")
+    problems = []
+    for value, allowed, label in (
+        (muscle, muscles, "muscle"),
+        (region, regions, "body area"),
+        (kind, KINDS, "kind"),
+        (position, POSITIONS, "position"),
+        (equipment, EQUIPMENT, "equipment"),
+        (time, TIMES, "time"),
+    ):
+        if value and value not in allowed:
+            problems.append(f"Ignored the {label} {value!r}: there is no such choice.")
+    muscle = muscle if muscle in muscles else ""
+    region = region if region in regions else ""
+    kind = kind if kind in KINDS else ""
+    position = position if position in POSITIONS else ""
+    equipment = equipment if equipment in EQUIPMENT else ""
+    time = time if time in TIMES else ""
+    near = _muscles_for_region(region) if region else set()
+    cards = []
+    for exercise in load_exercises().values():
+        aimed = set(exercise.primary + exercise.secondary)
+        card = _card(exercise)
+        if (
+            (not muscle or muscle in aimed)
+            and (not region or aimed & near)
+            and (not kind or exercise.kind == kind)
+            and (not position or exercise.position == position)
+            and (not equipment or equipment in exercise.equipment)
+            and (not time or card.seconds <= TIMES[time])
+        ):
+            cards.append(card)
+    grouped = [
+        (label, sorted((m for m in muscles.values() if m.group == key), key=lambda m: m.name))
+        for key, label in GROUPS.items()
+    ]
+    return render(
+        request,
+        "practice/library.html",
+        {
+            "cards": cards,
+            "total": len(load_exercises()),
+            "problems": problems,
+            "chosen": {
+                "muscle": muscle,
+                "region": region,
+                "kind": kind,
+                "position": position,
+                "equipment": equipment,
+                "time": time,
+            },
+            "filtered": any((muscle, region, kind, position, equipment, time)),
+            "muscle_groups": grouped,
+            "regions": sorted(
+                ((slug, r.name.capitalize()) for slug, r in regions.items()),
+                key=lambda pair: pair[1],
+            ),
+            "kinds": KIND_LABELS,
+            "positions": POSITIONS,
+            "equipment": EQUIPMENT_LABELS,
+            "times": {"2": "Up to 2 min", "5": "Up to 5 min", "10": "Up to 10 min"},
+        },
+    )
+
+
+def _exercise(slug: str) -> Exercise:
+    try:
+        return load_exercises()[slug]
+    except KeyError:
+        raise Http404("No such exercise.") from None
+
+
+@require_GET
+def exercise_page(request: AuthedRequest, slug: str) -> HttpResponse:
+    exercise = _exercise(slug)
+    library = load_exercises()
+    muscles = load_muscles()
+    spec = load_figures()[slug]
+    return render(
+        request,
+        "practice/exercise.html",
+        {
+            "e": exercise,
+            "card": _card(exercise),
+            "kind_label": KIND_LABELS[exercise.kind],
+            "equipment": [EQUIPMENT_LABELS[item] for item in exercise.equipment],
+            "primary": [muscles[m] for m in exercise.primary],
+            "secondary": [muscles[m] for m in exercise.secondary],
+            "easier": library.get(exercise.easier),
+            "harder": library.get(exercise.harder),
+            "frames": range(len(spec.frames)),
+            "play_url": reverse("play_new") + f"?e={slug}",
+        },
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _figure(slug: str, frame: int | None) -> str:
+    spec = load_figures()[slug]
+    name = load_exercises()[slug].name
+    if frame is None:
+        return drawing.render_animated(spec, title=f"{name}: the movement")
+    label = "start" if frame == 0 else ("end" if frame == len(spec.frames) - 1 else "middle")
+    return drawing.render(spec, frame, title=f"{name}: {label} position")
+
+
+@login_not_required
+@require_GET
+def figure_svg(request: AuthedRequest, slug: str, frame: int | None = None) -> HttpResponse:
+    """A figure as an SVG file: ``still-N.svg`` for keyframe N, ``moving.svg`` animated."""
+    if slug not in load_figures():
+        raise Http404("No such figure.")
+    if frame is not None and frame >= len(load_figures()[slug].frames):
+        raise Http404("No such keyframe.")
+    response = HttpResponse(_figure(slug, frame), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+# --- playing ---------------------------------------------------------------------------------
+
+
+def _slugs(request: AuthedRequest) -> list[str]:
+    return [slug for slug in request.GET.getlist("e") if slug][: services.MAX_ITEMS + 1]
+
+
+def _pain(value: str) -> int | None:
+    value = value.strip()
+    if value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationError("Pain is a whole number from 0 to 10.", code="pain") from None
+
+
+@require_http_methods(["GET", "POST"])
+def play_new(request: AuthedRequest) -> HttpResponse:
+    """Before playing: the routine, its length, and how the knots it works on feel now."""
+    slugs = _slugs(request) if request.method == "GET" else request.POST.getlist("e")
+    try:
+        exercises = services.routine(slugs)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("library")
+    knots = services.targeted_knots(request.user, exercises)
+    error = ""
+    if request.method == "POST":
+        try:
+            before = {
+                knot.pk: _pain(request.POST.get(f"before-{knot.pk}", ""))
+                for knot in knots
+                if request.POST.get(f"include-{knot.pk}")
+            }
+            session = services.start(request.user, slugs, before=before)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            return redirect("play", session_id=session.pk)
+    steps = services.script(exercises)
+    return render(
+        request,
+        "practice/play_new.html",
+        {
+            "cards": [_card(e) for e in exercises],
+            "slugs": slugs,
+            "knots": [(knot, f"before-{knot.pk}") for knot in knots],
+            "total": _minutes(total_seconds(steps)),
+            "error": error,
+            "pains": range(11),
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+def play(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = services.session_for(request.user, session_id)
+    if not session.is_open:
+        return redirect("session", session_id=session.pk)
+    exercises = services.exercises_of(session)
+    steps = services.script(exercises)
+    script = {
+        "steps": [step.as_json() for step in steps],
+        "exercises": [
+            {
+                "slug": e.slug,
+                "name": e.name,
+                "figure": reverse("figure_moving", args=[e.slug]),
+                "cues": list(e.cues),
+            }
+            for e in exercises
+        ],
+        "total": total_seconds(steps),
+    }
+    return render(
+        request,
+        "practice/play.html",
+        {
+            "session": session,
+            "script": script,
+            "planned": _minutes(total_seconds(steps)),
+            "exercises": exercises,
+            "rows": [(row, f"after-{row.knot_id}") for row in session.knots.select_related("knot")],
+            "items": [(n, e, f"verdict-{n}") for n, e in enumerate(exercises)],
+            "pains": range(11),
+            "verdicts": SessionExercise.Verdict.choices,
+        },
+    )
+
+
+@require_POST
+def play_finish(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = services.session_for(request.user, session_id)
+    if not session.is_open:
+        messages.info(request, "This session was already saved.")
+        return redirect("session", session_id=session.pk)
+    try:
+        after = {
+            row.knot_id: _pain(request.POST.get(f"after-{row.knot_id}", ""))
+            for row in session.knots.all()
+        }
+        verdicts = {
+            row.position: request.POST.get(f"verdict-{row.position}", "")
+            for row in session.exercises.all()
+        }
+        played = int(request.POST.get("played", "0") or 0)
+        services.finish(
+            request.user,
+            session.pk,
+            after=after,
+            verdicts=verdicts,
+            played_seconds=played,
+            stopped=request.POST.get("stopped") == "1",
+            note=request.POST.get("note", ""),
+        )
+    except (ValidationError, ValueError) as exc:
+        text = exc.messages[0] if isinstance(exc, ValidationError) else "Played time is seconds."
+        messages.error(request, text)
+        return redirect("play", session_id=session.pk)
+    messages.success(request, "Session saved.")
+    return redirect("session", session_id=session.pk)
+
+
+@require_GET
+def session_page(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = services.session_for(request.user, session_id)
+    library = load_exercises()
+    items = [(row, library.get(row.slug)) for row in session.exercises.all()]
+    return render(
+        request,
+        "practice/session.html",
+        {
+            "session": session,
+            "items": items,
+            "rows": list(session.knots.select_related("knot")),
+            "played": _minutes(session.played_seconds),
+            "planned": _minutes(session.planned_seconds),
+            "again": reverse("play_new") + "?" + "&".join(f"e={row.slug}" for row, _ in items),
+        },
+    )
+
+
+@require_GET
+def sessions_page(request: AuthedRequest) -> HttpResponse:
+    sessions = services.recent_sessions(request.user)
+    library = load_exercises()
+    rows = []
+    for session in sessions:
+        names = [
+            library[r.slug].name if r.slug in library else r.slug for r in session.exercises.all()
+        ]
+        rows.append((session, names, list(session.knots.all())))
+    return render(
+        request,
+        "practice/sessions.html",
+        {"rows": rows, "open": [s for s in sessions if s.status == Session.Status.STARTED]},
+    )

@@ -1,0 +1,306 @@
+// The web player. It follows the script computed in Python (the same one `knotless play` uses)
+// and keeps time by the wall clock, so a tab that was hidden or throttled catches up to where
+// the routine really is when it comes back. Sound, voice and the screen wake lock are extras:
+// the player works without any of them.
+
+const STATE_LABELS = {
+  "get-ready": "Get ready",
+  hold: "Hold",
+  reps: "Reps",
+  "switch-side": "Switch sides",
+  rest: "Rest",
+  next: "Next up",
+};
+
+const root = document.getElementById("player");
+const script = JSON.parse(document.getElementById("player-script").textContent);
+const steps = script.steps;
+const figures = Object.fromEntries(script.exercises.map((e) => [e.slug, e.figure]));
+const $ = (id) => document.getElementById(id);
+const ui = {
+  figure: $("player-figure"),
+  state: $("player-state"),
+  name: $("player-name"),
+  timer: $("player-timer"),
+  detail: $("player-detail"),
+  stepBar: $("player-step-bar"),
+  live: $("player-live"),
+  start: $("player-start"),
+  pause: $("player-pause"),
+  skip: $("player-skip"),
+  stop: $("player-stop"),
+  sound: $("player-sound"),
+  voice: $("player-voice"),
+  total: $("player-total"),
+  totalBar: $("player-total-bar"),
+  elapsed: $("player-elapsed"),
+  finish: $("player-finish"),
+  finishTitle: $("finish-title"),
+  played: $("finish-played"),
+  stopped: $("finish-stopped"),
+};
+const saveKey = `knotless-player-${root.dataset.session}`;
+
+let index = 0; // current step
+let stepStart = 0; // wall-clock ms when the current step began (moved forward by pauses)
+let pausedAt = null; // ms when paused, or null
+let running = false;
+let done = false;
+let playedBefore = 0; // seconds spent on steps already left
+let lastSecond = null; // last whole second announced, for countdown ticks
+let lastRep = 0;
+let timer = null;
+
+const now = () => Date.now();
+const fmt = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
+
+// --- sound and voice --------------------------------------------------------------------------
+let audio = null;
+function beep(freq = 880, ms = 120, when = 0) {
+  if (!ui.sound.checked) return;
+  try {
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    const t = audio.currentTime + when;
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = freq;
+    gain.gain.setValueAtTime(0.0001, t);
+    gain.gain.exponentialRampToValueAtTime(0.25, t + 0.01);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t + ms / 1000);
+    osc.connect(gain).connect(audio.destination);
+    osc.start(t);
+    osc.stop(t + ms / 1000 + 0.05);
+  } catch {
+    /* no audio here: the screen still shows everything */
+  }
+}
+function say(text) {
+  ui.live.textContent = text;
+  if (!ui.voice.checked || !("speechSynthesis" in window)) return;
+  window.speechSynthesis.cancel();
+  const utterance = new SpeechSynthesisUtterance(text);
+  utterance.rate = 1.05;
+  window.speechSynthesis.speak(utterance);
+}
+for (const box of [ui.sound, ui.voice]) {
+  const key = `knotless-${box.id}`;
+  if (localStorage.getItem(key) === "off") box.checked = false;
+  box.addEventListener("change", () => {
+    localStorage.setItem(key, box.checked ? "on" : "off");
+    if (!box.checked && box === ui.voice && "speechSynthesis" in window) window.speechSynthesis.cancel();
+  });
+}
+
+// --- screen wake lock -------------------------------------------------------------------------
+let wakeLock = null;
+async function keepAwake(on) {
+  if (!("wakeLock" in navigator)) return;
+  try {
+    if (on && !wakeLock) {
+      wakeLock = await navigator.wakeLock.request("screen");
+      wakeLock.addEventListener("release", () => (wakeLock = null));
+    } else if (!on && wakeLock) {
+      await wakeLock.release();
+      wakeLock = null;
+    }
+  } catch {
+    wakeLock = null; /* refused (battery saver, not visible): fine */
+  }
+}
+
+// --- the clock ---------------------------------------------------------------------------------
+function elapsedInStep() {
+  return ((pausedAt ?? now()) - stepStart) / 1000;
+}
+function playedSeconds() {
+  return Math.round(playedBefore + (done ? 0 : Math.min(elapsedInStep(), steps[index]?.seconds ?? 0)));
+}
+function announce(step) {
+  const label = STATE_LABELS[step.state] || step.state;
+  if (step.state === "get-ready" || step.state === "next") say(step.text);
+  else if (step.state === "switch-side" || step.state === "rest") say(step.text);
+  else say(`${label}. ${step.side ? step.side + " side. " : ""}${step.state === "reps" ? step.reps + " reps" : step.seconds + " seconds"}`);
+  beep(step.state === "hold" || step.state === "reps" ? 1046 : 660, 220);
+}
+function enter(i, { silent = false } = {}) {
+  index = i;
+  lastSecond = null;
+  lastRep = 0;
+  const step = steps[index];
+  ui.figure.src = figures[step.slug] || ui.figure.src;
+  root.dataset.state = step.state;
+  root.dataset.index = String(index);
+  if (!silent) announce(step);
+}
+function leave(spent) {
+  playedBefore += spent;
+}
+function finish(stopped) {
+  if (done) return;
+  const spent = Math.min(elapsedInStep(), steps[index]?.seconds ?? 0);
+  leave(stopped ? spent : 0);
+  done = true;
+  running = false;
+  clearInterval(timer);
+  keepAwake(false);
+  root.dataset.state = stopped ? "stopped" : "done";
+  ui.state.textContent = stopped ? "Stopped" : "Done";
+  ui.name.textContent = stopped ? "Stopped early" : "Well done";
+  ui.timer.textContent = fmt(playedBefore);
+  ui.detail.textContent = "Rate how it went below.";
+  ui.stepBar.style.width = "100%";
+  for (const b of [ui.pause, ui.skip, ui.stop]) b.hidden = true;
+  ui.start.hidden = true;
+  ui.played.value = String(Math.round(playedBefore));
+  ui.stopped.value = stopped ? "1" : "0";
+  ui.finishTitle.textContent = stopped ? "Stopped early: how did it go?" : "Done! How did it go?";
+  ui.finish.hidden = false;
+  sessionStorage.removeItem(saveKey);
+  say(stopped ? "Stopped." : "All done. Well done.");
+  beep(784, 160);
+  beep(1046, 260, 0.18);
+  ui.finish.scrollIntoView({ behavior: "smooth", block: "start" });
+  ui.finish.querySelector("input[type=radio], button")?.focus({ preventScroll: true });
+}
+function update() {
+  if (done) return;
+  if (running) {
+    // Catch up: a hidden tab may have slept through several steps. Only the step we land on
+    // is announced.
+    let moved = false;
+    while (index < steps.length && elapsedInStep() >= steps[index].seconds) {
+      stepStart += steps[index].seconds * 1000;
+      leave(steps[index].seconds);
+      if (index + 1 >= steps.length) {
+        index += 1;
+        finish(false);
+        return;
+      }
+      enter(index + 1, { silent: true });
+      moved = true;
+    }
+    if (moved) announce(steps[index]);
+  }
+  draw();
+}
+function draw() {
+  const step = steps[index];
+  const elapsed = Math.max(0, elapsedInStep());
+  const left = Math.max(0, step.seconds - elapsed);
+  ui.state.textContent = (running ? "" : "Paused · ") + (STATE_LABELS[step.state] || step.state);
+  if (!running && pausedAt === null) ui.state.textContent = "Ready";
+  ui.name.textContent = step.name + (step.side ? ` · ${step.side} side` : "");
+  ui.timer.textContent = fmt(Math.ceil(left));
+  let detail = step.text;
+  if (step.state === "reps" && step.reps) {
+    const rep = Math.min(step.reps, Math.floor((elapsed / step.seconds) * step.reps) + 1);
+    detail = `Rep ${rep} of ${step.reps}` + (step.sets > 1 ? ` · set ${step.set} of ${step.sets}` : "");
+    if (running && rep !== lastRep) {
+      if (lastRep) say(String(rep));
+      lastRep = rep;
+    }
+  } else if ((step.state === "hold") && step.sets > 1) {
+    detail = `Set ${step.set} of ${step.sets}`;
+  }
+  ui.detail.textContent = detail;
+  ui.stepBar.style.width = `${Math.min(100, (elapsed / step.seconds) * 100)}%`;
+  const played = playedSeconds();
+  ui.total.setAttribute("aria-valuenow", String(played));
+  ui.totalBar.style.width = `${Math.min(100, (played / script.total) * 100)}%`;
+  ui.elapsed.textContent = fmt(played);
+  // Count the last three seconds of every step.
+  const whole = Math.ceil(left);
+  if (running && whole !== lastSecond && whole <= 3 && whole > 0 && document.visibilityState === "visible") beep(520, 80);
+  lastSecond = whole;
+  if (running) sessionStorage.setItem(saveKey, JSON.stringify({ index, into: elapsed, playedBefore }));
+}
+
+// --- controls ----------------------------------------------------------------------------------
+function start() {
+  if (done) return;
+  if (pausedAt !== null) {
+    stepStart += now() - pausedAt;
+    pausedAt = null;
+  } else {
+    stepStart = now();
+    enter(index);
+  }
+  running = true;
+  ui.start.hidden = true;
+  ui.pause.hidden = false;
+  ui.skip.hidden = false;
+  ui.stop.hidden = false;
+  ui.pause.textContent = "❚❚ Pause";
+  clearInterval(timer);
+  timer = setInterval(update, 200);
+  keepAwake(true);
+  update();
+}
+function pause() {
+  if (!running) return;
+  running = false;
+  pausedAt = now();
+  ui.pause.textContent = "▶ Resume";
+  keepAwake(false);
+  say("Paused");
+  draw();
+}
+function togglePause() {
+  if (done) return;
+  if (running) pause();
+  else start();
+}
+function skip() {
+  if (done || (!running && pausedAt === null)) return;
+  const spent = Math.min(elapsedInStep(), steps[index].seconds);
+  leave(spent);
+  if (index + 1 >= steps.length) {
+    index += 1;
+    finish(false);
+    return;
+  }
+  stepStart = pausedAt ?? now();
+  enter(index + 1);
+  draw();
+}
+
+ui.start.addEventListener("click", start);
+ui.pause.addEventListener("click", togglePause);
+ui.skip.addEventListener("click", skip);
+ui.stop.addEventListener("click", () => finish(true));
+document.addEventListener("keydown", (event) => {
+  if (event.target.closest("input, textarea, select, button, a") && event.key !== "ArrowRight") return;
+  if (event.key === " ") {
+    event.preventDefault();
+    if (!running && pausedAt === null) start();
+    else togglePause();
+  } else if (event.key === "ArrowRight") {
+    if (event.target.closest("input, textarea, select")) return;
+    event.preventDefault();
+    skip();
+  }
+});
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") {
+    update();
+    if (running) keepAwake(true);
+  }
+});
+
+// A reload mid-routine comes back paused where it was.
+ui.finish.hidden = true;
+const saved = JSON.parse(sessionStorage.getItem(saveKey) || "null");
+if (saved && saved.index < steps.length) {
+  enter(saved.index, { silent: true });
+  playedBefore = saved.playedBefore;
+  pausedAt = now();
+  stepStart = pausedAt - saved.into * 1000;
+  ui.start.textContent = "▶ Resume";
+  ui.start.hidden = false;
+  ui.stop.hidden = false;
+  draw();
+  ui.state.textContent = "Paused";
+} else {
+  enter(0, { silent: true });
+  draw();
+}

@@ -1,0 +1,156 @@
+"""The library pages, figures and the play flow over HTTP."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from knotless.journal.models import Knot
+from knotless.library.exercises import load_exercises
+from knotless.practice.models import Session, SessionKnot
+
+
+def test_the_library_lists_everything_with_thumbnails(client_in: Client) -> None:
+    page = client_in.get(reverse("library")).content.decode()
+    assert page.count('class="card exercise-card"') == len(load_exercises())
+    assert reverse("figure_still", args=["chin-tuck", 0]) in page
+
+
+@pytest.mark.parametrize(
+    ("query", "check"),
+    [
+        ("kind=strength", lambda e: e.kind == "strength"),
+        ("position=floor", lambda e: e.position == "floor"),
+        ("equipment=ball", lambda e: "ball" in e.equipment),
+        ("muscle=gastrocnemius", lambda e: "gastrocnemius" in e.primary + e.secondary),
+        ("time=2", lambda e: e.slug != "one-arm-dumbbell-row"),
+    ],
+)
+def test_the_library_filters(client_in: Client, query: str, check: Any) -> None:
+    page = client_in.get(reverse("library") + "?" + query).content.decode()
+    shown = re.findall(r'name="e" value="([a-z0-9-]+)"', page)
+    assert shown, query
+    library = load_exercises()
+    assert all(check(library[slug]) for slug in shown)
+    assert len(shown) < len(library)
+
+
+def test_a_region_filter_finds_exercises_for_muscles_that_hurt_there(client_in: Client) -> None:
+    page = client_in.get(reverse("library") + "?region=calf").content.decode()
+    shown = re.findall(r'name="e" value="([a-z0-9-]+)"', page)
+    assert "straight-knee-calf-stretch" in shown
+    assert "chin-tuck" not in shown
+
+
+def test_a_bad_filter_is_explained_not_fatal(client_in: Client) -> None:
+    response = client_in.get(reverse("library") + "?kind=yoga&muscle=spleen")
+    assert response.status_code == 200
+    assert "Ignored the kind &#x27;yoga&#x27;" in response.content.decode()
+
+
+def test_every_exercise_page_shows_figure_steps_and_play(client_in: Client) -> None:
+    for slug, exercise in load_exercises().items():
+        page = client_in.get(reverse("exercise", args=[slug])).content.decode()
+        assert reverse("figure_moving", args=[slug]) in page
+        assert "Play this" in page
+        assert exercise.steps[0].replace("'", "&#x27;") in page
+        assert "Stop</strong>" in page  # the warning box
+
+
+def test_figures_are_svg_files_cached_by_the_browser(client: Client, db: None) -> None:
+    response = client.get(reverse("figure_still", args=["chin-tuck", 1]))  # no login needed
+    assert response["Content-Type"] == "image/svg+xml"
+    assert "max-age" in response["Cache-Control"]
+    assert response.content.startswith(b"<svg")
+    assert client.get(reverse("figure_moving", args=["chin-tuck"])).status_code == 200
+    assert client.get(reverse("figure_still", args=["chin-tuck", 9])).status_code == 404
+    assert client.get(reverse("figure_moving", args=["no-such"])).status_code == 404
+
+
+def test_playing_from_rating_to_the_saved_session(
+    client_in: Client, shoulder_knot: Knot, calf_knot: Knot
+) -> None:
+    url = reverse("play_new") + "?e=upper-trapezius-side-bend-stretch&e=chin-tuck"
+    page = client_in.get(url).content.decode()
+    assert shoulder_knot.label in page and calf_knot.label not in page
+    response = client_in.post(
+        reverse("play_new"),
+        {
+            "e": ["upper-trapezius-side-bend-stretch", "chin-tuck"],
+            f"include-{shoulder_knot.pk}": "1",
+            f"before-{shoulder_knot.pk}": "7",
+        },
+    )
+    session = Session.objects.get()
+    assert response["Location"] == reverse("play", args=[session.pk])
+    player = client_in.get(response["Location"]).content.decode()
+    assert 'id="player-script"' in player and '"state": "get-ready"' in player
+    done = client_in.post(
+        reverse("play_finish", args=[session.pk]),
+        {
+            f"after-{shoulder_knot.pk}": "4",
+            "verdict-0": "helped",
+            "verdict-1": "hurt",
+            "played": "120",
+            "stopped": "0",
+            "note": "neck felt looser",
+        },
+    )
+    assert done["Location"] == reverse("session", args=[session.pk])
+    row = SessionKnot.objects.get()
+    assert (row.pain_before, row.pain_after) == (7, 4)
+    summary = client_in.get(done["Location"]).content.decode()
+    assert "Helped" in summary and "Hurt" in summary and "-3" in summary
+    # The knot's own page and the sessions list show it too.
+    assert (
+        reverse("session", args=[session.pk])
+        in client_in.get(reverse("knot", args=[shoulder_knot.pk])).content.decode()
+    )
+    assert "neck felt looser" not in client_in.get(reverse("sessions")).content.decode()
+    assert shoulder_knot.label in client_in.get(reverse("sessions")).content.decode()
+    # A saved session opens as a summary, not as a player to replay into it.
+    assert client_in.get(reverse("play", args=[session.pk]))["Location"] == done["Location"]
+
+
+def test_an_unrated_knot_stays_out_of_the_session(client_in: Client, shoulder_knot: Knot) -> None:
+    client_in.post(reverse("play_new"), {"e": ["chin-tuck", "upper-trapezius-side-bend-stretch"]})
+    assert Session.objects.count() == 1
+    assert not SessionKnot.objects.exists()
+
+
+def test_bad_input_to_the_player_is_explained(client_in: Client, shoulder_knot: Knot) -> None:
+    response = client_in.get(reverse("play_new") + "?e=no-such", follow=True)
+    assert "No exercise called" in response.content.decode()
+    response = client_in.post(
+        reverse("play_new"),
+        {
+            "e": ["upper-trapezius-side-bend-stretch"],
+            f"include-{shoulder_knot.pk}": "1",
+            f"before-{shoulder_knot.pk}": "x",
+        },
+    )
+    assert response.status_code == 400
+    assert not Session.objects.exists()
+
+
+def test_strangers_cannot_see_or_finish_a_session(
+    client_in: Client, user: Any, stranger: Any
+) -> None:
+    client_in.post(reverse("play_new"), {"e": ["chin-tuck"]})
+    session = Session.objects.get()
+    other = Client()
+    other.force_login(stranger)
+    assert other.get(reverse("play", args=[session.pk])).status_code == 404
+    assert other.post(reverse("play_finish", args=[session.pk]), {"played": "1"}).status_code == 404
+    assert other.get(reverse("session", args=[session.pk])).status_code == 404
+
+
+def test_atlas_and_finder_lead_to_exercises(client_in: Client) -> None:
+    muscle = client_in.get(reverse("muscle", args=["gastrocnemius"])).content.decode()
+    assert reverse("exercise", args=["straight-knee-calf-stretch"]) in muscle
+    finder = client_in.get(reverse("finder"), {"m": "lateral-elbow:right:8"}).content.decode()
+    assert reverse("library") + "?muscle=wrist-extensors" in finder
