@@ -7,7 +7,8 @@ import click
 from knotless import __version__
 from knotless.cli.atlas import find, muscle, muscles, regions
 from knotless.cli.knots import knot
-from knotless.cli.library import exercise, exercises
+from knotless.cli.library import exercise, exercises, figure
+from knotless.cli.player import play
 from knotless.cli.serve import serve
 from knotless.cli.users import user
 
@@ -29,5 +30,5 @@ def main(ctx: click.Context) -> None:
 main.add_command(serve)
 main.add_command(user)
 main.add_command(knot)
-for command in (regions, muscles, muscle, find, exercises, exercise):
+for command in (regions, muscles, muscle, find, exercises, exercise, figure, play):
     main.add_command(command)

@@ -91,26 +91,43 @@ def exercise(slug: str) -> None:
         raise click.BadParameter(f"unknown exercise {slug!r}.{hint}", param_hint="SLUG")
     e = library[slug]
     muscles = load_muscles()
-    dose = e.dose
-    if dose.reps:
-        amount = f"{dose.reps} reps" + (
-            f", hold {dose.hold_seconds} s each" if dose.hold_seconds else ""
-        )
-    else:
-        amount = f"hold {dose.hold_seconds} s"
     click.secho(e.name, bold=True)
     targets = [muscles[m].name for m in e.primary] + list(e.trains)
     click.echo(
         f"{e.kind.capitalize()} for {', '.join(targets)} · {e.position} · {', '.join(e.equipment)}"
     )
-    click.echo(
-        f"Dose: {amount} × {dose.sets} set{'s' * (dose.sets != 1)}"
-        + (", each side" if dose.per_side else "")
-        + (f", rest {dose.rest_seconds} s" if dose.rest_seconds else "")
-    )
+    click.echo(f"Dose: {e.dose.describe()}")
     click.echo()
     for number, step in enumerate(e.steps, start=1):
         click.echo(f"{number}. {step}")
     click.echo(f"\nShould feel like: {e.feel}")
     click.echo("Avoid: " + "; ".join(e.mistakes))
     click.echo("Take care: " + "; ".join(e.cautions))
+
+
+@click.command()
+@click.argument("slug")
+@click.option(
+    "--frame", type=int, help="Draw keyframe N (0 = start) as a still; without it, the animation."
+)
+def figure(slug: str, frame: int | None) -> None:
+    """Print an exercise's figure as SVG: knotless figure chin-tuck > chin-tuck.svg"""
+    from knotless.library.exercises import load_exercises
+    from knotless.library.figure import render, render_animated
+    from knotless.library.figures import load_figures
+
+    figures = load_figures()
+    if slug not in figures:
+        raise click.BadParameter(
+            f"no figure for {slug!r}. See `knotless exercises`.", param_hint="SLUG"
+        )
+    spec = figures[slug]
+    name = load_exercises()[slug].name
+    if frame is None:
+        click.echo(render_animated(spec, title=name), nl=False)
+        return
+    if not 0 <= frame < len(spec.frames):
+        raise click.BadParameter(
+            f"{slug} has keyframes 0 to {len(spec.frames) - 1}.", param_hint="--frame"
+        )
+    click.echo(render(spec, frame, title=name), nl=False)
