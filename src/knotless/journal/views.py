@@ -28,6 +28,7 @@ from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm
 from knotless.journal.models import CheckIn, Knot
 from knotless.lib.charts import DOTS_UP_TO_DAYS, SIZES, pain_chart_svg
 from knotless.lib.days import zone
+from knotless.practice.services import exercises_for_knot, knot_sessions
 from knotless.safety import screening
 from knotless.safety.checklist import load_flags
 
@@ -273,6 +274,8 @@ def _render_detail(
             "history": _history_html(knot, tz_name, request.GET.get("all") == "1"),
             "map": _figure(knot.region, knot.side),
             "screenings": screening_history(knot),
+            "exercises": exercises_for_knot(knot),
+            "sessions": knot_sessions(knot),
         },
         status=status,
     )

@@ -15,6 +15,7 @@ from knotless.atlas.bodymap import regions_in_view, render_view, views
 from knotless.atlas.muscles import GROUPS, Muscle, get_muscle, load_muscles
 from knotless.atlas.regions import load_regions, sides_for
 from knotless.lib import finder
+from knotless.library.exercises import exercises_for
 from knotless.safety import screening
 from knotless.safety.views import emergency_page
 
@@ -216,6 +217,7 @@ def muscle_page(request: AuthedRequest, slug: str) -> HttpResponse:
             "maps": _referral_maps(slug),
             "add_knot": f"?{add}",
             "red_flag_area": bool(screening.areas_for(muscle.zones)),
+            "exercises": exercises_for([slug]),
         },
     )
 
