@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = os.environ.get("KNOTLESS_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -27,6 +29,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+
+
+def settle(page: Page) -> None:
+    """Let lazy images finish loading before the test database goes away under the server."""
+    # A page that never settles is the test's business, not teardown's.
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_load_state("networkidle", timeout=5_000)
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +59,7 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         opened.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    settle(opened)
     context.close()
 
 

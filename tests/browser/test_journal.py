@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from knotless.journal.models import Knot
+from tests.browser.conftest import settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -162,6 +163,7 @@ def test_it_picks_a_place_with_the_keyboard_and_without_javascript(
     page.get_by_role("button", name="Save knot").click()
     expect(page.get_by_role("heading", name="Right calf")).to_be_visible()
     assert Knot.objects.get(user=user).region == "calf"
+    settle(page)
     context.close()
 
 
@@ -202,6 +204,7 @@ def test_it_adds_a_knot_on_a_phone(browser: Any, live_server: Any, user: Any) ->
     # The phone gets the narrow chart, the desktop one is hidden.
     expect(page.locator(".chart--narrow svg")).to_be_visible()
     expect(page.locator(".chart--wide")).to_be_hidden()
+    settle(page)
     context.close()
 
 

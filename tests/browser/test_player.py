@@ -3,19 +3,33 @@ a tab that slept through several steps, and the stored session."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from playwright.sync_api import Browser, expect
+import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from knotless.practice.models import Session, SessionKnot
 from knotless.practice.services import routine, script
+from tests.browser.conftest import settle
 from tests.browser.test_journal import _session_cookie
 from tests.practice.conftest import add_knot
 
 ROUTINE = ["seated-shoulder-rolls", "upper-trapezius-side-bend-stretch"]
 
 
-def _open(browser: Browser, live_server: Any, user: Any, width: int = 1280) -> Any:
+@pytest.fixture
+def opened(browser: Browser) -> Iterator[list[Page]]:
+    pages: list[Page] = []
+    yield pages
+    for page in pages:
+        settle(page)
+        page.context.close()
+
+
+def _open(
+    browser: Browser, live_server: Any, user: Any, opened: list[Page], width: int = 1280
+) -> Page:
     from django.conf import settings
 
     context = browser.new_context(viewport={"width": width, "height": 900})
@@ -31,15 +45,16 @@ def _open(browser: Browser, live_server: Any, user: Any, width: int = 1280) -> A
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.clock.install()
+    opened.append(page)
     return page
 
 
 def test_it_plays_a_routine_step_by_step_and_stores_the_session(
-    browser: Browser, live_server: Any, user: Any
+    browser: Browser, live_server: Any, user: Any, opened: list[Page]
 ) -> None:
     knot = add_knot(user, "top-of-shoulder", "right", "upper-trapezius")
     steps = script(routine(ROUTINE))
-    page = _open(browser, live_server, user)
+    page = _open(browser, live_server, user, opened)
     page.goto(f"{live_server.url}/play/?" + "&".join(f"e={s}" for s in ROUTINE))
     page.locator(f"#before-{knot.pk} label", has_text="6").click()
     page.get_by_role("button", name="Start the player").click()
@@ -105,8 +120,10 @@ def test_it_plays_a_routine_step_by_step_and_stores_the_session(
     assert [e.verdict for e in session.exercises.all()] == ["helped", "neutral"]
 
 
-def test_stop_saves_an_early_end_on_a_phone(browser: Browser, live_server: Any, user: Any) -> None:
-    page = _open(browser, live_server, user, width=390)
+def test_stop_saves_an_early_end_on_a_phone(
+    browser: Browser, live_server: Any, user: Any, opened: list[Page]
+) -> None:
+    page = _open(browser, live_server, user, opened, width=390)
     page.goto(f"{live_server.url}/play/?e=chin-tuck")
     page.get_by_role("button", name="Start the player").click()
     page.get_by_role("button", name="▶ Start").click()

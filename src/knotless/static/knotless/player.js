@@ -16,6 +16,7 @@ const root = document.getElementById("player");
 const script = JSON.parse(document.getElementById("player-script").textContent);
 const steps = script.steps;
 const figures = Object.fromEntries(script.exercises.map((e) => [e.slug, e.figure]));
+const cues = Object.fromEntries(script.exercises.map((e) => [e.slug, e.cues]));
 const $ = (id) => document.getElementById(id);
 const ui = {
   figure: $("player-figure"),
@@ -49,6 +50,7 @@ let done = false;
 let playedBefore = 0; // seconds spent on steps already left
 let lastSecond = null; // last whole second announced, for countdown ticks
 let lastRep = 0;
+let cueSaid = false;
 let timer = null;
 
 const now = () => Date.now();
@@ -126,6 +128,7 @@ function enter(i, { silent = false } = {}) {
   index = i;
   lastSecond = null;
   lastRep = 0;
+  cueSaid = false;
   const step = steps[index];
   ui.figure.src = figures[step.slug] || ui.figure.src;
   root.dataset.state = step.state;
@@ -199,10 +202,18 @@ function draw() {
       if (lastRep) say(String(rep));
       lastRep = rep;
     }
-  } else if ((step.state === "hold") && step.sets > 1) {
+  } else if (step.state === "hold" && step.sets > 1) {
     detail = `Set ${step.set} of ${step.sets}`;
   }
-  ui.detail.textContent = detail;
+  // Halfway through a long hold, one of the exercise's short cues ("Shoulders down").
+  const pool = cues[step.slug] || [];
+  if (running && step.state === "hold" && step.seconds >= 20 && !cueSaid && elapsed >= step.seconds / 2 && pool.length) {
+    cueSaid = true;
+    const cue = pool[(step.set + (step.side === "right" ? 1 : 0)) % pool.length];
+    say(cue);
+    ui.detail.textContent = `${detail} · ${cue}`;
+  }
+  if (!cueSaid || step.state !== "hold") ui.detail.textContent = detail;
   ui.stepBar.style.width = `${Math.min(100, (elapsed / step.seconds) * 100)}%`;
   const played = playedSeconds();
   ui.total.setAttribute("aria-valuenow", String(played));
