@@ -221,6 +221,7 @@ def play_new(request: AuthedRequest) -> HttpResponse:
         messages.error(request, exc.messages[0])
         return redirect("library")
     knots = services.targeted_knots(request.user, exercises)
+    muscles = load_muscles()
     error = ""
     if request.method == "POST":
         try:
@@ -241,7 +242,10 @@ def play_new(request: AuthedRequest) -> HttpResponse:
         {
             "cards": [_card(e) for e in exercises],
             "slugs": slugs,
-            "knots": [(knot, f"before-{knot.pk}") for knot in knots],
+            "knots": [
+                (knot, f"before-{knot.pk}", muscles[knot.muscle].name if knot.muscle else "")
+                for knot in knots
+            ],
             "total": _minutes(total_seconds(steps)),
             "error": error,
             "pains": range(11),
