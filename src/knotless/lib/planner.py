@@ -291,17 +291,13 @@ def _chain(exercise: ExerciseLike, library: Mapping[str, ExerciseLike]) -> list[
     return seen
 
 
-def _last_strength(
-    muscles: Iterable[str], library: Mapping[str, ExerciseLike], request: Request
-) -> date | None:
-    wanted = set(muscles)
-    days = [
-        day
-        for slug, entries in request.strength_log.items()
-        if slug in library and wanted & set(library[slug].primary + library[slug].trains)
-        for day, _ in entries
-    ]
-    return max(days, default=None)
+def _recently_strengthened(library: Mapping[str, ExerciseLike], request: Request) -> set[str]:
+    """Muscles (and trained groups such as "core") worked within the last STRENGTH_GAP."""
+    recent: set[str] = set()
+    for slug, entries in request.strength_log.items():
+        if slug in library and any(request.today - day < STRENGTH_GAP for day, _ in entries):
+            recent.update(library[slug].primary + library[slug].trains)
+    return recent
 
 
 def _pain_words(knot: KnotNeed, today: date) -> str:
@@ -359,8 +355,21 @@ def plan(request: Request, library: Mapping[str, ExerciseLike], names: Mapping[s
         placed = False
         for kind in kinds:
             exercise = _best(exercises, kind, muscles, request)
-            if exercise is None or taken(exercise.slug):
+            if exercise is None:
                 continue
+            muscle = next(m for m in muscles if m in exercise.primary + exercise.secondary)
+            if taken(exercise.slug):
+                # Another knot in the same muscle already brought it: it covers both.
+                index = next(n for n, i in enumerate(chosen) if i.slug == exercise.slug)
+                shared = chosen[index]
+                chosen[index] = replace(
+                    shared,
+                    knot_ids=(*shared.knot_ids, knot.knot_id),
+                    reason=f"{shared.reason}; also {_pain_words(knot, request.today)} "
+                    f"({names.get(muscle, muscle)})",
+                )
+                placed = True
+                break
             dose = (
                 _gentle_release(exercise.dose)
                 if gentle and kind == "release"
@@ -432,44 +441,43 @@ def plan(request: Request, library: Mapping[str, ExerciseLike], names: Mapping[s
                     )
                 )
     elif request.place != "desk" or request.minutes >= 5:
-        # 3. Strength for the knots' muscles that are not too sore and not worked yesterday.
-        strengthened: set[str] = set()
+        # 3. Strength for the knots' muscles that are not too sore, never for a muscle worked
+        # within the last STRENGTH_GAP (by any exercise) or already in this plan.
+        strengthened = _recently_strengthened(library, request)
         for knot in knots:
             if knot.pain is not None and knot.pain >= GENTLE_FROM:
                 continue
             muscles = [m for m in knot.muscles if m not in request.avoid_muscles]
-            if not muscles:
-                continue
-            last = _last_strength(muscles, library, request)
-            if last is not None and request.today - last < STRENGTH_GAP:
-                continue
-            base = _best(exercises, "strength", muscles, request)
-            if base is None:
-                continue
-            exercise, dose, note = progression(base, library, request.strength_log)
-            if taken(exercise.slug) or not _usable(exercise, request):
-                continue
-            if set(exercise.primary + exercise.trains) & strengthened:
-                continue
-            seconds = seconds_for(dose)
-            if fits(seconds):
+            wanted = set(muscles)
+            options = sorted(
+                (
+                    e
+                    for e in exercises
+                    if e.kind == "strength"
+                    and wanted & set(e.primary + e.secondary)
+                    and _usable(e, request)
+                ),
+                key=lambda e: _rank(e, muscles, request),
+            )
+            for base in options:
+                exercise, dose, note = progression(base, library, request.strength_log)
+                works = set(exercise.primary + exercise.trains)
+                if taken(exercise.slug) or not _usable(exercise, request) or works & strengthened:
+                    continue
+                seconds = seconds_for(dose)
+                if not fits(seconds):
+                    continue
                 muscle = next(
                     (m for m in muscles if m in exercise.primary + exercise.secondary), muscles[0]
                 )
                 target = names.get(muscle, muscle)
                 reason = f"{_pain_words(knot, request.today)}: strengthen {target}; {note}"
-                add(
-                    Item(
-                        exercise.slug,
-                        exercise.name,
-                        "strength",
-                        dose,
-                        seconds,
-                        reason,
-                        (knot.knot_id,),
-                    )
+                item = Item(
+                    exercise.slug, exercise.name, "strength", dose, seconds, reason, (knot.knot_id,)
                 )
-                strengthened.update(exercise.primary + exercise.trains)
+                add(item)
+                strengthened |= works
+                break
 
     # 4. Variety with what is left: stretches for the desk-weakened muscles.
     if not knots or used < budget * 0.6:
