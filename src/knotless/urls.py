@@ -32,6 +32,7 @@ urlpatterns = [
     path("play/", practice.play_new, name="play_new"),
     path("play/<int:session_id>/", practice.play, name="play"),
     path("play/<int:session_id>/finish/", practice.play_finish, name="play_finish"),
+    path("play/<int:session_id>/discard/", practice.play_discard, name="play_discard"),
     path("sessions/", practice.sessions_page, name="sessions"),
     path("sessions/<int:session_id>/", practice.session_page, name="session"),
     path("safety/check/", safety.check, name="safety_check"),

@@ -126,10 +126,19 @@ def test_stop_saves_an_early_end_on_a_phone(
     page = _open(browser, live_server, user, opened, width=390)
     page.goto(f"{live_server.url}/play/?e=chin-tuck")
     page.get_by_role("button", name="Start the player").click()
+    # Before Start nothing has been played and the first step's time is shown in full.
+    expect(page.locator("#player-elapsed")).to_have_text("0:00")
+    expect(page.locator("#player-timer")).to_have_text("0:05")
     page.get_by_role("button", name="▶ Start").click()
+    expect(page.get_by_role("button", name="❚❚ Pause")).to_be_focused()
     page.clock.run_for(20_000)
     page.get_by_role("button", name="■ Stop").click()
     expect(page.locator("#player")).to_have_attribute("data-state", "stopped")
+    expect(page.locator("#finish-title")).to_be_focused()
+    # A reload before saving comes back to the form, not to step one.
+    page.reload()
+    expect(page.locator("#player")).to_have_attribute("data-state", "stopped")
+    expect(page.locator("#player-finish")).to_be_visible()
     # The big timer fits the phone screen.
     box = page.locator("#player-timer").bounding_box()
     assert box is not None and box["x"] + box["width"] <= 390

@@ -112,3 +112,32 @@ def test_figure_writes_svg_for_a_still_or_the_movement() -> None:
     assert "@keyframes" in moving.output
     assert runner.invoke(main, ["figure", "chin-tuck", "--frame", "7"]).exit_code == 2
     assert runner.invoke(main, ["figure", "nope"]).exit_code == 2
+
+
+def test_answers_are_read_as_words_and_odd_digits_are_asked_again(
+    db: None, user: Any, clock: FakeClock
+) -> None:
+    add_knot(user, "top-of-shoulder", "right", "upper-trapezius")
+    result = CliRunner().invoke(
+        main,
+        ["play", "upper-trapezius-side-bend-stretch", "--no-bell"],
+        input="²\n4\n2\nhurt\n",
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert "whole number from 0" in result.output
+    assert [e.verdict for e in Session.objects.get().exercises.all()] == ["hurt"]
+
+
+def test_leaving_the_questions_still_saves_the_session(
+    db: None, user: Any, clock: FakeClock
+) -> None:
+    add_knot(user, "top-of-shoulder", "right", "upper-trapezius")
+    # Input ends after the first answer, as if the terminal closed.
+    result = CliRunner().invoke(
+        main, ["play", "upper-trapezius-side-bend-stretch", "--no-bell"], input="5\n"
+    )
+    assert "Saving without the remaining answers" in result.output
+    session = Session.objects.get()
+    assert session.status == Session.Status.FINISHED
+    assert SessionKnot.objects.get().pain_before == 5

@@ -134,3 +134,29 @@ def test_exercises_for_a_knot_prefer_its_own_muscle(user: Any, shoulder_knot: Kn
     )
     kinds = [load_exercises()[e.slug].kind for e in found]
     assert kinds == sorted(kinds, key=["release", "stretch", "mobility", "strength"].index)
+
+
+def test_a_replayed_start_token_opens_no_second_session(user: Any) -> None:
+    first = services.start(user, ROUTINE, before={}, token="abc")
+    again = services.start(user, ROUTINE, before={}, token="abc")
+    assert first == again and Session.objects.count() == 1
+    services.start(user, ROUTINE, before={}, token="other")
+    assert Session.objects.count() == 2
+
+
+def test_only_an_unsaved_session_can_be_discarded(user: Any) -> None:
+    open_one = services.start(user, ROUTINE, before={})
+    services.discard(user, open_one.pk)
+    assert not Session.objects.filter(pk=open_one.pk).exists()
+    saved = services.start(user, ROUTINE, before={})
+    services.finish(user, saved.pk, after={}, verdicts={}, played_seconds=5)
+    with pytest.raises(ValidationError, match="stays in your history"):
+        services.discard(user, saved.pk)
+
+
+def test_a_note_counts_line_breaks_as_the_browser_does(user: Any) -> None:
+    session = services.start(user, ROUTINE, before={})
+    note = ("x" * 99 + "\r\n") * 20  # 2000 characters in the textarea, 2020 on the wire
+    services.finish(user, session.pk, after={}, verdicts={}, played_seconds=5, note=note)
+    session.refresh_from_db()
+    assert len(session.note) <= 2000

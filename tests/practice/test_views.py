@@ -154,3 +154,52 @@ def test_atlas_and_finder_lead_to_exercises(client_in: Client) -> None:
     assert reverse("exercise", args=["straight-knee-calf-stretch"]) in muscle
     finder = client_in.get(reverse("finder"), {"m": "lateral-elbow:right:8"}).content.decode()
     assert reverse("library") + "?muscle=wrist-extensors" in finder
+
+
+def test_a_refused_save_keeps_what_was_filled_in(client_in: Client, shoulder_knot: Knot) -> None:
+    client_in.post(
+        reverse("play_new"),
+        {"e": ["upper-trapezius-side-bend-stretch"], f"include-{shoulder_knot.pk}": "1"},
+    )
+    session = Session.objects.get()
+    response = client_in.post(
+        reverse("play_finish", args=[session.pk]),
+        {
+            f"after-{shoulder_knot.pk}": "3",
+            "verdict-0": "helped",
+            "played": "40",
+            "stopped": "1",
+            "note": "y" * 2001,
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Notes can be up to 2000 characters" in page
+    assert 'data-finishing="1"' in page and 'value="40"' in page
+    assert re.search(rf'name="after-{shoulder_knot.pk}" value="3" checked', page)
+    assert re.search(r'name="verdict-0" value="helped" checked', page)
+    assert "y" * 2001 in page
+    session.refresh_from_db()
+    assert session.is_open
+
+
+def test_an_unsaved_session_can_be_discarded(client_in: Client) -> None:
+    client_in.post(reverse("play_new"), {"e": ["chin-tuck"], "token": "t1"})
+    client_in.post(reverse("play_new"), {"e": ["chin-tuck"], "token": "t1"})  # back + resubmit
+    session = Session.objects.get()
+    assert "Discard" in client_in.get(reverse("sessions")).content.decode()
+    response = client_in.post(reverse("play_discard", args=[session.pk]))
+    assert response["Location"] == reverse("sessions")
+    assert not Session.objects.exists()
+
+
+def test_ticked_exercises_survive_a_filter(client_in: Client) -> None:
+    page = client_in.get(reverse("library") + "?e=chin-tuck&kind=release").content.decode()
+    assert '<input type="hidden" name="e" value="chin-tuck">' in page  # kept though not shown
+    page = client_in.get(reverse("library") + "?e=chin-tuck&kind=strength").content.decode()
+    assert 'value="chin-tuck" checked' in page
+
+
+def test_too_long_a_routine_says_how_long_it_was(client_in: Client) -> None:
+    url = reverse("play_new") + "?" + "&".join(["e=chin-tuck"] * 40)
+    assert "this one has 40" in client_in.get(url, follow=True).content.decode()

@@ -28,7 +28,15 @@ STATE_LABELS = {
     "rest": "Rest",
     "next": "Next up",
 }
-VERDICTS = {"h": "helped", "n": "neutral", "x": "hurt", "": ""}
+VERDICTS = {
+    "h": "helped",
+    "helped": "helped",
+    "n": "neutral",
+    "neutral": "neutral",
+    "x": "hurt",
+    "hurt": "hurt",
+    "": "",
+}
 
 
 def _ask_pain(question: str) -> int | None:
@@ -37,7 +45,7 @@ def _ask_pain(question: str) -> int | None:
         raw = raw.strip()
         if not raw:
             return None
-        if raw.isdigit() and 0 <= int(raw) <= 10:
+        if raw.isascii() and raw.isdecimal() and 0 <= int(raw) <= 10:
             return int(raw)
         click.echo("Please type a whole number from 0 (no pain) to 10 (worst imaginable).")
 
@@ -49,10 +57,10 @@ def _ask_verdict(name: str) -> str:
             default="",
             show_default=False,
         )
-        raw = raw.strip().lower()[:1]
+        raw = raw.strip().lower()
         if raw in VERDICTS:
             return VERDICTS[raw]
-        click.echo("Type h, n or x, or just press Enter.")
+        click.echo("Type h (helped), n (neutral) or x (hurt), or just press Enter.")
 
 
 def _bell(console: Any) -> None:
@@ -151,12 +159,16 @@ def play(slugs: tuple[str, ...], username: str | None, no_bell: bool, no_questio
     console.print("\n[bold]Stopped early.[/]" if stopped else "\n[bold]All done. Well done.[/]")
     after: dict[int, int | None] = {}
     verdicts: dict[int, str] = {}
-    if not no_questions:
-        for knot in knots:
-            after[knot.pk] = _ask_pain(f"How does {knot.label} feel now?")
-        click.echo("What felt good?")
-        for number, e in enumerate(exercises):
-            verdicts[number] = _ask_verdict(f"  {e.name}")
+    try:
+        if not no_questions:
+            for knot in knots:
+                after[knot.pk] = _ask_pain(f"How does {knot.label} feel now?")
+            click.echo("What felt good?")
+            for number, e in enumerate(exercises):
+                verdicts[number] = _ask_verdict(f"  {e.name}")
+    except (click.Abort, KeyboardInterrupt, EOFError):
+        # Leaving the questions still saves what was played, with the answers given so far.
+        click.echo("\nSaving without the remaining answers.")
     services.finish(
         account, session.pk, after=after, verdicts=verdicts, played_seconds=played, stopped=stopped
     )

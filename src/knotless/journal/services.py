@@ -45,7 +45,8 @@ def check_pain(pain: int) -> int:
 
 
 def check_note(note: str) -> str:
-    note = note.strip()
+    # Browsers send line breaks as CRLF but count them as one character against maxlength.
+    note = note.replace("\r\n", "\n").strip()
     if len(note) > NOTE_MAX:
         raise ValidationError(
             f"Notes can be up to {NOTE_MAX} characters; this one has {len(note)}.", code="note"

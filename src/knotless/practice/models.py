@@ -32,11 +32,19 @@ class Session(models.Model):
     planned_seconds = models.PositiveIntegerField(default=0)
     played_seconds = models.PositiveIntegerField(default=0)
     note = models.TextField(max_length=NOTE_MAX, blank=True)
+    # The start form's one-time token: a double click or the back button replays the same start
+    # instead of opening a second session.
+    token = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["user", "-started_at"])]
         constraints = [
+            models.UniqueConstraint(
+                fields=["user", "token"],
+                condition=~models.Q(token=""),
+                name="one_session_per_start_token",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status="started", ended_at__isnull=True)
                 | (~models.Q(status="started") & models.Q(ended_at__isnull=False)),

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -81,23 +81,34 @@ def start(
     before: Mapping[int, int | None],
     source: str = Session.Source.WEB,
     now: datetime | None = None,
+    token: str = "",
 ) -> Session:
     """Open a session for these exercises with the knots' pain before playing.
 
     ``before`` maps knot ids (the user's active knots) to a 0-10 rating, or None for "not
-    rated"; a knot left out is not part of the session."""
+    rated"; a knot left out is not part of the session. A ``token`` already used by this user
+    returns that session instead of opening another (double clicks, the back button)."""
     exercises = routine(slugs)
+    if token:
+        existing = Session.objects.filter(user=user, token=token).first()
+        if existing is not None:
+            return existing
     knots = {k.pk: k for k in Knot.objects.filter(user=user, pk__in=list(before))}
     for knot_id in before:
         if knot_id not in knots or not knots[knot_id].is_active:
             raise ValidationError("That knot is not one of your active knots.", code="knot")
     steps = script(exercises)
-    session = Session.objects.create(
-        user=user,
-        started_at=now or timezone.now(),
-        source=source,
-        planned_seconds=total_seconds(steps),
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a racing twin may have taken the token
+            session = Session.objects.create(
+                user=user,
+                started_at=now or timezone.now(),
+                source=source,
+                planned_seconds=total_seconds(steps),
+                token=token[:40],
+            )
+    except IntegrityError:
+        return Session.objects.get(user=user, token=token[:40])
     SessionExercise.objects.bulk_create(
         SessionExercise(session=session, position=n, slug=e.slug) for n, e in enumerate(exercises)
     )
@@ -164,6 +175,18 @@ def finish(
     session.note = check_note(note)
     session.save()
     return session
+
+
+@transaction.atomic
+def discard(user: Any, session_id: int) -> None:
+    """Delete a session that was started but never saved."""
+    try:
+        session = Session.objects.select_for_update().get(pk=session_id, user=user)
+    except (Session.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such session.") from None
+    if not session.is_open:
+        raise ValidationError("A saved session stays in your history.", code="closed")
+    session.delete()
 
 
 def recent_sessions(user: Any, limit: int = 50) -> list[Session]:

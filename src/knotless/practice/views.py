@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import secrets
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -107,6 +108,8 @@ def library_index(request: AuthedRequest) -> HttpResponse:
             and (not time or card.seconds <= TIMES[time])
         ):
             cards.append(card)
+    ticked = [s for s in dict.fromkeys(request.GET.getlist("e")) if s in load_exercises()]
+    shown = {card.exercise.slug for card in cards}
     grouped = [
         (label, sorted((m for m in muscles.values() if m.group == key), key=lambda m: m.name))
         for key, label in GROUPS.items()
@@ -127,6 +130,9 @@ def library_index(request: AuthedRequest) -> HttpResponse:
                 "time": time,
             },
             "filtered": any((muscle, region, kind, position, equipment, time)),
+            # Ticked exercises survive a change of filters, shown or not.
+            "ticked": ticked,
+            "ticked_hidden": [s for s in ticked if s not in shown],
             "muscle_groups": grouped,
             "regions": sorted(
                 ((slug, r.name.capitalize()) for slug, r in regions.items()),
@@ -198,7 +204,7 @@ def figure_svg(request: AuthedRequest, slug: str, frame: int | None = None) -> H
 
 
 def _slugs(request: AuthedRequest) -> list[str]:
-    return [slug for slug in request.GET.getlist("e") if slug][: services.MAX_ITEMS + 1]
+    return [slug for slug in request.GET.getlist("e") if slug]
 
 
 def _pain(value: str) -> int | None:
@@ -230,7 +236,9 @@ def play_new(request: AuthedRequest) -> HttpResponse:
                 for knot in knots
                 if request.POST.get(f"include-{knot.pk}")
             }
-            session = services.start(request.user, slugs, before=before)
+            session = services.start(
+                request.user, slugs, before=before, token=request.POST.get("token", "")
+            )
         except ValidationError as exc:
             error = exc.messages[0]
         else:
@@ -249,6 +257,7 @@ def play_new(request: AuthedRequest) -> HttpResponse:
             "total": _minutes(total_seconds(steps)),
             "error": error,
             "pains": range(11),
+            "token": request.POST.get("token") or secrets.token_urlsafe(16),
         },
         status=400 if error else 200,
     )
@@ -259,6 +268,14 @@ def play(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = services.session_for(request.user, session_id)
     if not session.is_open:
         return redirect("session", session_id=session.pk)
+    return _player(request, session)
+
+
+def _player(
+    request: AuthedRequest, session: Session, posted: dict[str, str] | None = None, error: str = ""
+) -> HttpResponse:
+    """The player page; after a refused save, the finish form comes back as it was filled."""
+    posted = posted or {}
     exercises = services.exercises_of(session)
     steps = services.script(exercises)
     script = {
@@ -274,6 +291,11 @@ def play(request: AuthedRequest, session_id: int) -> HttpResponse:
         ],
         "total": total_seconds(steps),
     }
+    rows = []
+    for row in session.knots.select_related("knot"):
+        name = f"after-{row.knot_id}"
+        value = posted.get(name, "")
+        rows.append((row, name, int(value) if value.isdecimal() else None))
     return render(
         request,
         "practice/play.html",
@@ -281,12 +303,17 @@ def play(request: AuthedRequest, session_id: int) -> HttpResponse:
             "session": session,
             "script": script,
             "planned": _minutes(total_seconds(steps)),
-            "exercises": exercises,
-            "rows": [(row, f"after-{row.knot_id}") for row in session.knots.select_related("knot")],
-            "items": [(n, e, f"verdict-{n}") for n, e in enumerate(exercises)],
+            "rows": rows,
+            "items": [
+                (n, e, f"verdict-{n}", posted.get(f"verdict-{n}", ""))
+                for n, e in enumerate(exercises)
+            ],
             "pains": range(11),
             "verdicts": SessionExercise.Verdict.choices,
+            "error": error,
+            "posted": posted,
         },
+        status=400 if error else 200,
     )
 
 
@@ -317,10 +344,20 @@ def play_finish(request: AuthedRequest, session_id: int) -> HttpResponse:
         )
     except (ValidationError, ValueError) as exc:
         text = exc.messages[0] if isinstance(exc, ValidationError) else "Played time is seconds."
-        messages.error(request, text)
-        return redirect("play", session_id=session.pk)
+        return _player(request, session, posted=request.POST.dict(), error=text)
     messages.success(request, "Session saved.")
     return redirect("session", session_id=session.pk)
+
+
+@require_POST
+def play_discard(request: AuthedRequest, session_id: int) -> HttpResponse:
+    try:
+        services.discard(request.user, session_id)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("session", session_id=session_id)
+    messages.success(request, "Discarded the unsaved session.")
+    return redirect("sessions")
 
 
 @require_GET

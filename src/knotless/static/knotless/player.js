@@ -112,6 +112,7 @@ async function keepAwake(on) {
 
 // --- the clock ---------------------------------------------------------------------------------
 function elapsedInStep() {
+  if (!running && pausedAt === null) return 0; // not started yet
   return ((pausedAt ?? now()) - stepStart) / 1000;
 }
 function playedSeconds() {
@@ -158,12 +159,28 @@ function finish(stopped) {
   ui.stopped.value = stopped ? "1" : "0";
   ui.finishTitle.textContent = stopped ? "Stopped early: how did it go?" : "Done! How did it go?";
   ui.finish.hidden = false;
-  sessionStorage.removeItem(saveKey);
+  // Kept until the session is saved, so a reload shows this form again, not step one.
+  sessionStorage.setItem(saveKey, JSON.stringify({ done: true, stopped, played: Math.round(playedBefore) }));
   say(stopped ? "Stopped." : "All done. Well done.");
   beep(784, 160);
   beep(1046, 260, 0.18);
   ui.finish.scrollIntoView({ behavior: "smooth", block: "start" });
-  ui.finish.querySelector("input[type=radio], button")?.focus({ preventScroll: true });
+  // The heading, not a rating: leftover key presses must not answer for the user.
+  ui.finishTitle.focus({ preventScroll: true });
+}
+function showFinished(stopped, played) {
+  done = true;
+  running = false;
+  playedBefore = played;
+  root.dataset.state = stopped ? "stopped" : "done";
+  ui.state.textContent = stopped ? "Stopped" : "Done";
+  ui.name.textContent = stopped ? "Stopped early" : "Well done";
+  ui.timer.textContent = fmt(played);
+  ui.detail.textContent = "Rate how it went below.";
+  for (const b of [ui.start, ui.pause, ui.skip, ui.stop]) b.hidden = true;
+  ui.played.value = String(played);
+  ui.stopped.value = stopped ? "1" : "0";
+  ui.finish.hidden = false;
 }
 function update() {
   if (done) return;
@@ -223,7 +240,11 @@ function draw() {
   const whole = Math.ceil(left);
   if (running && whole !== lastSecond && whole <= 3 && whole > 0 && document.visibilityState === "visible") beep(520, 80);
   lastSecond = whole;
-  if (running) sessionStorage.setItem(saveKey, JSON.stringify({ index, into: elapsed, playedBefore }));
+  if (running) remember();
+}
+function remember() {
+  if (done) return;
+  sessionStorage.setItem(saveKey, JSON.stringify({ index, into: Math.max(0, elapsedInStep()), playedBefore }));
 }
 
 // --- controls ----------------------------------------------------------------------------------
@@ -246,6 +267,7 @@ function start() {
   timer = setInterval(update, 200);
   keepAwake(true);
   update();
+  if (document.activeElement === ui.start || document.activeElement === document.body) ui.pause.focus();
 }
 function pause() {
   if (!running) return;
@@ -255,6 +277,7 @@ function pause() {
   keepAwake(false);
   say("Paused");
   draw();
+  remember();
 }
 function togglePause() {
   if (done) return;
@@ -273,6 +296,7 @@ function skip() {
   stepStart = pausedAt ?? now();
   enter(index + 1);
   draw();
+  remember();
 }
 
 ui.start.addEventListener("click", start);
@@ -280,6 +304,7 @@ ui.pause.addEventListener("click", togglePause);
 ui.skip.addEventListener("click", skip);
 ui.stop.addEventListener("click", () => finish(true));
 document.addEventListener("keydown", (event) => {
+  if (done || event.repeat || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
   if (event.target.closest("input, textarea, select, button, a") && event.key !== "ArrowRight") return;
   if (event.key === " ") {
     event.preventDefault();
@@ -298,10 +323,16 @@ document.addEventListener("visibilitychange", () => {
   }
 });
 
-// A reload mid-routine comes back paused where it was.
+// A reload mid-routine comes back paused where it was; after the end, at the form. A save the
+// server refused (data-finishing) comes back at the form as it was filled in.
 ui.finish.hidden = true;
 const saved = JSON.parse(sessionStorage.getItem(saveKey) || "null");
-if (saved && saved.index < steps.length) {
+if (root.dataset.finishing !== undefined) {
+  showFinished(root.dataset.finishing === "1", Number(ui.played.value) || 0);
+  ui.finish.scrollIntoView({ block: "start" });
+} else if (saved && saved.done) {
+  showFinished(saved.stopped, saved.played);
+} else if (saved && saved.index < steps.length) {
   enter(saved.index, { silent: true });
   playedBefore = saved.playedBefore;
   pausedAt = now();
