@@ -4,6 +4,7 @@ from django.urls import path
 
 from knotless.accounts import views as accounts
 from knotless.journal import views as journal
+from knotless.practice import plan_views
 from knotless.practice import views as practice
 from knotless.safety import views as safety
 from knotless.understand import views as understand
@@ -33,6 +34,12 @@ urlpatterns = [
     path("play/<int:session_id>/", practice.play, name="play"),
     path("play/<int:session_id>/finish/", practice.play_finish, name="play_finish"),
     path("play/<int:session_id>/discard/", practice.play_discard, name="play_discard"),
+    path("plan/", plan_views.plan_page, name="plan"),
+    path("plan/edit/", plan_views.plan_edit, name="plan_edit"),
+    path("plan/week/", plan_views.week_page, name="plan_week"),
+    path("plan/settings/", plan_views.plan_settings, name="plan_settings"),
+    path("plan/calendar/", plan_views.feed_toggle, name="plan_feed_toggle"),
+    path("plan/calendar/<str:token>.ics", plan_views.plan_feed, name="plan_feed"),
     path("sessions/", practice.sessions_page, name="sessions"),
     path("sessions/<int:session_id>/", practice.session_page, name="session"),
     path("safety/check/", safety.check, name="safety_check"),

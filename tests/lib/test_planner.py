@@ -17,6 +17,7 @@ from knotless.lib.planner import (
     PLACE_POSITIONS,
     PLACES,
     STRENGTH_GAP,
+    SUPPORT,
     Feedback,
     KnotNeed,
     Request,
@@ -193,15 +194,23 @@ def test_every_reason_is_true_of_the_inputs(request: Request) -> None:
                 assert f"{knot.pain}/10" in item.reason
             named = [m for m in knot.muscles if NAMES[m] in item.reason]
             assert named, item.reason
-            assert set(named) & set(exercise.primary + exercise.secondary + exercise.trains) or (
-                item.kind == "strength"
-            )
+            works = set(exercise.primary + exercise.secondary + exercise.trains)
+            if "takes load off" in item.reason:
+                supporter = item.reason.split("strengthen ")[1].split(",")[0]
+                assert supporter in {NAMES.get(w, w) for w in works}
+                assert any(
+                    supporter in {NAMES.get(s, s) for s in SUPPORT.get(m, ())} for m in named
+                )
+            else:
+                assert set(named) & works, item.reason
         if "gentle, because" in item.reason:
             assert any((by_id[k].pain or 0) >= GENTLE_FROM for k in item.knot_ids)
         if item.kind == "mobility" and "morning" in item.reason:
             assert request.time_of_day == "morning"
         if "no active knots" in item.reason:
             assert not request.knots
+        if "while your knots wait" in item.reason:
+            assert request.knots and all(k.knot_id in request.blocked for k in request.knots)
 
 
 def test_a_knot_that_does_not_fit_is_named_with_the_reason() -> None:

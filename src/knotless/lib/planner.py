@@ -52,6 +52,40 @@ REP_RANGE_WIDTH = 4  # double progression runs from (reps - 4) up to the listed 
 TOP_SESSIONS_TO_PROGRESS = 2
 KIND_ORDER = ("release", "stretch", "mobility", "strength")
 
+# What keeps giving way: for a knot in these muscles, strengthen the supporters too (desk
+# posture loads the neck and upper trapezius when the lower shoulder-blade muscles and deep neck
+# flexors are weak; the low back when the glutes and trunk are). guidelines-facts.md, section 4.
+NECK_SUPPORT = ("lower-trapezius", "middle-trapezius", "rhomboids", "deep neck flexors")
+BACK_SUPPORT = ("gluteus-maximus", "gluteus-medius", "core")
+NECK_MUSCLES = (
+    "upper-trapezius",
+    "levator-scapulae",
+    "scalenes",
+    "sternocleidomastoid-sternal",
+    "sternocleidomastoid-clavicular",
+    "splenius-capitis",
+    "splenius-cervicis",
+    "suboccipitals",
+    "posterior-neck-extensors",
+    "pectoralis-minor",
+    "pectoralis-major",
+    "rhomboids",
+    "middle-trapezius",
+)
+BACK_MUSCLES = (
+    "quadratus-lumborum",
+    "iliocostalis-lumborum",
+    "longissimus",
+    "lumbar-multifidi",
+    "iliopsoas",
+    "piriformis",
+    "gluteus-minimus-anterior",
+    "gluteus-minimus-posterior",
+)
+SUPPORT: dict[str, tuple[str, ...]] = dict.fromkeys(NECK_MUSCLES, NECK_SUPPORT) | dict.fromkeys(
+    BACK_MUSCLES, BACK_SUPPORT
+)
+
 
 class DoseLike(Protocol):
     @property
@@ -448,16 +482,20 @@ def plan(request: Request, library: Mapping[str, ExerciseLike], names: Mapping[s
             if knot.pain is not None and knot.pain >= GENTLE_FROM:
                 continue
             muscles = [m for m in knot.muscles if m not in request.avoid_muscles]
-            wanted = set(muscles)
+            supporters = [
+                m for own in muscles for m in SUPPORT.get(own, ()) if m not in request.avoid_muscles
+            ]
+            wanted = set(muscles) | set(supporters)
             options = sorted(
                 (
                     e
                     for e in exercises
                     if e.kind == "strength"
-                    and wanted & set(e.primary + e.secondary)
+                    and wanted & set(e.primary + e.secondary + e.trains)
                     and _usable(e, request)
                 ),
-                key=lambda e: _rank(e, muscles, request),
+                # Its own muscle first, then the supporters.
+                key=lambda e: _rank(e, [*muscles, *supporters], request),
             )
             for base in options:
                 exercise, dose, note = progression(base, library, request.strength_log)
@@ -467,11 +505,20 @@ def plan(request: Request, library: Mapping[str, ExerciseLike], names: Mapping[s
                 seconds = seconds_for(dose)
                 if not fits(seconds):
                     continue
-                muscle = next(
-                    (m for m in muscles if m in exercise.primary + exercise.secondary), muscles[0]
-                )
-                target = names.get(muscle, muscle)
-                reason = f"{_pain_words(knot, request.today)}: strengthen {target}; {note}"
+                works_on = exercise.primary + exercise.secondary + exercise.trains
+                if not wanted & set(works_on):
+                    continue  # the variant progression reached works elsewhere
+                own = next((m for m in muscles if m in works_on), None)
+                if own is not None:
+                    what = f"strengthen {names.get(own, own)}"
+                else:
+                    helper = next(m for m in supporters if m in works_on)
+                    eased = next(m for m in muscles if helper in SUPPORT.get(m, ()))
+                    what = (
+                        f"strengthen {names.get(helper, helper)}, which takes load off "
+                        f"{names.get(eased, eased)}"
+                    )
+                reason = f"{_pain_words(knot, request.today)}: {what}; {note}"
                 item = Item(
                     exercise.slug, exercise.name, "strength", dose, seconds, reason, (knot.knot_id,)
                 )
@@ -497,11 +544,12 @@ def plan(request: Request, library: Mapping[str, ExerciseLike], names: Mapping[s
             if used >= budget * 0.9:
                 break
             if fits(seconds):
-                why = (
-                    "time left over: an easy move for the neck, shoulders and back"
-                    if knots
-                    else "no active knots: a short routine to keep it that way"
-                )
+                if knots:
+                    why = "time left over: an easy all-round stretch or move"
+                elif request.knots:
+                    why = "while your knots wait (see below): an easy all-round routine"
+                else:
+                    why = "no active knots: a short routine to keep it that way"
                 add(
                     Item(
                         exercise.slug,

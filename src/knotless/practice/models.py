@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -71,6 +73,7 @@ class SessionExercise(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="exercises")
     position = models.PositiveSmallIntegerField()
     slug = models.CharField(max_length=80)
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)  # when a plan changed them
     verdict = models.CharField(max_length=7, choices=Verdict.choices, blank=True)
 
     class Meta:
@@ -118,3 +121,66 @@ class SessionKnot(models.Model):
         if self.pain_before is None or self.pain_after is None:
             return None
         return self.pain_after - self.pain_before
+
+
+def _default_strength_days() -> list[int]:
+    return [0, 2, 4]  # Monday, Wednesday, Friday: 2-3 non-consecutive days
+
+
+def _default_stretch_days() -> list[int]:
+    return [0, 1, 2, 3, 4, 5]
+
+
+def _default_equipment() -> list[str]:
+    return ["chair"]
+
+
+class PlanSettings(models.Model):
+    """What the planner may assume: equipment, time, which days, and the calendar feed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_settings"
+    )
+    equipment = models.JSONField(default=_default_equipment)
+    place = models.CharField(max_length=5, default="floor")  # where the usual plan happens
+    minutes = models.PositiveSmallIntegerField(default=10)
+    morning_minutes = models.PositiveSmallIntegerField(default=5)
+    desk_minutes = models.PositiveSmallIntegerField(default=2)
+    strength_days = models.JSONField(default=_default_strength_days)  # 0 = Monday
+    stretch_days = models.JSONField(default=_default_stretch_days)
+    practice_time = models.TimeField(default=time(18, 0))
+    # The calendar feed's secret; empty when the feed is off. Changing it revokes old links.
+    feed_token = models.CharField(max_length=64, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"plan settings of {self.user_id}"
+
+
+class DayPlan(models.Model):
+    """A plan as the user left it for one day: built by the planner, then maybe edited."""
+
+    class Variant(models.TextChoices):
+        MAIN = "main", "Today's routine"
+        MORNING = "morning", "Morning mobility"
+        DESK = "desk", "Desk break"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="day_plans"
+    )
+    day = models.DateField()
+    variant = models.CharField(max_length=7, choices=Variant.choices, default=Variant.MAIN)
+    minutes = models.PositiveSmallIntegerField()
+    place = models.CharField(max_length=5)
+    # [{"slug", "reps" (or null), "reason", "knots": [ids]}], in playing order.
+    items = models.JSONField(default=list)
+    left_out = models.JSONField(default=list)  # [[label, why], ...]
+    edited = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day", "variant"], name="one_plan_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant} plan of {self.user_id} for {self.day}"

@@ -7,6 +7,7 @@ it was played.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -19,14 +20,17 @@ from knotless.atlas.muscles import load_muscles
 from knotless.journal.models import Knot
 from knotless.journal.services import check_note, check_pain
 from knotless.lib.sequence import Item, Step, build, total_seconds
-from knotless.library.exercises import Exercise, exercises_for, load_exercises
+from knotless.library.exercises import REPS_RANGE, Exercise, exercises_for, load_exercises
 from knotless.practice.models import Session, SessionExercise, SessionKnot
 
 MAX_ITEMS = 30
 
 
 def routine(slugs: Sequence[str]) -> list[Exercise]:
-    """The exercises for these slugs, in order; unknown slugs are refused by name."""
+    """The exercises for these slugs, in order; unknown slugs are refused by name.
+
+    A slug may carry the reps a plan chose, as ``glute-bridge:9`` (double progression): the
+    exercise then comes with that many reps per set."""
     if not slugs:
         raise ValidationError("Choose at least one exercise to play.", code="empty")
     if len(slugs) > MAX_ITEMS:
@@ -35,13 +39,41 @@ def routine(slugs: Sequence[str]) -> list[Exercise]:
             code="long",
         )
     library = load_exercises()
-    unknown = [slug for slug in slugs if slug not in library]
+    parsed = [_token(token) for token in slugs]
+    unknown = [slug for slug, _ in parsed if slug not in library]
     if unknown:
         raise ValidationError(
             f"No exercise called {', '.join(repr(s) for s in unknown)} in the library.",
             code="unknown",
         )
-    return [library[slug] for slug in slugs]
+    chosen = []
+    for slug, reps in parsed:
+        exercise = library[slug]
+        if reps is not None:
+            if not exercise.dose.reps:
+                raise ValidationError(f"{exercise.name} is a hold, not reps.", code="reps")
+            exercise = replace(exercise, dose=replace(exercise.dose, reps=reps))
+        chosen.append(exercise)
+    return chosen
+
+
+def _token(token: str) -> tuple[str, int | None]:
+    slug, sep, reps = token.partition(":")
+    if not sep:
+        return slug, None
+    if not reps.isascii() or not reps.isdecimal() or not 1 <= int(reps) <= REPS_RANGE[1]:
+        raise ValidationError(
+            f"Reps for {slug!r} are a whole number from 1 to {REPS_RANGE[1]}.", code="reps"
+        )
+    return slug, int(reps)
+
+
+def token_for(exercise: Exercise) -> str:
+    """The routine token that plays ``exercise`` with its dose (see :func:`routine`)."""
+    base = load_exercises()[exercise.slug]
+    if exercise.dose.reps and exercise.dose.reps != base.dose.reps:
+        return f"{exercise.slug}:{exercise.dose.reps}"
+    return exercise.slug
 
 
 def script(exercises: Iterable[Exercise]) -> list[Step]:
@@ -109,8 +141,15 @@ def start(
             )
     except IntegrityError:
         return Session.objects.get(user=user, token=token[:40])
+    library = load_exercises()
     SessionExercise.objects.bulk_create(
-        SessionExercise(session=session, position=n, slug=e.slug) for n, e in enumerate(exercises)
+        SessionExercise(
+            session=session,
+            position=n,
+            slug=e.slug,
+            reps=e.dose.reps if e.dose.reps != library[e.slug].dose.reps else None,
+        )
+        for n, e in enumerate(exercises)
     )
     SessionKnot.objects.bulk_create(
         SessionKnot(session=session, knot=knots[k], pain_before=_pain_or_none(p))
@@ -129,7 +168,15 @@ def session_for(user: Any, session_id: int) -> Session:
 def exercises_of(session: Session) -> list[Exercise]:
     library = load_exercises()
     # An exercise renamed away from the library since is skipped rather than crashing a page.
-    return [library[row.slug] for row in session.exercises.all() if row.slug in library]
+    chosen = []
+    for row in session.exercises.all():
+        if row.slug not in library:
+            continue
+        exercise = library[row.slug]
+        if row.reps:
+            exercise = replace(exercise, dose=replace(exercise.dose, reps=row.reps))
+        chosen.append(exercise)
+    return chosen
 
 
 @transaction.atomic

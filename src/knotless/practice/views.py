@@ -374,7 +374,9 @@ def session_page(request: AuthedRequest, session_id: int) -> HttpResponse:
             "rows": list(session.knots.select_related("knot")),
             "played": _minutes(session.played_seconds),
             "planned": _minutes(session.planned_seconds),
-            "again": reverse("play_new") + "?" + "&".join(f"e={row.slug}" for row, _ in items),
+            "again": reverse("play_new")
+            + "?"
+            + "&".join(f"e={row.slug}" + (f":{row.reps}" if row.reps else "") for row, _ in items),
         },
     )
 
