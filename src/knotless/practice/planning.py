@@ -41,11 +41,6 @@ def _tz(user: Any) -> str:
     return profile.time_zone if profile is not None else "UTC"
 
 
-def time_of_day(user: Any, now: datetime | None = None) -> str:
-    hour = timezone.localtime(now or timezone.now(), zone(_tz(user))).hour
-    return "morning" if 5 <= hour < 11 else ("evening" if hour >= 18 or hour < 5 else "day")
-
-
 def knot_needs(user: Any) -> list[planner.KnotNeed]:
     """Active knots as the planner sees them: muscles, latest pain and the day it was rated."""
     muscles = load_muscles()
@@ -152,7 +147,8 @@ def _names() -> dict[str, str]:
 
 
 def _compute(user: Any, variant: str, minutes: int, place: str, today: date) -> planner.Plan:
-    moment = {"morning": "morning", "desk": "day"}.get(variant, time_of_day(user))
+    # The morning routine is its own variant; the main plan is the same at any hour.
+    moment = "morning" if variant == "morning" else "day"
     if variant == "desk":
         place = "desk"
     request = build_request(user, minutes=minutes, place=place, moment=moment, today=today)
@@ -186,8 +182,10 @@ def todays_plan(
     kept = DayPlan.objects.filter(user=user, day=today, variant=variant).first()
     if kept is not None and rebuild and asked_minutes is None and asked_place is None:
         minutes, place = kept.minutes, kept.place  # start over with the same time and place
-    if kept is not None and not rebuild and (kept.minutes, kept.place) == (minutes, place):
-        return kept
+    if kept is not None and not rebuild:
+        same = (asked_minutes in (None, kept.minutes)) and (asked_place in (None, kept.place))
+        if same:
+            return kept
     result = _compute(user, variant, minutes, place, today)
     fields = {
         "minutes": minutes,
