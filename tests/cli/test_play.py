@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -141,3 +142,28 @@ def test_leaving_the_questions_still_saves_the_session(
     session = Session.objects.get()
     assert session.status == Session.Status.FINISHED
     assert SessionKnot.objects.get().pain_before == 5
+
+
+def test_plan_prints_todays_routine_with_reasons(db: None, user: Any) -> None:
+    add_knot(user, "lateral-elbow", "right", "wrist-extensors")
+    runner = CliRunner()
+    shown = runner.invoke(main, ["plan", "--minutes", "5", "--place", "floor"])
+    assert shown.exit_code == 0, shown.output
+    assert "why: right outer elbow knot, 6/10" in shown.output
+    data = json.loads(runner.invoke(main, ["plan", "--json"]).output)
+    assert data["minutes"] == 5 and data["place"] == "floor"  # today's plan is kept
+    assert data["items"] and all(item["reason"] for item in data["items"])
+    assert data["seconds"] <= 5 * 60 * 1.1
+    bad = runner.invoke(main, ["plan", "--minutes", "0"])
+    assert bad.exit_code == 2
+
+
+def test_play_today_plays_the_plan(db: None, user: Any, clock: FakeClock) -> None:
+    add_knot(user, "lateral-elbow", "right", "wrist-extensors")
+    runner = CliRunner()
+    planned = json.loads(runner.invoke(main, ["plan", "--minutes", "3", "--json"]).output)
+    result = runner.invoke(main, ["play", "--today", "--no-questions", "--no-bell"])
+    assert result.exit_code == 0, result.output
+    session = Session.objects.get()
+    assert [e.slug for e in session.exercises.all()] == [i["slug"] for i in planned["items"]]
+    assert runner.invoke(main, ["play"]).exit_code == 2  # neither names nor --today

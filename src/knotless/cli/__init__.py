@@ -8,6 +8,7 @@ from knotless import __version__
 from knotless.cli.atlas import find, muscle, muscles, regions
 from knotless.cli.knots import knot
 from knotless.cli.library import exercise, exercises, figure
+from knotless.cli.plan import plan
 from knotless.cli.player import play
 from knotless.cli.serve import serve
 from knotless.cli.users import user
@@ -30,5 +31,5 @@ def main(ctx: click.Context) -> None:
 main.add_command(serve)
 main.add_command(user)
 main.add_command(knot)
-for command in (regions, muscles, muscle, find, exercises, exercise, figure, play):
+for command in (regions, muscles, muscle, find, exercises, exercise, figure, play, plan):
     main.add_command(command)

@@ -117,24 +117,33 @@ def _run(steps: list[Any], total: int, bell: bool, console: Any) -> tuple[int, b
 
 
 @click.command()
-@click.argument("slugs", nargs=-1, required=True)
+@click.argument("slugs", nargs=-1)
+@click.option("--today", is_flag=True, help="Play today's plan (see `knotless plan`).")
 @user_option
 @click.option("--no-bell", is_flag=True, help="Do not ring the terminal bell at each change.")
 @click.option("--no-questions", is_flag=True, help="Do not ask for pain or verdicts.")
-def play(slugs: tuple[str, ...], username: str | None, no_bell: bool, no_questions: bool) -> None:
+def play(
+    slugs: tuple[str, ...], today: bool, username: str | None, no_bell: bool, no_questions: bool
+) -> None:
     """Play exercises in order with timed holds, reps, sides and rests, then save the session.
 
     Example: knotless play chin-tuck upper-trapezius-side-bend-stretch
     """
+    if bool(slugs) == today:
+        raise click.UsageError("Name exercises to play, or use --today for today's plan.")
     ready()
     from django.core.exceptions import ValidationError
     from rich.console import Console
 
     from knotless.lib.sequence import total_seconds
-    from knotless.practice import services
+    from knotless.practice import planning, services
     from knotless.practice.models import Session
 
     account = pick_user(username)
+    if today:
+        slugs = tuple(p.token for p in planning.planned(planning.todays_plan(account)))
+        if not slugs:
+            raise click.UsageError("Today's plan is empty; see `knotless plan`.")
     try:
         exercises = services.routine(list(slugs))
     except ValidationError as exc:
