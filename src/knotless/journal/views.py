@@ -28,6 +28,8 @@ from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm
 from knotless.journal.models import CheckIn, Knot
 from knotless.lib.charts import DOTS_UP_TO_DAYS, SIZES, pain_chart_svg
 from knotless.lib.days import zone
+from knotless.practice import planning
+from knotless.practice.models import DayPlan
 from knotless.practice.services import exercises_for_knot, knot_sessions
 from knotless.safety import screening
 from knotless.safety.checklist import load_flags
@@ -89,7 +91,11 @@ def today(request: AuthedRequest) -> HttpResponse:
             "first_felt", "id"
         )
     )
-    return render(request, "journal/today.html", {"summaries": active})
+    # Only a plan already made today is summarised here; the plan page builds one.
+    dayplan = DayPlan.objects.filter(
+        user=request.user, day=planning.local_today(request.user), variant="main"
+    ).first()
+    return render(request, "journal/today.html", {"summaries": active, "dayplan": dayplan})
 
 
 def journal(request: AuthedRequest) -> HttpResponse:

@@ -129,14 +129,19 @@ def build_request(
 ) -> planner.Request:
     plan_settings = settings_of(user)
     feedback, strength = history(user)
+    knots = tuple(knot_needs(user))
+    blocked = blocked_knots(user)
+    # Nothing for a muscle whose knot the safety answers hold back, not even as variety.
+    held = frozenset(m for k in knots if k.knot_id in blocked for m in k.muscles)
     return planner.Request(
-        knots=tuple(knot_needs(user)),
+        knots=knots,
         minutes=minutes,
         place=place,
         equipment=frozenset(e for e in plan_settings.equipment if e in EQUIPMENT),
         today=today,
         time_of_day=moment,
-        blocked=blocked_knots(user),
+        blocked=blocked,
+        avoid_muscles=held,
         feedback=feedback,
         strength_log=strength,
     )
@@ -269,7 +274,7 @@ def remove(dayplan: DayPlan, position: int) -> DayPlan:
 
 
 def alternatives(dayplan: DayPlan, position: int) -> list[Exercise]:
-    """Other exercises of the same kind for the same muscles, possible here, best first."""
+    """Other exercises for the same muscles, possible here: the same kind first, best first."""
     item = _item_at(dayplan, position)
     library = load_exercises()
     current = library[item["slug"]]
@@ -286,12 +291,15 @@ def alternatives(dayplan: DayPlan, position: int) -> list[Exercise]:
     options = [
         e
         for e in library.values()
-        if e.kind == current.kind
-        and e.slug not in taken
+        if e.slug not in taken
         and wanted & set(e.primary + e.secondary + e.trains)
         and planner._usable(e, request)
     ]
-    return sorted(options, key=lambda e: planner._rank(e, list(wanted), request))
+    # The same kind first (a release for a release), then other kinds for the same muscles.
+    return sorted(
+        options,
+        key=lambda e: (e.kind != current.kind, *planner._rank(e, sorted(wanted), request)),
+    )
 
 
 def swap(dayplan: DayPlan, position: int) -> DayPlan:
@@ -299,7 +307,7 @@ def swap(dayplan: DayPlan, position: int) -> DayPlan:
     options = alternatives(dayplan, position)
     if not options:
         raise ValidationError(
-            "There is no other exercise of this kind for these muscles here.", code="none"
+            "There is no other exercise for these muscles here; try Remove, or Add.", code="none"
         )
     chosen = options[0]
     items = [dict(i) for i in dayplan.items]

@@ -1,0 +1,68 @@
+"""Today's plan in Chromium: build it, swap an item, play it, and see the day counted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from knotless.practice.models import DayPlan, Session
+from tests.browser.conftest import settle
+from tests.browser.test_journal import _session_cookie
+from tests.practice.conftest import add_knot
+
+
+@pytest.fixture
+def page_in(browser: Browser, live_server: Any, user: Any) -> Iterator[Page]:
+    from django.conf import settings
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": _session_cookie(user),
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.clock.install()
+    yield page
+    settle(page)
+    context.close()
+
+
+def test_build_swap_play_and_count_it_done(page_in: Page, live_server: Any, user: Any) -> None:
+    page = page_in
+    add_knot(user, "lateral-elbow", "right", "wrist-extensors")
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Plan today's routine").click()
+    page.get_by_label("Time I have").select_option("5")
+    page.get_by_role("button", name="Plan it").click()
+    items = page.locator(".plan-item")
+    expect(items.first).to_contain_text("Why: right outer elbow knot, 6/10")
+    first = items.first.locator("strong").first.inner_text()
+
+    items.first.get_by_role("button", name="Swap").click()
+    expect(page.locator(".plan-item").first).not_to_contain_text(first)
+    expect(page.get_by_text("edited by you")).to_be_visible()
+    plan = DayPlan.objects.get()
+    assert plan.edited
+
+    page.get_by_role("link", name="▶ Play this plan").click()
+    page.get_by_role("button", name="Start the player").click()
+    page.get_by_role("button", name="▶ Start").click()
+    page.clock.run_for(20 * 60 * 1000)  # the whole routine
+    expect(page.locator("#player")).to_have_attribute("data-state", "done")
+    page.get_by_role("button", name="Save session").click()
+    expect(page.get_by_role("heading", name="Session of")).to_be_visible()
+    session = Session.objects.get()
+    assert [e.slug for e in session.exercises.all()] == [i["slug"] for i in plan.items]
+
+    page.goto(f"{live_server.url}/plan/week/")
+    today = page.locator("tr.is-today")
+    expect(today).to_contain_text("✓ 1 session")
