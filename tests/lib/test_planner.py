@@ -306,3 +306,33 @@ def test_helped_exercises_come_back_first() -> None:
     assert top({first: Feedback(helped=3)}) == first
     assert top({other: Feedback(helped=3)}) == other
     assert top({first: Feedback(hurt=1, last_hurt=TODAY)}) != first
+
+
+@FAST
+@given(
+    st.sampled_from(STRENGTH),
+    st.lists(st.sampled_from(["", "helped", "neutral", "hurt"]), max_size=15),
+)
+def test_progression_stays_in_range_and_steps_back_after_hurt(
+    slug: str, verdicts: list[str]
+) -> None:
+    """Follow the plan through any run of answers: reps stay in the variant's range, a hurt
+    sends them to the bottom, and each note says what happened."""
+    log: dict[str, list[tuple[date, str]]] = {}
+    previous: tuple[str, int] | None = None
+    for day, verdict in enumerate(verdicts):
+        exercise, dose, note = progression(LIBRARY[slug], LIBRARY, log)
+        if dose.reps:
+            top = exercise.dose.reps
+            assert max(1, top - 4) <= dose.reps <= top
+        if previous is not None and log:
+            last = max(v for entries in log.values() for v in entries)[1]
+            if last == "hurt":
+                assert "hurt" in note
+                assert not dose.reps or dose.reps == max(1, exercise.dose.reps - 4)
+            elif "one more rep" in note:
+                assert previous[0] == exercise.slug and dose.reps == previous[1] + 1
+            elif "harder" in note:
+                assert exercise.slug != previous[0]
+        previous = (exercise.slug, dose.reps)
+        log.setdefault(exercise.slug, []).append((TODAY + timedelta(days=2 * day), verdict))
