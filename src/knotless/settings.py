@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "knotless.understand",
     "knotless.safety",
     "knotless.practice",
+    "knotless.hydration",
 ]
 
 MIDDLEWARE = [

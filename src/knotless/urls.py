@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from knotless.accounts import views as accounts
+from knotless.hydration import views as water
 from knotless.journal import views as journal
 from knotless.practice import plan_views
 from knotless.practice import views as practice
@@ -40,6 +41,11 @@ urlpatterns = [
     path("plan/settings/", plan_views.plan_settings, name="plan_settings"),
     path("plan/calendar/", plan_views.feed_toggle, name="plan_feed_toggle"),
     path("plan/calendar/<str:token>.ics", plan_views.plan_feed, name="plan_feed"),
+    path("water/", water.water_page, name="water"),
+    path("water/log/", water.water_log, name="water_log"),
+    path("water/undo/", water.water_undo, name="water_undo"),
+    path("water/day/", water.water_day, name="water_day"),
+    path("water/settings/", water.water_settings, name="water_settings"),
     path("sessions/", practice.sessions_page, name="sessions"),
     path("sessions/<int:session_id>/", practice.session_page, name="session"),
     path("safety/check/", safety.check, name="safety_check"),

@@ -12,6 +12,7 @@ from knotless.cli.plan import plan
 from knotless.cli.player import play
 from knotless.cli.serve import serve
 from knotless.cli.users import user
+from knotless.cli.water import drink, water
 
 
 @click.group(invoke_without_command=True)
@@ -31,5 +32,17 @@ def main(ctx: click.Context) -> None:
 main.add_command(serve)
 main.add_command(user)
 main.add_command(knot)
-for command in (regions, muscles, muscle, find, exercises, exercise, figure, play, plan):
+for command in (
+    regions,
+    muscles,
+    muscle,
+    find,
+    exercises,
+    exercise,
+    figure,
+    play,
+    plan,
+    drink,
+    water,
+):
     main.add_command(command)
