@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "knotless.safety",
     "knotless.practice",
     "knotless.hydration",
+    "knotless.desk",
 ]
 
 MIDDLEWARE = [

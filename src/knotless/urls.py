@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from knotless.accounts import views as accounts
+from knotless.desk import views as desk
 from knotless.hydration import views as water
 from knotless.journal import views as journal
 from knotless.practice import plan_views
@@ -46,6 +47,10 @@ urlpatterns = [
     path("water/undo/", water.water_undo, name="water_undo"),
     path("water/day/", water.water_day, name="water_day"),
     path("water/settings/", water.water_settings, name="water_settings"),
+    path("desk/", desk.desk_page, name="desk"),
+    path("desk/tick/", desk.desk_tick, name="desk_tick"),
+    path("desk/action/", desk.desk_action, name="desk_action"),
+    path("desk/settings/", desk.desk_settings, name="desk_settings"),
     path("sessions/", practice.sessions_page, name="sessions"),
     path("sessions/<int:session_id>/", practice.session_page, name="session"),
     path("safety/check/", safety.check, name="safety_check"),

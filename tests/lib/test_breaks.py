@@ -209,3 +209,14 @@ def replace_events(state: State) -> State:
     from dataclasses import replace
 
     return replace(state, events=())
+
+
+def test_a_long_silence_is_time_away_not_work() -> None:
+    desk = Desk()
+    desk.work(10)
+    desk.now += timedelta(hours=3)  # the laptop slept; then ticks report fresh input
+    desk.step()
+    desk.step()
+    assert desk.state.offer is None
+    assert desk.state.movement_active < 60
+    assert desk.outcomes(MOVEMENT) == ["natural"]

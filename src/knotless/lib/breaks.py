@@ -22,6 +22,7 @@ Rules:
 * A break due while the user is busy (meeting, full screen, do not disturb) is deferred, not
   lost: it is offered as soon as they are not.
 * Outside working hours and days nothing accrues and nothing is offered.
+* A silence longer than ``max_gap`` (the page was closed, the laptop slept) is time away.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Policy:
     movement_length: int = 5 * 60
     idle_threshold: int = 60  # idle longer than this: the user is away, not working
     postpone_for: int = 5 * 60
+    max_gap: int = 120  # no report for longer than this: nobody knows, so it counts as away
     max_postpones: int = 3
     work_start: time = time(8, 0)
     work_end: time = time(18, 0)
@@ -163,8 +165,8 @@ def tick(policy: Policy, state: State, now: datetime, idle: float, busy: bool = 
         return replace(state, last_tick=now)
     if now <= state.last_tick:
         return state
-    idle = max(0.0, idle)
     gap = (now - state.last_tick).total_seconds()
+    idle = max(0.0, idle, gap if gap > policy.max_gap else 0.0)
     events: list[Event] = []
     s = state
     left_at = now - timedelta(seconds=idle)

@@ -1,0 +1,165 @@
+"""The desk guard's server side: one break policy (``lib.breaks``) per user, fed by the web
+page or the desk agent, with every work block and break stored, and the day's stats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from knotless.desk.models import DeskEvent, DeskSettings, DeskState
+from knotless.lib import breaks
+from knotless.lib.days import zone
+
+ACTIONS = ("take", "skip", "postpone")
+
+
+def _tz(user: Any) -> str:
+    profile = getattr(user, "profile", None)
+    return profile.time_zone if profile is not None else "UTC"
+
+
+def settings_of(user: Any) -> DeskSettings:
+    found, _ = DeskSettings.objects.get_or_create(user=user)
+    return found
+
+
+def policy_for(user: Any) -> breaks.Policy:
+    s = settings_of(user)
+    return breaks.Policy(
+        micro_after=s.micro_after_minutes * 60,
+        micro_length=s.micro_seconds,
+        movement_after=s.movement_after_minutes * 60,
+        movement_length=s.movement_minutes * 60,
+        work_start=s.work_start,
+        work_end=s.work_end,
+        work_days=tuple(s.work_days),
+        tz=_tz(user),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    offer: breaks.Offer | None
+    can_postpone: bool
+    micro_in: int  # seconds of activity until the next micro-break is due
+    movement_in: int
+    working: bool
+    length: int  # seconds the offered break lasts
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "offer": self.offer.kind if self.offer else None,
+            "postponed": self.offer.postponed if self.offer else 0,
+            "can_postpone": self.can_postpone,
+            "micro_in": self.micro_in,
+            "movement_in": self.movement_in,
+            "working": self.working,
+            "length": self.length,
+            "break_url": reverse("plan") + "?variant=desk",
+        }
+
+
+def _status(policy: breaks.Policy, state: breaks.State, now: datetime) -> Status:
+    return Status(
+        offer=state.offer,
+        can_postpone=breaks.can_postpone(policy, state),
+        micro_in=max(0, round(policy.micro_after - state.micro_active)),
+        movement_in=max(0, round(policy.movement_after - state.movement_active)),
+        working=policy.working(now),
+        length=policy.length(state.offer.kind) if state.offer else 0,
+    )
+
+
+def _store(user: Any, events: tuple[breaks.Event, ...]) -> None:
+    DeskEvent.objects.bulk_create(
+        DeskEvent(user=user, kind=e.kind, outcome=e.outcome, start=e.start, end=max(e.end, e.start))
+        for e in events
+    )
+
+
+@transaction.atomic
+def tick(
+    user: Any, *, idle: float, busy: bool = False, source: str = "web", now: datetime | None = None
+) -> Status:
+    """One step of the policy for ``user`` with the idle time their device reports."""
+    now = now or timezone.now()
+    policy = policy_for(user)
+    row, _ = DeskState.objects.select_for_update().get_or_create(user=user)
+    state = breaks.State.from_json(row.state) if row.state else breaks.State()
+    state = breaks.tick(policy, state, now, max(0.0, float(idle)), busy)
+    state, events = breaks.drain(state)
+    _store(user, events)
+    row.state = state.to_json()
+    row.source = source[:8]
+    row.save()
+    return _status(policy, state, now)
+
+
+def status(user: Any, now: datetime | None = None) -> Status:
+    """Where things stand, without counting anything."""
+    now = now or timezone.now()
+    row = DeskState.objects.filter(user=user).first()
+    state = breaks.State.from_json(row.state) if row and row.state else breaks.State()
+    return _status(policy_for(user), state, now)
+
+
+@transaction.atomic
+def act(user: Any, action: str, *, now: datetime | None = None) -> Status:
+    """The user's answer to an offer: take it, skip it, or postpone it."""
+    if action not in ACTIONS:
+        raise ValueError(f"action is one of {', '.join(ACTIONS)}")
+    now = now or timezone.now()
+    policy = policy_for(user)
+    row, _ = DeskState.objects.select_for_update().get_or_create(user=user)
+    state = breaks.State.from_json(row.state) if row.state else breaks.State()
+    state = {"take": breaks.take, "skip": breaks.skip, "postpone": breaks.postpone}[action](
+        policy, state, now
+    )
+    state, events = breaks.drain(state)
+    _store(user, events)
+    row.state = state.to_json()
+    row.save()
+    return _status(policy, state, now)
+
+
+@dataclass(frozen=True, slots=True)
+class DayStats:
+    day: date
+    active_minutes: int
+    offered: int
+    taken: int
+    postponed: int
+    skipped: int
+    natural: int
+    longest_minutes: int
+
+
+def day_stats(user: Any, day: date) -> DayStats:
+    tz = zone(_tz(user))
+    start = datetime.combine(day, datetime.min.time(), tz)
+    end = start + timedelta(days=1)
+    events = list(DeskEvent.objects.filter(user=user, start__gte=start, start__lt=end))
+    work = [e for e in events if e.kind == DeskEvent.Kind.WORK]
+    spans = [(e.end - e.start).total_seconds() for e in work]
+    breaks_ = [e for e in events if e.kind != DeskEvent.Kind.WORK]
+
+    def count(outcome: str) -> int:
+        return sum(1 for e in breaks_ if e.outcome == outcome)
+
+    # An offer ends taken, skipped or (for the last time) postponed.
+    offered = count("taken") + count("skipped") + count("postponed")
+    return DayStats(
+        day=day,
+        active_minutes=round(sum(spans) / 60),
+        offered=offered,
+        taken=count("taken"),
+        postponed=count("postponed"),
+        skipped=count("skipped"),
+        natural=count("natural"),
+        longest_minutes=round(max(spans, default=0) / 60),
+    )

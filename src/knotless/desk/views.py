@@ -1,0 +1,136 @@
+"""Desk mode in the browser: the same break policy as the agent, ticked by the page."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from knotless.accounts.typing import AuthedRequest
+from knotless.desk import services
+from knotless.desk.models import DeskSettings
+from knotless.hydration import services as water
+from knotless.lib import hydration
+from knotless.practice import planning
+
+WEEKDAYS = [(n, d) for n, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))]
+
+
+class DeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    work_days = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple, label="Working days"
+    )
+
+    class Meta:
+        model = DeskSettings
+        fields = [
+            "micro_after_minutes",
+            "micro_seconds",
+            "movement_after_minutes",
+            "movement_minutes",
+            "work_start",
+            "work_end",
+            "work_days",
+        ]
+        labels = {
+            "micro_after_minutes": "Micro-break after (active minutes)",
+            "micro_seconds": "Micro-break length (seconds)",
+            "movement_after_minutes": "Movement break after (active minutes)",
+            "movement_minutes": "Movement break length (minutes)",
+            "work_start": "Working hours from",
+            "work_end": "to",
+        }
+        widgets = {
+            "work_start": forms.TimeInput(attrs={"type": "time"}),
+            "work_end": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    label_suffix = ""
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        micro, movement = data.get("micro_after_minutes"), data.get("movement_after_minutes")
+        if (
+            isinstance(micro, int)
+            and isinstance(movement, int)
+            and not 5 <= micro < movement <= 240
+        ):
+            raise forms.ValidationError(
+                "Micro-breaks come more often than movement breaks (5 to 240 minutes)."
+            )
+        seconds, minutes = data.get("micro_seconds"), data.get("movement_minutes")
+        if isinstance(seconds, int) and not 10 <= seconds <= 120:
+            self.add_error("micro_seconds", "10 to 120 seconds.")
+        if isinstance(minutes, int) and not 1 <= minutes <= 30:
+            self.add_error("movement_minutes", "1 to 30 minutes.")
+        if (
+            data.get("work_start")
+            and data.get("work_end")
+            and data["work_start"] >= data["work_end"]
+        ):
+            self.add_error("work_end", "The end comes after the start.")
+        return data
+
+
+@require_GET
+def desk_page(request: AuthedRequest) -> HttpResponse:
+    settings = services.settings_of(request.user)
+    today = planning.local_today(request.user)
+    status = services.status(request.user)
+    drinks = water.today(request.user)
+    units = water.units_of(request.user)
+    return render(
+        request,
+        "desk/desk.html",
+        {
+            "status": status,
+            "status_json": json.dumps(status.as_json()),
+            "stats": services.day_stats(request.user, today),
+            "form": DeskSettingsForm(instance=settings),
+            "water": drinks,
+            "water_text": " of ".join(
+                hydration.show(ml, units) for ml in (drinks.intake, drinks.target.ml)
+            ),
+            "behind": hydration.show(drinks.behind, units) if drinks.behind else "",
+        },
+    )
+
+
+@require_POST
+def desk_tick(request: AuthedRequest) -> JsonResponse:
+    try:
+        idle = float(request.POST.get("idle", "0"))
+    except ValueError:
+        return JsonResponse({"error": "idle is seconds"}, status=400)
+    if not 0 <= idle <= 7 * 24 * 3600:
+        return JsonResponse({"error": "idle is seconds"}, status=400)
+    status = services.tick(request.user, idle=idle, busy=request.POST.get("busy") == "1")
+    data = status.as_json()
+    if status.offer is not None:
+        drinks = water.today(request.user)
+        data["sip"] = drinks.behind > 0  # behind pace: a sip of water with the break
+    return JsonResponse(data)
+
+
+@require_POST
+def desk_action(request: AuthedRequest) -> JsonResponse:
+    try:
+        status = services.act(request.user, request.POST.get("action", ""))
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse(status.as_json())
+
+
+@require_POST
+def desk_settings(request: AuthedRequest) -> HttpResponse:
+    form = DeskSettingsForm(request.POST, instance=services.settings_of(request.user))
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Desk guard settings saved.")
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("desk")

@@ -1,0 +1,107 @@
+// Desk mode: tick the server's break policy every 15 s with this device's idle time, and
+// show the one offer it makes. Without the Idle Detection API the page cannot see activity
+// in other windows, so it says so and counts wall-clock time while it is open.
+
+const TICK_MS = 15_000;
+const root = document.getElementById("desk");
+const $ = (id) => document.getElementById(id);
+const csrf = document.cookie.match(/csrftoken=([^;]+)/)?.[1] ?? "";
+let idleSince = null; // from the Idle Detection API, when granted
+let lastOffer = null;
+
+async function post(url, data) {
+  const body = new URLSearchParams(data);
+  const response = await fetch(url, {
+    method: "POST",
+    body,
+    headers: { "X-CSRFToken": csrf },
+    credentials: "same-origin",
+  });
+  if (!response.ok) throw new Error(`${response.status}`);
+  return response.json();
+}
+
+function minutes(seconds) {
+  return seconds >= 90 ? `${Math.round(seconds / 60)} min` : `${seconds} s`;
+}
+
+function show(status) {
+  $("desk-micro").textContent = minutes(status.micro_in);
+  $("desk-movement").textContent = minutes(status.movement_in);
+  $("desk-hours").hidden = status.working;
+  const offer = $("desk-offer");
+  root.dataset.state = status.offer ? "offer" : "watching";
+  offer.hidden = !status.offer;
+  if (status.offer) {
+    const movement = status.offer === "movement";
+    $("desk-offer-title").textContent = movement ? "Time for a movement break" : "Time for a micro-break";
+    $("desk-offer-text").textContent = movement
+      ? `Get up for ${Math.round(status.length / 60)} minutes: walk, stretch, refill your glass.`
+      : `${status.length} seconds: drop your shoulders, look into the distance, breathe out.`;
+    $("desk-sip").hidden = !status.sip;
+    $("desk-postpone").disabled = !status.can_postpone;
+    if (lastOffer !== status.offer) notify(status);
+  }
+  lastOffer = status.offer;
+}
+
+function notify(status) {
+  if (!("Notification" in window) || Notification.permission !== "granted") return;
+  const note = new Notification(status.offer === "movement" ? "Movement break" : "Micro-break", {
+    body: "knotless: a short break now. Tap to start it, postpone or skip.",
+    tag: "knotless-break", // one reminder, never two
+  });
+  note.onclick = () => window.focus();
+}
+
+async function tick() {
+  let idle = 0;
+  if (idleSince !== null) idle = (Date.now() - idleSince) / 1000;
+  try {
+    show(await post("/desk/tick/", { idle: String(Math.round(idle)) }));
+  } catch {
+    /* offline for a moment: the next tick catches up */
+  }
+}
+
+async function act(action) {
+  show(await post("/desk/action/", { action }));
+  if (action === "take") window.location.href = JSON.parse($("desk-status").textContent).break_url;
+}
+
+$("desk-take").addEventListener("click", () => act("take"));
+$("desk-postpone").addEventListener("click", () => act("postpone"));
+$("desk-skip").addEventListener("click", () => act("skip"));
+
+if ("Notification" in window && Notification.permission === "default") {
+  const button = $("desk-notify");
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    await Notification.requestPermission();
+    button.hidden = true;
+  });
+}
+
+async function watchIdle() {
+  const detector = new window.IdleDetector();
+  detector.addEventListener("change", () => {
+    idleSince = detector.userState === "idle" ? Date.now() - 60_000 : null;
+  });
+  await detector.start({ threshold: 60_000 });
+  $("desk-source").textContent = "Counting active time from your computer's idle state.";
+  $("desk-idle").hidden = true;
+}
+
+if ("IdleDetector" in window) {
+  const button = $("desk-idle");
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    if ((await window.IdleDetector.requestPermission()) === "granted") await watchIdle();
+  });
+}
+
+show(JSON.parse($("desk-status").textContent));
+setInterval(tick, TICK_MS);
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") tick();
+});

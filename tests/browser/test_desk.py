@@ -1,0 +1,57 @@
+"""Desk mode in Chromium: with the server's clock and the page's clock both moved along,
+twenty active minutes bring one break offer; postponing and taking it work."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import time_machine
+from playwright.sync_api import Page, expect
+
+from knotless.desk.models import DeskEvent
+from tests.browser.test_journal import _session_cookie
+
+MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
+
+
+def test_desk_mode_offers_a_break_after_twenty_minutes(
+    page: Page, live_server: Any, user: Any
+) -> None:
+    from django.conf import settings
+
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": _session_cookie(user),
+                "url": live_server.url,
+            }
+        ]
+    )
+    with time_machine.travel(MONDAY, tick=False) as server_clock:
+        page.clock.install(time=MONDAY)
+        page.goto(f"{live_server.url}/desk/")
+        desk = page.locator("#desk")
+        expect(desk).to_have_attribute("data-state", "watching")
+        # Every 15 s the page ticks; move both clocks a tick at a time.
+        for _ in range(19 * 4):
+            server_clock.shift(timedelta(seconds=15))
+            page.clock.run_for(15_000)
+        page.wait_for_timeout(300)
+        expect(desk).to_have_attribute("data-state", "watching")
+        for _ in range(2 * 4):
+            server_clock.shift(timedelta(seconds=15))
+            page.clock.run_for(15_000)
+        expect(desk).to_have_attribute("data-state", "offer")
+        expect(page.locator("#desk-offer-title")).to_have_text("Time for a micro-break")
+        page.get_by_role("button", name="In 5 minutes").click()
+        expect(desk).to_have_attribute("data-state", "watching")
+        for _ in range(6 * 4):
+            server_clock.shift(timedelta(seconds=15))
+            page.clock.run_for(15_000)
+        expect(desk).to_have_attribute("data-state", "offer")
+        page.get_by_role("button", name="Start the break").click()
+        expect(page).to_have_url(f"{live_server.url}/plan/?variant=desk")
+    outcomes = list(DeskEvent.objects.filter(kind="micro").values_list("outcome", flat=True))
+    assert outcomes == ["postponed", "taken"]

@@ -1,0 +1,94 @@
+"""The desk guard's server side: one policy per user, events stored, stats, the web endpoints."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from knotless.desk import services
+from knotless.desk.models import DeskEvent
+
+MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Berlin, within working hours
+
+
+def _work(user: Any, start: datetime, minutes: int, step: int = 10) -> datetime:
+    now = start
+    for _ in range(minutes * 60 // step):
+        now += timedelta(seconds=step)
+        services.tick(user, idle=1, now=now)
+    return now
+
+
+def test_twenty_active_minutes_bring_an_offer_and_taking_it_is_stored(user: Any) -> None:
+    services.tick(user, idle=0, now=MONDAY)
+    now = _work(user, MONDAY, 19)
+    assert services.status(user, now).offer is None
+    now = _work(user, now, 2)
+    status = services.status(user, now)
+    assert status.offer is not None and status.offer.kind == "micro" and status.can_postpone
+    status = services.act(user, "take", now=now)
+    assert status.offer is None and status.micro_in == 20 * 60
+    assert DeskEvent.objects.filter(kind="micro", outcome="taken").count() == 1
+
+
+def test_settings_change_the_policy(user: Any) -> None:
+    settings = services.settings_of(user)
+    settings.micro_after_minutes = 10
+    settings.save()
+    services.tick(user, idle=0, now=MONDAY)
+    now = _work(user, MONDAY, 11)
+    assert services.status(user, now).offer is not None
+
+
+def test_stats_for_the_day(user: Any) -> None:
+    services.tick(user, idle=0, now=MONDAY)
+    now = _work(user, MONDAY, 25)
+    services.act(user, "postpone", now=now)
+    # Away for six minutes, then back.
+    now += timedelta(minutes=6)
+    services.tick(user, idle=360, now=now)
+    now = _work(user, now, 5)
+    stats = services.day_stats(user, MONDAY.date())
+    assert stats.postponed == 1 and stats.offered >= 1
+    assert stats.natural >= 1
+    assert 24 <= stats.longest_minutes <= 26
+    assert 24 <= stats.active_minutes <= 26  # the open stretch is counted when it ends
+
+
+def test_the_endpoints(client_in: Client, user: Any) -> None:
+    page = client_in.get(reverse("desk"))
+    assert page.status_code == 200 and "McLean 2001" in page.content.decode()
+    response = client_in.post(reverse("desk_tick"), {"idle": "3"})
+    data = response.json()
+    assert set(data) >= {"offer", "micro_in", "movement_in", "working", "break_url"}
+    assert client_in.post(reverse("desk_tick"), {"idle": "soon"}).status_code == 400
+    assert client_in.post(reverse("desk_action"), {"action": "dance"}).status_code == 400
+    assert client_in.post(reverse("desk_action"), {"action": "skip"}).json()["offer"] is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("movement_after_minutes", "10", "more often"),
+        ("micro_seconds", "500", "10 to 120"),
+        ("work_end", "07:00", "after the start"),
+    ],
+)
+def test_settings_form_refuses_odd_timings(
+    client_in: Client, user: Any, field: str, value: str, message: str
+) -> None:
+    data = {
+        "micro_after_minutes": "20",
+        "micro_seconds": "30",
+        "movement_after_minutes": "60",
+        "movement_minutes": "5",
+        "work_start": "08:00",
+        "work_end": "18:00",
+        "work_days": ["0", "1", "2", "3", "4"],
+    } | {field: value}
+    response = client_in.post(reverse("desk_settings"), data, follow=True)
+    assert message in response.content.decode()
