@@ -34,22 +34,22 @@ def test_desk_mode_offers_a_break_after_twenty_minutes(
         page.goto(f"{live_server.url}/desk/")
         desk = page.locator("#desk")
         expect(desk).to_have_attribute("data-state", "watching")
-        # Every 15 s the page ticks; move both clocks a tick at a time.
-        for _ in range(19 * 4):
-            server_clock.shift(timedelta(seconds=15))
-            page.clock.run_for(15_000)
-        page.wait_for_timeout(300)
+
+        def minutes(count: int) -> None:
+            """Every 15 s the page ticks: move both clocks a tick at a time."""
+            for _ in range(count * 4):
+                server_clock.shift(timedelta(seconds=15))
+                with page.expect_response("**/desk/tick/"):
+                    page.clock.run_for(15_000)
+
+        minutes(19)
         expect(desk).to_have_attribute("data-state", "watching")
-        for _ in range(2 * 4):
-            server_clock.shift(timedelta(seconds=15))
-            page.clock.run_for(15_000)
+        minutes(2)
         expect(desk).to_have_attribute("data-state", "offer")
         expect(page.locator("#desk-offer-title")).to_have_text("Time for a micro-break")
         page.get_by_role("button", name="In 5 minutes").click()
         expect(desk).to_have_attribute("data-state", "watching")
-        for _ in range(6 * 4):
-            server_clock.shift(timedelta(seconds=15))
-            page.clock.run_for(15_000)
+        minutes(6)
         expect(desk).to_have_attribute("data-state", "offer")
         page.get_by_role("button", name="Start the break").click()
         expect(page).to_have_url(f"{live_server.url}/plan/?variant=desk")

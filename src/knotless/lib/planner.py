@@ -313,15 +313,19 @@ def progression(
 
 
 def _chain(exercise: ExerciseLike, library: Mapping[str, ExerciseLike]) -> list[str]:
-    """The exercise with its easier and harder variants, as far as they go."""
+    """Every variant linked to the exercise through easier/harder links, in either direction
+    (the links are not always symmetric: a harder one's easier variant may be a third)."""
     seen = [exercise.slug]
-    for direction in ("easier", "harder"):
-        step: ExerciseLike | None = exercise
-        while step is not None:
-            nxt = getattr(step, direction)
-            step = library.get(nxt) if nxt and nxt not in seen else None
-            if step is not None:
-                seen.append(step.slug)
+    queue = [exercise.slug]
+    while queue:
+        slug = queue.pop()
+        node = library.get(slug)
+        linked = [node.easier, node.harder] if node is not None else []
+        linked += [e.slug for e in library.values() if slug in (e.easier, e.harder)]
+        for other in linked:
+            if other and other in library and other not in seen:
+                seen.append(other)
+                queue.append(other)
     return seen
 
 

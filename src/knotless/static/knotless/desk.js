@@ -54,13 +54,18 @@ function notify(status) {
   note.onclick = () => window.focus();
 }
 
+let ticking = false; // one request at a time: a slow server is not piled on
 async function tick() {
+  if (ticking) return;
+  ticking = true;
   let idle = 0;
   if (idleSince !== null) idle = (Date.now() - idleSince) / 1000;
   try {
     show(await post("/desk/tick/", { idle: String(Math.round(idle)) }));
   } catch {
     /* offline for a moment: the next tick catches up */
+  } finally {
+    ticking = false;
   }
 }
 
