@@ -6,6 +6,7 @@ import click
 
 from knotless import __version__
 from knotless.cli.atlas import find, muscle, muscles, regions
+from knotless.cli.desk import desk
 from knotless.cli.knots import knot
 from knotless.cli.library import exercise, exercises, figure
 from knotless.cli.plan import plan
@@ -32,6 +33,7 @@ def main(ctx: click.Context) -> None:
 main.add_command(serve)
 main.add_command(user)
 main.add_command(knot)
+main.add_command(desk)
 for command in (
     regions,
     muscles,

@@ -1,0 +1,297 @@
+"""The desk agent: a small background process that watches idle time and offers breaks.
+
+Kept lean on purpose (no Django, no web server): it runs the shared break policy
+(``knotless.lib.breaks``) on the operating system's idle time (``knotless.desk.idle``), shows
+one notification per offer, and writes every work block and break to a queue file that
+``knotless desk flush`` (run by the agent every ten minutes and when it stops) moves into
+the database. ``knotless desk`` prepares its configuration and starts it.
+
+    python -m knotless.desk.agent CONFIG.json
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import webbrowser
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any, Protocol
+
+from knotless.desk.idle import IdleSource, WallClock, detect
+from knotless.lib import breaks
+
+FLUSH_EVERY = 10 * 60  # seconds between moves of the queue into the database
+TEXT = {
+    breaks.MICRO: ("Micro-break", "{s} seconds: drop your shoulders, look far away, breathe out."),
+    breaks.MOVEMENT: (
+        "Movement break",
+        "Get up for {m} minutes: walk, stretch, refill your glass.",
+    ),
+}
+
+
+class Notifier(Protocol):
+    async def offer(self, kind: str, text: str, can_postpone: bool) -> None: ...
+    async def clear(self) -> None: ...
+
+
+class Paths:
+    """The agent's files for one user, in the data directory."""
+
+    def __init__(self, data_dir: Path, user: str) -> None:
+        base = data_dir / "desk"
+        base.mkdir(parents=True, exist_ok=True)
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in user)
+        self.state = base / f"{safe}.state.json"
+        self.events = base / f"{safe}.events.jsonl"
+        self.command = base / f"{safe}.command"
+        self.pid = base / f"{safe}.pid"
+        self.log = base / f"{safe}.log"
+
+
+def policy_from(data: dict[str, Any]) -> breaks.Policy:
+    data = dict(data)
+    for key in ("work_start", "work_end"):
+        data[key] = time.fromisoformat(data[key])
+    data["work_days"] = tuple(data["work_days"])
+    return breaks.Policy(**data)
+
+
+def policy_to(policy: breaks.Policy) -> dict[str, Any]:
+    data = asdict(policy)
+    data["work_start"] = policy.work_start.isoformat()
+    data["work_end"] = policy.work_end.isoformat()
+    data["work_days"] = list(policy.work_days)
+    return data
+
+
+class Terminal:
+    """Fallback notifier: a line on the terminal and the bell."""
+
+    def __init__(self, write: Callable[[str], Any] = print) -> None:
+        self.write = write
+
+    async def offer(self, kind: str, text: str, can_postpone: bool) -> None:
+        later = ", `knotless desk postpone`" if can_postpone else ""
+        self.write(f"\a{TEXT[kind][0]}: {text} (`knotless desk take`{later}, `knotless desk skip`)")
+
+    async def clear(self) -> None:
+        return None
+
+
+class Desktop:
+    """A desktop notification with Start / In 5 minutes / Skip buttons (desktop-notifier)."""
+
+    def __init__(self, answer: Callable[[str], None]) -> None:
+        from desktop_notifier import DesktopNotifier
+
+        self._notifier = DesktopNotifier(app_name="knotless")
+        self._answer = answer
+        self._shown: Any = None
+
+    async def offer(self, kind: str, text: str, can_postpone: bool) -> None:
+        from desktop_notifier import Button
+
+        buttons = [Button(title="Start the break", on_pressed=lambda: self._answer("take"))]
+        if can_postpone:
+            buttons.append(
+                Button(title="In 5 minutes", on_pressed=lambda: self._answer("postpone"))
+            )
+        buttons.append(Button(title="Skip", on_pressed=lambda: self._answer("skip")))
+        await self.clear()
+        self._shown = await self._notifier.send(title=TEXT[kind][0], message=text, buttons=buttons)
+
+    async def clear(self) -> None:
+        if self._shown is not None:
+            await self._notifier.clear(self._shown)
+            self._shown = None
+
+
+class Agent:
+    def __init__(
+        self,
+        policy: breaks.Policy,
+        paths: Paths,
+        *,
+        source: IdleSource,
+        notifier: Notifier,
+        break_url: str = "",
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        open_url: Callable[[str], Any] = webbrowser.open,
+        flush: Callable[[], Any] | None = None,
+    ) -> None:
+        self.policy = policy
+        self.paths = paths
+        self.source = source
+        self.notifier = notifier
+        self.break_url = break_url
+        self.now = now
+        self.open_url = open_url
+        self.flush = flush
+        self.state = self._load()
+        self.ticks = 0
+        self._last_flush = self.now()
+        self._offered: breaks.Offer | None = None
+
+    def _load(self) -> breaks.State:
+        try:
+            return breaks.State.from_json(json.loads(self.paths.state.read_text()))
+        except (OSError, ValueError, KeyError, TypeError):
+            return breaks.State()
+
+    def _save(self) -> None:
+        self.paths.state.write_text(json.dumps(self.state.to_json()))
+
+    def _queue(self) -> None:
+        self.state, events = breaks.drain(self.state)
+        if events:
+            with self.paths.events.open("a", encoding="utf-8") as out:
+                for event in events:
+                    out.write(
+                        json.dumps(
+                            {
+                                "kind": event.kind,
+                                "outcome": event.outcome,
+                                "start": event.start.isoformat(),
+                                "end": event.end.isoformat(),
+                            }
+                        )
+                        + "\n"
+                    )
+
+    def answer(self, action: str) -> None:
+        """The user's answer, from a notification button or ``knotless desk take|...``."""
+        now = self.now()
+        if action == "take" and self.state.offer is not None:
+            self.state = breaks.take(self.policy, self.state, now)
+            if self.break_url:
+                self.open_url(self.break_url)
+        elif action == "skip":
+            self.state = breaks.skip(self.policy, self.state, now)
+        elif action == "postpone":
+            self.state = breaks.postpone(self.policy, self.state, now)
+        self._queue()
+        self._save()
+
+    def _commands(self) -> str:
+        """A command left by the CLI (``knotless desk take`` and friends), once."""
+        try:
+            command = self.paths.command.read_text().strip()
+            self.paths.command.unlink()
+        except OSError:
+            return ""
+        return command
+
+    async def step(self) -> bool:
+        """One tick; False when asked to stop."""
+        command = self._commands()
+        if command == "stop":
+            return False
+        if command in ("take", "skip", "postpone"):
+            self.answer(command)
+        now = self.now()
+        self.state = breaks.tick(
+            self.policy, self.state, now, self.source.idle_seconds(), self.source.busy()
+        )
+        self._queue()
+        self.ticks += 1
+        offer = self.state.offer
+        if offer != self._offered:
+            if offer is None:
+                await self.notifier.clear()
+            else:
+                length = self.policy.length(offer.kind)
+                text = TEXT[offer.kind][1].format(s=length, m=round(length / 60))
+                await self.notifier.offer(
+                    offer.kind, text, breaks.can_postpone(self.policy, self.state)
+                )
+            self._offered = offer
+            self._save()
+        elif self.ticks % 12 == 0:
+            self._save()
+        if self.flush is not None and (now - self._last_flush).total_seconds() >= FLUSH_EVERY:
+            self.flush()
+            self._last_flush = now
+        return True
+
+    async def run(self, interval: float, sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+        try:
+            while await self.step():
+                await sleep(interval)
+        finally:
+            self._save()
+            if self.flush is not None:
+                self.flush()
+
+
+def _flusher(user: str) -> Callable[[], None]:
+    def flush() -> None:
+        # A short-lived process does the database work, so the agent never loads Django.
+        subprocess.Popen(
+            [sys.executable, "-m", "knotless", "desk", "flush", "--user", user],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    return flush
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = argv if argv is not None else sys.argv[1:]
+    config = json.loads(Path(args[0]).read_text())
+    paths = Paths(Path(config["data_dir"]), config["user"])
+    source = detect()
+    agent: Agent | None = None
+
+    def answer(action: str) -> None:
+        if agent is not None:
+            agent.answer(action)
+
+    notifier: Notifier
+    try:
+        wanted = config.get("notifications", "auto")
+        notifier = Desktop(answer) if wanted != "terminal" and _has_desktop() else Terminal()
+    except Exception:
+        notifier = Terminal()
+    agent = Agent(
+        policy_from(config["policy"]),
+        paths,
+        source=source,
+        notifier=notifier,
+        break_url=config.get("break_url", ""),
+        flush=_flusher(config["user"]),
+    )
+    paths.pid.write_text(str(os.getpid()))
+    print(f"knotless desk: watching ({source.name}); notifications: {type(notifier).__name__}")
+    if isinstance(source, WallClock):
+        print("No idle information here: every minute the agent runs counts as active.")
+    loop = asyncio.new_event_loop()
+    task = loop.create_task(agent.run(float(config.get("interval", 5))))
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, task.cancel)
+    try:
+        loop.run_until_complete(task)
+    except asyncio.CancelledError:
+        pass
+    finally:
+        agent._save()
+        paths.pid.unlink(missing_ok=True)
+
+
+def _has_desktop() -> bool:
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS"))
+
+
+if __name__ == "__main__":
+    main()
