@@ -62,6 +62,7 @@ def test_stats_for_the_day(user: Any) -> None:
 def test_the_endpoints(client_in: Client, user: Any) -> None:
     page = client_in.get(reverse("desk"))
     assert page.status_code == 200 and "McLean 2001" in page.content.decode()
+    assert page.content.decode().count("<tr><td>") == 7  # the last 7 days
     response = client_in.post(reverse("desk_tick"), {"idle": "3"})
     data = response.json()
     assert set(data) >= {"offer", "micro_in", "movement_in", "working", "break_url"}

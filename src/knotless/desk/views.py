@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
@@ -83,6 +84,21 @@ def desk_page(request: AuthedRequest) -> HttpResponse:
     status = services.status(request.user)
     drinks = water.today(request.user)
     units = water.units_of(request.user)
+    water_days = {d.day: d for d in water.history(request.user, days=7)}
+    week = []
+    for offset in range(6, -1, -1):
+        day = today - timedelta(days=offset)
+        stats = services.day_stats(request.user, day)
+        drank = water_days.get(day)
+        week.append(
+            (
+                stats,
+                " of ".join(hydration.show(ml, units) for ml in (drank.ml, drank.target))
+                if drank
+                else "",
+            )
+        )
+    top = max([s.active_minutes for s, _ in week] + [1])
     return render(
         request,
         "desk/desk.html",
@@ -96,6 +112,7 @@ def desk_page(request: AuthedRequest) -> HttpResponse:
                 hydration.show(ml, units) for ml in (drinks.intake, drinks.target.ml)
             ),
             "behind": hydration.show(drinks.behind, units) if drinks.behind else "",
+            "week": [(s, w, round(100 * s.active_minutes / top)) for s, w in week],
         },
     )
 
