@@ -93,3 +93,19 @@ def test_settings_form_refuses_odd_timings(
     } | {field: value}
     response = client_in.post(reverse("desk_settings"), data, follow=True)
     assert message in response.content.decode()
+
+
+def test_the_page_stands_back_while_the_agent_runs(
+    client_in: Client, user: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.setenv("KNOTLESS_DATA_DIR", str(tmp_path))
+    paths = services.agent_paths(user)
+    paths.pid.write_text(str(os.getpid()))  # a live process stands in for the agent
+    response = client_in.post(reverse("desk_tick"), {"idle": "0"})
+    assert response.json()["agent"] is True
+    assert not services.DeskState.objects.filter(user=user).exists()  # the page ticked nothing
+    assert "The desk agent is running" in client_in.get(reverse("desk")).content.decode()
+    paths.pid.unlink()
+    assert client_in.post(reverse("desk_tick"), {"idle": "0"}).json()["agent"] is False

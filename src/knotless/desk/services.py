@@ -3,6 +3,7 @@ page or the desk agent, with every work block and break stored, and the day's st
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -98,6 +99,36 @@ def tick(
     row.source = source[:8]
     row.save()
     return _status(policy, state, now)
+
+
+def agent_paths(user: Any) -> Any:
+    from knotless import config
+    from knotless.desk.agent import Paths
+
+    return Paths(config.data_dir(), user.get_username())
+
+
+def agent_running(user: Any) -> bool:
+    """Whether ``knotless desk`` runs for this user on this machine: then it does the
+    reminding, and the web page only shows where things stand (no double reminders)."""
+    try:
+        pid = int(agent_paths(user).pid.read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def agent_status(user: Any, now: datetime | None = None) -> Status:
+    """The agent's own numbers, from its state file."""
+    import json
+
+    now = now or timezone.now()
+    try:
+        state = breaks.State.from_json(json.loads(agent_paths(user).state.read_text()))
+    except (OSError, ValueError, KeyError, TypeError):
+        state = breaks.State()
+    return _status(policy_for(user), state, now)
 
 
 def status(user: Any, now: datetime | None = None) -> Status:

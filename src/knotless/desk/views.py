@@ -81,7 +81,8 @@ class DeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 def desk_page(request: AuthedRequest) -> HttpResponse:
     settings = services.settings_of(request.user)
     today = planning.local_today(request.user)
-    status = services.status(request.user)
+    agent = services.agent_running(request.user)
+    status = services.agent_status(request.user) if agent else services.status(request.user)
     drinks = water.today(request.user)
     units = water.units_of(request.user)
     water_days = {d.day: d for d in water.history(request.user, days=7)}
@@ -104,7 +105,8 @@ def desk_page(request: AuthedRequest) -> HttpResponse:
         "desk/desk.html",
         {
             "status": status,
-            "status_json": json.dumps(status.as_json()),
+            "status_json": json.dumps(status.as_json() | {"agent": agent}),
+            "agent": agent,
             "stats": services.day_stats(request.user, today),
             "form": DeskSettingsForm(instance=settings),
             "water": drinks,
@@ -125,8 +127,11 @@ def desk_tick(request: AuthedRequest) -> JsonResponse:
         return JsonResponse({"error": "idle is seconds"}, status=400)
     if not 0 <= idle <= 7 * 24 * 3600:
         return JsonResponse({"error": "idle is seconds"}, status=400)
+    if services.agent_running(request.user):
+        # The agent reminds; the page only mirrors it, so nobody is reminded twice.
+        return JsonResponse(services.agent_status(request.user).as_json() | {"agent": True})
     status = services.tick(request.user, idle=idle, busy=request.POST.get("busy") == "1")
-    data = status.as_json()
+    data = status.as_json() | {"agent": False}
     if status.offer is not None:
         drinks = water.today(request.user)
         data["sip"] = drinks.behind > 0  # behind pace: a sip of water with the break

@@ -26,6 +26,12 @@ function minutes(seconds) {
 }
 
 function show(status) {
+  if (status.agent) {
+    $("desk-source").textContent =
+      "The desk agent is running on this computer: it does the reminding, and this page shows its numbers.";
+    $("desk-idle").hidden = true;
+    status = { ...status, offer: null }; // the agent's notification is the one reminder
+  }
   $("desk-micro").textContent = minutes(status.micro_in);
   $("desk-movement").textContent = minutes(status.movement_in);
   $("desk-hours").hidden = status.working;
