@@ -14,6 +14,7 @@ from dbus_fast.aio import MessageBus
 from dbus_fast.service import ServiceInterface, method, signal
 
 from knotless.desk.agent import Desktop
+from knotless.desk.idle import GnomeMutter
 from knotless.lib.breaks import MICRO
 
 
@@ -119,3 +120,35 @@ def test_the_notification_reaches_the_desktop_and_its_buttons_answer(
     buttons = [label for key, label in zip(keys, labels, strict=True) if key != "default"]
     assert buttons == ["Start the break", "In 5 minutes", "Skip"]
     assert answers == ["take"]
+
+
+class StubIdleMonitor(ServiceInterface):
+    """GNOME's idle monitor, answering a fixed idle time."""
+
+    def __init__(self, millis: int) -> None:
+        super().__init__("org.gnome.Mutter.IdleMonitor")
+        self.millis = millis
+
+    @method()
+    def GetIdletime(self) -> "t":
+        return self.millis
+
+
+async def _idle_scenario(address: str) -> list[float]:
+    server = await MessageBus(bus_address=address).connect()
+    stub = StubIdleMonitor(4200)
+    server.export("/org/gnome/Mutter/IdleMonitor/Core", stub)
+    await server.request_name("org.gnome.Mutter.IdleMonitor")
+    source = await GnomeMutter.connect(address)
+    seen = [source.idle_seconds()]
+    stub.millis = 65_000
+    await source.refresh()
+    seen.append(source.idle_seconds())
+    server.disconnect()
+    return seen
+
+
+def test_the_gnome_idle_monitor_is_read_over_dbus(session_bus: str) -> None:
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        seen = worker.submit(asyncio.run, _idle_scenario(session_bus)).result(timeout=30)
+    assert seen == [4.2, 65.0]

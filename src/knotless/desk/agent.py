@@ -25,7 +25,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any, Protocol
 
-from knotless.desk.idle import IdleSource, WallClock, detect
+from knotless.desk.idle import IdleSource, WallClock, detect_async
 from knotless.lib import breaks
 
 FLUSH_EVERY = 10 * 60  # seconds between moves of the queue into the database
@@ -197,6 +197,9 @@ class Agent:
             return False
         if command in ("take", "skip", "postpone"):
             self.answer(command)
+        refresh = getattr(self.source, "refresh", None)
+        if refresh is not None:
+            await refresh()  # sources read over D-Bus fetch once per tick
         now = self.now()
         self.state = breaks.tick(
             self.policy, self.state, now, self.source.idle_seconds(), self.source.busy()
@@ -248,7 +251,8 @@ def main(argv: list[str] | None = None) -> None:
     args = argv if argv is not None else sys.argv[1:]
     config = json.loads(Path(args[0]).read_text())
     paths = Paths(Path(config["data_dir"]), config["user"])
-    source = detect()
+    loop = asyncio.new_event_loop()
+    source = loop.run_until_complete(detect_async())
     agent: Agent | None = None
 
     def answer(action: str) -> None:
@@ -273,7 +277,6 @@ def main(argv: list[str] | None = None) -> None:
     print(f"knotless desk: watching ({source.name}); notifications: {type(notifier).__name__}")
     if isinstance(source, WallClock):
         print("No idle information here: every minute the agent runs counts as active.")
-    loop = asyncio.new_event_loop()
     task = loop.create_task(agent.run(float(config.get("interval", 5))))
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
