@@ -14,6 +14,7 @@ from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
+from knotless.accounts.services import local_today
 from knotless.cli import main
 from knotless.hydration import services
 from knotless.hydration.models import Drink, Vessel
@@ -60,7 +61,7 @@ def test_days_are_the_users_local_days(user: Any) -> None:
 
 def test_the_target_follows_the_day(user: Any) -> None:
     base = services.today(user).target.ml
-    services.set_day(user, services.local_today(user), hot=True, exercise_minutes=30)
+    services.set_day(user, local_today(user), hot=True, exercise_minutes=30)
     assert services.today(user).target.ml == base + 500 + 250
     session = practice.start(user, ["chin-tuck"], before={})
     practice.finish(user, session.pk, after={}, verdicts={}, played_seconds=session.planned_seconds)

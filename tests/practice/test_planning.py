@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
+from knotless.accounts.services import local_today
 from knotless.atlas.muscles import load_muscles
 from knotless.journal.models import Knot
 from knotless.library.exercises import load_exercises
@@ -239,4 +240,4 @@ def test_a_desk_break_is_seated_and_short(user: Any, shoulder_knot: Knot) -> Non
 def test_days_follow_the_users_clock(user: Any) -> None:
     with time_machine.travel(NOW.replace(hour=23, minute=30), tick=False):
         # 00:30 the next day in Berlin
-        assert planning.local_today(user) == NOW.date() + timedelta(days=1)
+        assert local_today(user) == NOW.date() + timedelta(days=1)

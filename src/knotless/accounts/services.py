@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -14,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from knotless.accounts.models import Profile, SetupToken
+from knotless.lib.days import zone
 
 SETUP_TOKEN_LIFETIME = timedelta(hours=24)
 
@@ -47,6 +50,18 @@ def profile_for(user: User) -> Profile:
     """The user's profile; users made elsewhere (admin, createsuperuser) get the defaults."""
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
+
+
+def user_zone(user: Any) -> ZoneInfo:
+    """The user's time zone (UTC for a user without a profile). Uses the profile already
+    loaded with the user, so it costs no query on a signed-in request."""
+    profile = getattr(user, "profile", None)
+    return zone(profile.time_zone if profile is not None else "UTC")
+
+
+def local_today(user: Any, now: datetime | None = None) -> date:
+    """Today on the user's own clock."""
+    return timezone.localtime(now or timezone.now(), user_zone(user)).date()
 
 
 def _hash(token: str) -> str:

@@ -5,23 +5,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from knotless.accounts.services import user_zone
 from knotless.desk.models import DeskEvent, DeskSettings, DeskState
 from knotless.lib import breaks
-from knotless.lib.days import zone
+from knotless.lib.days import day_bounds
 
 ACTIONS = ("take", "skip", "postpone")
-
-
-def _tz(user: Any) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.time_zone if profile is not None else "UTC"
 
 
 def settings_of(user: Any) -> DeskSettings:
@@ -39,7 +35,7 @@ def policy_for(user: Any) -> breaks.Policy:
         work_start=s.work_start,
         work_end=s.work_end,
         work_days=tuple(s.work_days),
-        tz=_tz(user),
+        tz=str(user_zone(user)),
     )
 
 
@@ -171,9 +167,7 @@ class DayStats:
 
 
 def day_stats(user: Any, day: date) -> DayStats:
-    tz = zone(_tz(user))
-    start = datetime.combine(day, datetime.min.time(), tz)
-    end = start + timedelta(days=1)
+    start, end = day_bounds(day, user_zone(user))
     events = list(DeskEvent.objects.filter(user=user, start__gte=start, start__lt=end))
     work = [e for e in events if e.kind == DeskEvent.Kind.WORK]
     spans = [(e.end - e.start).total_seconds() for e in work]

@@ -11,12 +11,12 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from knotless.accounts.services import local_today
 from knotless.accounts.typing import AuthedRequest
 from knotless.desk import services
 from knotless.desk.models import DeskSettings
 from knotless.hydration import services as water
 from knotless.lib import hydration
-from knotless.practice import planning
 
 WEEKDAYS = [(n, d) for n, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))]
 
@@ -80,7 +80,7 @@ class DeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 @require_GET
 def desk_page(request: AuthedRequest) -> HttpResponse:
     settings = services.settings_of(request.user)
-    today = planning.local_today(request.user)
+    today = local_today(request.user)
     agent = services.agent_running(request.user)
     status = services.agent_status(request.user) if agent else services.status(request.user)
     drinks = water.today(request.user)

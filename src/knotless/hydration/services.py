@@ -13,18 +13,14 @@ from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
+from knotless.accounts.services import local_today, user_zone
 from knotless.hydration.models import DRINK_MAX_ML, Drink, Vessel, WaterDay, WaterSettings
 from knotless.lib import hydration
-from knotless.lib.days import zone
+from knotless.lib.days import day_bounds
 from knotless.practice.models import Session
 
 UNDO_WINDOW = timedelta(hours=24)
 DEFAULT_VESSELS = (("Glass", 250), ("Mug", 300), ("Bottle", 500))
-
-
-def _tz(user: Any) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.time_zone if profile is not None else "UTC"
 
 
 def units_of(user: Any) -> str:
@@ -104,19 +100,8 @@ def remove_vessel(user: Any, vessel_id: int) -> None:
         raise Http404("No such cup.")
 
 
-def local_today(user: Any, now: datetime | None = None) -> date:
-    return timezone.localtime(now or timezone.now(), zone(_tz(user))).date()
-
-
-def _day_bounds(user: Any, day: date) -> tuple[datetime, datetime]:
-    tz = zone(_tz(user))
-    start = datetime.combine(day, datetime.min.time(), tz)
-    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
-    return start, end
-
-
-def person(user: Any, day: date) -> hydration.Person:
-    s = settings_of(user)
+def person(s: WaterSettings, day: date) -> hydration.Person:
+    """What the target calculation needs to know of the user, on ``day``."""
     age = day.year - s.birth_year if s.birth_year else None
     return hydration.Person(
         standard=s.standard,
@@ -144,7 +129,7 @@ def set_day(user: Any, day: date, *, hot: bool, exercise_minutes: int) -> WaterD
 
 
 def played_minutes(user: Any, day: date) -> int:
-    start, end = _day_bounds(user, day)
+    start, end = day_bounds(day, user_zone(user))
     seconds = (
         Session.objects.filter(user=user, started_at__gte=start, started_at__lt=end)
         .exclude(status=Session.Status.STARTED)
@@ -177,15 +162,15 @@ class Today:
 def today(user: Any, now: datetime | None = None) -> Today:
     now = now or timezone.now()
     day = local_today(user, now)
-    start, end = _day_bounds(user, day)
+    start, end = day_bounds(day, user_zone(user))
     drinks = list(Drink.objects.filter(user=user, moment__gte=start, moment__lt=end))
     extra = water_day(user, day)
     played = played_minutes(user, day)
-    goal = hydration.target(
-        person(user, day), exercise_minutes=extra.exercise_minutes + played, hot_day=extra.hot
-    )
     s = settings_of(user)
-    local_now = timezone.localtime(now, zone(_tz(user))).time()
+    goal = hydration.target(
+        person(s, day), exercise_minutes=extra.exercise_minutes + played, hot_day=extra.hot
+    )
+    local_now = timezone.localtime(now, user_zone(user)).time()
     recent = list(
         Drink.objects.filter(user=user, moment__gt=now - timedelta(hours=1)).values_list(
             "moment", "ml"
@@ -215,9 +200,9 @@ def history(user: Any, days: int = 14) -> list[DayTotal]:
     """Intake per local day for the last ``days`` days, oldest first, with each day's target."""
     last = local_today(user)
     first = last - timedelta(days=days - 1)
-    start, _ = _day_bounds(user, first)
-    _, end = _day_bounds(user, last)
-    tz = zone(_tz(user))
+    tz = user_zone(user)
+    start, _ = day_bounds(first, tz)
+    _, end = day_bounds(last, tz)
     totals = {
         row["day"]: row["ml"]
         for row in Drink.objects.filter(user=user, moment__gte=start, moment__lt=end)
@@ -226,12 +211,13 @@ def history(user: Any, days: int = 14) -> list[DayTotal]:
         .annotate(ml=Sum("ml"))
     }
     extras = {w.day: w for w in WaterDay.objects.filter(user=user, day__gte=first, day__lte=last)}
+    s = settings_of(user)  # once, not once a day
     out = []
     for offset in range(days):
         day = first + timedelta(days=offset)
         extra = extras.get(day)
         goal = hydration.target(
-            person(user, day),
+            person(s, day),
             exercise_minutes=extra.exercise_minutes if extra else 0,
             hot_day=extra.hot if extra else False,
         )

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from knotless.accounts.services import local_today
 from knotless.accounts.typing import AuthedRequest
 from knotless.forms import Form
 from knotless.hydration import services
@@ -106,7 +107,7 @@ def water_day(request: AuthedRequest) -> HttpResponse:
         minutes = int(request.POST.get("exercise_minutes") or 0)
         services.set_day(
             request.user,
-            services.local_today(request.user),
+            local_today(request.user),
             hot=request.POST.get("hot") == "1",
             exercise_minutes=minutes,
         )
@@ -150,7 +151,7 @@ class WaterSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_birth_year(self) -> int | None:
         year: int | None = self.cleaned_data["birth_year"]
-        latest = services.local_today(self.instance.user).year - 4
+        latest = local_today(self.instance.user).year - 4
         if year is not None and not 1900 <= year <= latest:
             raise ValidationError("Targets here are for ages 4 and up; check the year.")
         return year

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from knotless.accounts.services import profile_for
+from knotless.accounts.services import local_today, profile_for
 from knotless.accounts.typing import AuthedRequest
 from knotless.atlas.bodymap import regions_in_view, render_view, views
 from knotless.atlas.muscles import load_muscles
@@ -28,7 +28,6 @@ from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm
 from knotless.journal.models import CheckIn, Knot
 from knotless.lib.charts import DOTS_UP_TO_DAYS, SIZES, pain_chart_svg
 from knotless.lib.days import zone
-from knotless.practice import planning
 from knotless.practice.models import DayPlan
 from knotless.practice.services import exercises_for_knot, knot_sessions
 from knotless.safety import screening
@@ -93,7 +92,7 @@ def today(request: AuthedRequest) -> HttpResponse:
     )
     # Only a plan already made today is summarised here; the plan page builds one.
     dayplan = DayPlan.objects.filter(
-        user=request.user, day=planning.local_today(request.user), variant="main"
+        user=request.user, day=local_today(request.user), variant="main"
     ).first()
     return render(request, "journal/today.html", {"summaries": active, "dayplan": dayplan})
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from icalendar import Calendar, Event, vRecur
 
 from knotless import __version__
-from knotless.lib.days import zone
+from knotless.accounts.services import user_zone
 from knotless.practice.models import PlanSettings
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -25,8 +25,7 @@ def _first(days: list[int], start: date) -> date:
 
 
 def feed(settings: PlanSettings, plan_url: str, today: date | None = None) -> bytes:
-    profile = getattr(settings.user, "profile", None)
-    tz = zone(profile.time_zone if profile is not None else "UTC")
+    tz = user_zone(settings.user)
     today = today or datetime.now(tz).date()
     cal = Calendar()
     cal.add("prodid", f"-//knotless//plan {__version__}//EN")

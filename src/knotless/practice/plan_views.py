@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from knotless.accounts.services import local_today
 from knotless.accounts.typing import AuthedRequest
 from knotless.forms import Form
 from knotless.library.exercises import load_exercises
@@ -123,7 +124,7 @@ def week_page(request: AuthedRequest) -> HttpResponse:
         except ValueError:
             messages.error(request, "That is not a date; showing this week.")
     week = planning.week(request.user, around)
-    today = planning.local_today(request.user)
+    today = local_today(request.user)
     settings = planning.settings_of(request.user)
     feed = ""
     if settings.feed_token:
@@ -229,7 +230,7 @@ def plan_settings(request: AuthedRequest) -> HttpResponse:
             settings.save()
             # Today's plans follow the new settings unless the user edited them.
             DayPlan.objects.filter(
-                user=request.user, day=planning.local_today(request.user), edited=False
+                user=request.user, day=local_today(request.user), edited=False
             ).delete()
             messages.success(request, "Plan settings saved.")
             return redirect("plan")

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from knotless.accounts.services import local_today, user_zone
 from knotless.atlas.muscles import load_muscles
 from knotless.journal.models import CheckIn, Knot
 from knotless.lib import finder, planner
-from knotless.lib.days import zone
+from knotless.lib.days import day_bounds
 from knotless.library.exercises import EQUIPMENT, Exercise, load_exercises
 from knotless.practice.models import DayPlan, PlanSettings, Session, SessionExercise
 from knotless.safety import screening
@@ -32,47 +34,59 @@ def settings_of(user: Any) -> PlanSettings:
     return found
 
 
-def local_today(user: Any, now: datetime | None = None) -> date:
-    return timezone.localtime(now or timezone.now(), zone(_tz(user))).date()
-
-
-def _tz(user: Any) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.time_zone if profile is not None else "UTC"
+def _active_knots(user: Any) -> Any:
+    """Active knots with their latest rating, in one query."""
+    latest = CheckIn.objects.filter(knot=OuterRef("pk")).order_by("-moment", "-id")
+    return (
+        Knot.objects.filter(user=user, status=Knot.Status.ACTIVE)
+        .annotate(
+            latest_pain=Subquery(latest.values("pain")[:1]),
+            latest_moment=Subquery(latest.values("moment")[:1]),
+        )
+        .order_by("id")
+    )
 
 
 def knot_needs(user: Any) -> list[planner.KnotNeed]:
     """Active knots as the planner sees them: muscles, latest pain and the day it was rated."""
     muscles = load_muscles()
-    tz = zone(_tz(user))
+    tz = user_zone(user)
     needs = []
-    for knot in Knot.objects.filter(user=user, status=Knot.Status.ACTIVE).order_by("id"):
-        latest = CheckIn.objects.filter(knot=knot).order_by("-moment", "-id").first()
+    for knot in _active_knots(user):
         if knot.muscle:
             chosen: tuple[str, ...] = (knot.muscle,)
         else:
             found = finder.find({knot.region: 1.0}, muscles.values(), limit=GUESSED_MUSCLES)
             chosen = tuple(f.slug for f in found)
+        rated = knot.latest_moment
         needs.append(
             planner.KnotNeed(
                 knot_id=knot.pk,
                 label=knot.label,
                 muscles=chosen,
-                pain=latest.pain if latest else None,
-                rated_on=timezone.localtime(latest.moment, tz).date() if latest else None,
+                pain=knot.latest_pain,
+                rated_on=timezone.localtime(rated, tz).date() if rated else None,
                 guessed=not knot.muscle,
             )
         )
     return needs
 
 
-def blocked_knots(user: Any) -> dict[int, str]:
-    """Knots the safety answers keep out of self-care plans, with the reason in words."""
+def _gates(user: Any) -> list[tuple[Knot, frozenset[str], screening.Gate]]:
+    """Each active knot with the safety areas it involves and where its answers stand."""
     muscles = load_muscles()
-    blocked = {}
+    gates = []
     for knot in Knot.objects.filter(user=user, status=Knot.Status.ACTIVE):
         involved = [muscles[knot.muscle]] if knot.muscle in muscles else []
-        gate = screening.gate(user, screening.areas_involved([knot.region], involved))
+        areas = screening.areas_involved([knot.region], involved)
+        gates.append((knot, areas, screening.gate(user, areas)))
+    return gates
+
+
+def blocked_knots(user: Any) -> dict[int, str]:
+    """Knots the safety answers keep out of self-care plans, with the reason in words."""
+    blocked = {}
+    for knot, _, gate in _gates(user):
         if gate.emergency:
             blocked[knot.pk] = "an emergency answer stands: see the safety page, not exercises"
         elif gate.needs_answers:
@@ -84,20 +98,13 @@ def blocked_knots(user: Any) -> dict[int, str]:
 
 def pending_areas(user: Any) -> frozenset[str]:
     """Body areas whose safety questions must be answered before their knots get a plan."""
-    muscles = load_muscles()
-    areas: set[str] = set()
-    for knot in Knot.objects.filter(user=user, status=Knot.Status.ACTIVE):
-        involved = [muscles[knot.muscle]] if knot.muscle in muscles else []
-        wanted = screening.areas_involved([knot.region], involved)
-        if screening.gate(user, wanted).needs_answers:
-            areas |= wanted
-    return frozenset(areas)
+    return frozenset(a for _, areas, gate in _gates(user) if gate.needs_answers for a in areas)
 
 
 def history(user: Any) -> tuple[dict[str, planner.Feedback], dict[str, list[tuple[date, str]]]]:
     """Per exercise: what the user said about it, and (for strength) when it was done."""
     library = load_exercises()
-    tz = zone(_tz(user))
+    tz = user_zone(user)
     rows = (
         SessionExercise.objects.filter(session__user=user)
         .exclude(session__status=Session.Status.STARTED)
@@ -378,11 +385,12 @@ def week(user: Any, around: date | None = None) -> Week:
     plan_settings = settings_of(user)
     around = around or local_today(user)
     start = around - timedelta(days=around.weekday())
-    tz = zone(_tz(user))
+    tz = user_zone(user)
     done: dict[date, list[int]] = {}
-    begin = datetime.combine(start, datetime.min.time(), tz)
+    begin, _ = day_bounds(start, tz)
+    _, finish = day_bounds(start + timedelta(days=6), tz)
     for session in Session.objects.filter(
-        user=user, started_at__gte=begin, started_at__lt=begin + timedelta(days=8)
+        user=user, started_at__gte=begin, started_at__lt=finish
     ).exclude(status=Session.Status.STARTED):
         day = timezone.localtime(session.started_at, tz).date()
         count = done.setdefault(day, [0, 0])
