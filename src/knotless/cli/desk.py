@@ -42,9 +42,8 @@ def _prepare(username: str | None, interval: float, terminal: bool) -> tuple[Any
         "interval": interval,
         "notifications": "terminal" if terminal else "auto",
     }
-    target = paths.state.with_name(paths.state.name.replace(".state.json", ".config.json"))
-    target.write_text(json.dumps(data, indent=2))
-    return paths, target
+    paths.config.write_text(json.dumps(data, indent=2))
+    return paths, paths.config
 
 
 def _running(paths: Any) -> int | None:
@@ -138,12 +137,11 @@ def status(as_json: bool, username: str | None) -> None:
         state = breaks.State.from_json(json.loads(paths.state.read_text()))
     except (OSError, ValueError, KeyError, TypeError):
         state = breaks.State()
-    config_file = paths.state.with_name(paths.state.name.replace(".state.json", ".config.json"))
     try:
         policy = breaks.Policy()
         from knotless.desk.agent import policy_from
 
-        policy = policy_from(json.loads(config_file.read_text())["policy"])
+        policy = policy_from(json.loads(paths.config.read_text())["policy"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
     micro_in = max(0, round(policy.micro_after - state.micro_active))

@@ -51,6 +51,7 @@ class Paths:
         base.mkdir(parents=True, exist_ok=True)
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in user)
         self.state = base / f"{safe}.state.json"
+        self.config = base / f"{safe}.config.json"
         self.events = base / f"{safe}.events.jsonl"
         self.command = base / f"{safe}.command"
         self.pid = base / f"{safe}.pid"

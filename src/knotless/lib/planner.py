@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Protocol
 
-from knotless.lib.sequence import BETWEEN_SECONDS, item_seconds
+from knotless.lib.sequence import BETWEEN_SECONDS, DoseLike, item_seconds
 
 PLACES = ("desk", "floor", "gym")
 TIMES_OF_DAY = ("morning", "day", "evening")
@@ -85,19 +85,6 @@ BACK_MUSCLES = (
 SUPPORT: dict[str, tuple[str, ...]] = dict.fromkeys(NECK_MUSCLES, NECK_SUPPORT) | dict.fromkeys(
     BACK_MUSCLES, BACK_SUPPORT
 )
-
-
-class DoseLike(Protocol):
-    @property
-    def hold_seconds(self) -> int: ...
-    @property
-    def reps(self) -> int: ...
-    @property
-    def sets(self) -> int: ...
-    @property
-    def per_side(self) -> bool: ...
-    @property
-    def rest_seconds(self) -> int: ...
 
 
 class ExerciseLike(Protocol):

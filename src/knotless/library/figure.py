@@ -18,8 +18,7 @@ import html
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from knotless.library import skeleton
 from knotless.library.skeleton import HEAD_RADIUS, Body, Pose, Vec
@@ -188,7 +187,6 @@ class FigureSpec:
     anchor: str = "pelvis"  # what stays put between keyframes
     upper: bool = False  # frame only the body from the hips up (neck, jaw, arm work)
     no_arrow: bool = False
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 # --- geometry -------------------------------------------------------------------------------
