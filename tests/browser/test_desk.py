@@ -10,7 +10,7 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from knotless.desk.models import DeskEvent
-from tests.browser.test_journal import _session_cookie
+from tests.browser.conftest import sign_in
 
 MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
 
@@ -18,17 +18,7 @@ MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
 def test_desk_mode_offers_a_break_after_twenty_minutes(
     page: Page, live_server: Any, user: Any
 ) -> None:
-    from django.conf import settings
-
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": _session_cookie(user),
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(page.context, live_server, user)
     with time_machine.travel(MONDAY, tick=False) as server_clock:
         page.clock.install(time=MONDAY)
         page.goto(f"{live_server.url}/desk/")

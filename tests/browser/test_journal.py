@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from knotless.journal.models import Knot
-from tests.browser.conftest import settle
+from tests.browser.conftest import settle, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -146,14 +146,9 @@ def test_it_goes_from_the_printed_link_to_a_charted_knot(
 def test_it_picks_a_place_with_the_keyboard_and_without_javascript(
     browser: Any, live_server: Any, user: Any
 ) -> None:
-    from django.conf import settings
-
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    session = _session_cookie(user)
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
+    sign_in(context, live_server, user)
     page.goto(f"{live_server.url}/knots/new/")
     target = page.locator('a.region-link[data-region="calf"][data-side="right"]').first
     target.focus()
@@ -167,27 +162,9 @@ def test_it_picks_a_place_with_the_keyboard_and_without_javascript(
     context.close()
 
 
-def _session_cookie(user: Any) -> str:
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return str(client.cookies["sessionid"].value)
-
-
 def test_it_adds_a_knot_on_a_phone(browser: Any, live_server: Any, user: Any) -> None:
-    from django.conf import settings
-
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": _session_cookie(user),
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(context, live_server, user)
     page = context.new_page()
     page.goto(f"{live_server.url}/knots/new/")
     picker = page.locator("[data-picker]")
@@ -209,17 +186,7 @@ def test_it_adds_a_knot_on_a_phone(browser: Any, live_server: Any, user: Any) ->
 
 
 def test_it_syncs_the_list_and_the_map(page: Page, live_server: Any, user: Any) -> None:
-    from django.conf import settings
-
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": _session_cookie(user),
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(page.context, live_server, user)
     page.goto(f"{live_server.url}/knots/new/")
     page.get_by_label("Where").select_option("between-shoulder-blades")
     # A midline region takes only "Centre": the other sides are disabled, centre is chosen.

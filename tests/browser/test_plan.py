@@ -9,25 +9,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from knotless.practice.models import DayPlan, Session
-from tests.browser.conftest import settle
-from tests.browser.test_journal import _session_cookie
+from tests.browser.conftest import settle, sign_in
 from tests.practice.conftest import add_knot
 
 
 @pytest.fixture
 def page_in(browser: Browser, live_server: Any, user: Any) -> Iterator[Page]:
-    from django.conf import settings
-
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": _session_cookie(user),
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(context, live_server, user)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.clock.install()

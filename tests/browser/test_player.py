@@ -11,8 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from knotless.practice.models import Session, SessionKnot
 from knotless.practice.services import routine, script
-from tests.browser.conftest import settle
-from tests.browser.test_journal import _session_cookie
+from tests.browser.conftest import settle, sign_in
 from tests.practice.conftest import add_knot
 
 ROUTINE = ["seated-shoulder-rolls", "upper-trapezius-side-bend-stretch"]
@@ -30,18 +29,8 @@ def opened(browser: Browser) -> Iterator[list[Page]]:
 def _open(
     browser: Browser, live_server: Any, user: Any, opened: list[Page], width: int = 1280
 ) -> Page:
-    from django.conf import settings
-
     context = browser.new_context(viewport={"width": width, "height": 900})
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": _session_cookie(user),
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(context, live_server, user)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.clock.install()

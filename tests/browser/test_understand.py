@@ -9,29 +9,16 @@ from playwright.sync_api import Page, expect
 
 from knotless.journal.models import Knot
 from knotless.safety.models import Screening
-from tests.browser.test_journal import _session_cookie, tap_region
+from tests.browser.conftest import sign_in
+from tests.browser.test_journal import tap_region
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page: Page, live_server: Any, user: Any) -> None:
-    from django.conf import settings
-
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": _session_cookie(user),
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_it_goes_from_where_it_hurts_to_a_tracked_knot(
     page: Page, live_server: Any, user: Any
 ) -> None:
-    sign_in(page, live_server, user)
+    sign_in(page.context, live_server, user)
     page.goto(f"{live_server.url}/find/")
     for region in ("temple", "back-of-neck"):
         with page.expect_navigation():  # each tap is a plain link: it works without JavaScript
@@ -59,7 +46,7 @@ def test_it_goes_from_where_it_hurts_to_a_tracked_knot(
 def test_it_stops_everything_at_an_emergency_answer(
     page: Page, live_server: Any, user: Any
 ) -> None:
-    sign_in(page, live_server, user)
+    sign_in(page.context, live_server, user)
     page.goto(f"{live_server.url}/find/?m=front-of-chest:left:8")
     page.locator(".flag--emergency input").first.check()
     page.get_by_role("button", name="Continue with what I ticked").click()
@@ -71,7 +58,7 @@ def test_it_stops_everything_at_an_emergency_answer(
 
 
 def test_it_searches_the_atlas_and_shows_a_muscle(page: Page, live_server: Any, user: Any) -> None:
-    sign_in(page, live_server, user)
+    sign_in(page.context, live_server, user)
     page.goto(f"{live_server.url}/atlas/")
     page.get_by_label("Search muscles").fill("elbow")
     page.get_by_role("button", name="Search").click()

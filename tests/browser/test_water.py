@@ -7,21 +7,11 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from knotless.hydration.models import Drink
-from tests.browser.test_journal import _session_cookie
+from tests.browser.conftest import sign_in
 
 
 def test_one_tap_logs_and_one_tap_undoes(page: Page, live_server: Any, user: Any) -> None:
-    from django.conf import settings
-
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": _session_cookie(user),
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(page.context, live_server, user)
     page.goto(f"{live_server.url}/water/")
     ring = page.locator(".ring-fill")
     empty = ring.get_attribute("stroke-dasharray")
