@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from click.testing import CliRunner
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
@@ -19,6 +20,7 @@ from knotless.cli import main
 from knotless.hydration import services
 from knotless.hydration.models import Drink, Vessel
 from knotless.practice import services as practice
+from knotless.practice.models import Session
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # 15:00 in Berlin
 
@@ -69,6 +71,13 @@ def test_the_target_follows_the_day(user: Any) -> None:
     today = services.today(user)
     assert today.played_minutes == played > 0
     assert today.target.ml == base + 500 + round(500 * (30 + played) / 60)
+    # The history agrees with today, and a session played yesterday raised yesterday's target.
+    earlier = practice.start(user, ["chin-tuck"], before={})
+    practice.finish(user, earlier.pk, after={}, verdicts={}, played_seconds=played * 60)
+    Session.objects.filter(pk=earlier.pk).update(started_at=F("started_at") - timedelta(days=1))
+    *_, yesterday, last = services.history(user, days=3)
+    assert last.target == today.target.ml
+    assert yesterday.target == base + round(500 * played / 60) > base
 
 
 def test_pace_and_warning(user: Any) -> None:

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any, Protocol
 
-from knotless.desk.idle import IdleSource, WallClock, detect_async
+from knotless.desk.idle import IdleSource, Watch, busy_signs, detect_async
 from knotless.lib import breaks
 
 FLUSH_EVERY = 10 * 60  # seconds between moves of the queue into the database
@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> None:
     config = json.loads(Path(args[0]).read_text())
     paths = Paths(Path(config["data_dir"]), config["user"])
     loop = asyncio.new_event_loop()
-    source = loop.run_until_complete(detect_async())
+    source = Watch(loop.run_until_complete(detect_async()), busy_signs())
     agent: Agent | None = None
 
     def answer(action: str) -> None:
@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     paths.pid.write_text(str(os.getpid()))
     print(f"knotless desk: watching ({source.name}); notifications: {type(notifier).__name__}")
-    if isinstance(source, WallClock):
+    if not source.exact:
         print("No idle information here: every minute the agent runs counts as active.")
     task = loop.create_task(agent.run(float(config.get("interval", 5))))
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -211,6 +211,14 @@ def history(user: Any, days: int = 14) -> list[DayTotal]:
         .annotate(ml=Sum("ml"))
     }
     extras = {w.day: w for w in WaterDay.objects.filter(user=user, day__gte=first, day__lte=last)}
+    played = {
+        row["day"]: round((row["seconds"] or 0) / 60)
+        for row in Session.objects.filter(user=user, started_at__gte=start, started_at__lt=end)
+        .exclude(status=Session.Status.STARTED)
+        .annotate(day=TruncDate("started_at", tzinfo=tz))
+        .values("day")
+        .annotate(seconds=Sum("played_seconds"))
+    }
     s = settings_of(user)  # once, not once a day
     out = []
     for offset in range(days):
@@ -218,7 +226,7 @@ def history(user: Any, days: int = 14) -> list[DayTotal]:
         extra = extras.get(day)
         goal = hydration.target(
             person(s, day),
-            exercise_minutes=extra.exercise_minutes if extra else 0,
+            exercise_minutes=(extra.exercise_minutes if extra else 0) + played.get(day, 0),
             hot_day=extra.hot if extra else False,
         )
         out.append(DayTotal(day, totals.get(day, 0), goal.ml))
