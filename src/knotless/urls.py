@@ -50,6 +50,7 @@ urlpatterns = [
     path("desk/", desk.desk_page, name="desk"),
     path("desk/tick/", desk.desk_tick, name="desk_tick"),
     path("desk/action/", desk.desk_action, name="desk_action"),
+    path("desk/break/", desk.desk_break, name="desk_break"),
     path("desk/settings/", desk.desk_settings, name="desk_settings"),
     path("sessions/", practice.sessions_page, name="sessions"),
     path("sessions/<int:session_id>/", practice.session_page, name="session"),

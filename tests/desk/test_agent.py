@@ -52,10 +52,12 @@ class FakeIdle:
 @dataclass
 class FakeNotifier:
     shown: list[tuple[str, bool]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
     cleared: int = 0
 
     async def offer(self, kind: str, text: str, can_postpone: bool) -> None:
         self.shown.append((kind, can_postpone))
+        self.texts.append(text)
 
     async def clear(self) -> None:
         self.cleared += 1
@@ -179,6 +181,45 @@ def test_flush_moves_queued_events_into_the_database(
     result = CliRunner().invoke(main, ["desk", "flush"], catch_exceptions=False)
     assert "Stored 2 desk events." in result.output
     assert DeskEvent.objects.count() == 2 and not paths.events.exists()
+    # It also leaves the agent today's desk routine and the water pace.
+    hint = json.loads(paths.hints.read_text())
+    assert hint["routine"] and hint["minutes"] >= 1 and isinstance(hint["sip"], bool)
+
+
+def _hint(made: datetime, **extra: Any) -> str:
+    return json.dumps(
+        {
+            "routine": ["Chin tuck", "Upper trapezius stretch"],
+            "minutes": 2,
+            "knots": ["Right top of shoulder"],
+            "sip": True,
+            "made": made.isoformat(),
+            "until": (MONDAY + timedelta(hours=15)).isoformat(),
+        }
+        | extra
+    )
+
+
+def test_the_offer_names_todays_routine_and_a_sip(rig: Rig) -> None:
+    rig.agent.paths.hints.write_text(_hint(MONDAY + timedelta(minutes=10)))
+    rig.run(20.5)
+    assert rig.notifier.texts == [
+        "30 seconds: drop your shoulders, look far away, breathe out. Today's 2-minute desk "
+        "routine for your right top of shoulder knot: Chin tuck, Upper trapezius stretch. "
+        "You're behind on water: take a sip."
+    ]
+
+
+def test_a_stale_or_broken_hint_is_left_out(rig: Rig) -> None:
+    # Written long ago: the sip is old news; the routine is yesterday's.
+    rig.agent.paths.hints.write_text(_hint(MONDAY - timedelta(days=1), until=MONDAY.isoformat()))
+    rig.run(20.5)
+    rig.agent.paths.hints.write_text("{torn")
+    rig.agent.answer("skip")
+    rig.run(20.5)
+    assert (
+        rig.notifier.texts == ["30 seconds: drop your shoulders, look far away, breathe out."] * 2
+    )
 
 
 def test_the_policy_travels_to_the_agent_unchanged() -> None:

@@ -116,7 +116,9 @@ class FakeShell32:
     ("state", "result", "busy"),
     [(5, 0, False), (2, 0, True), (3, 0, True), (4, 0, True), (1, 0, False), (3, 1, False)],
 )
-def test_windows_full_screen_and_presentations_are_busy(state: int, result: int, busy: bool) -> None:
+def test_windows_full_screen_and_presentations_are_busy(
+    state: int, result: int, busy: bool
+) -> None:
     windows = Windows.__new__(Windows)  # ctypes.windll exists only on Windows
     windows._shell32 = FakeShell32(state, result)
     assert windows.busy() is busy
@@ -167,9 +169,9 @@ class Still:
 
 
 def test_a_watch_is_busy_when_any_sign_says_so() -> None:
-    dnd, call = Sign("do not disturb"), Sign("microphone in use")
+    dnd, call = Sign("do not disturb"), Sign("a call")
     watch = Watch(Still(), [dnd, call])
-    assert watch.name == "fake idle + do not disturb + microphone in use"
+    assert watch.name == "fake idle + do not disturb + a call"
     assert watch.idle_seconds() == 3.0 and not watch.busy()
     call.on = True
     assert watch.busy()

@@ -6,11 +6,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from knotless.desk import services
 from knotless.desk.models import DeskEvent
+from knotless.practice import planning
+from knotless.practice.models import DayPlan
+from knotless.safety import screening
+from tests.practice.conftest import add_knot
 
 MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Berlin, within working hours
 
@@ -109,3 +114,38 @@ def test_the_page_stands_back_while_the_agent_runs(
     assert "The desk agent is running" in client_in.get(reverse("desk")).content.decode()
     paths.pid.unlink()
     assert client_in.post(reverse("desk_tick"), {"idle": "0"}).json()["agent"] is False
+
+
+def test_a_break_names_todays_desk_routine_for_the_knots_and_a_sip_when_behind(
+    client_in: Client, user: Any
+) -> None:
+    knot = add_knot(user, "top-of-shoulder", "right", "upper-trapezius")
+    screening.record(user, planning.pending_areas(user), [])  # safety questions answered
+    afternoon = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # 15:00 in Berlin, nothing drunk yet
+    hint = services.hint(user, afternoon)
+    assert hint.routine and 1 <= hint.minutes <= 3  # the desk variant: two minutes by default
+    assert hint.knots == (knot.label,) and hint.sip
+    assert not services.hint(user, datetime(2026, 11, 24, 5, 0, tzinfo=UTC)).sip  # 06:00
+    # The page's offer carries the same.
+    start = afternoon - timedelta(minutes=22)
+    services.tick(user, idle=0, now=start)
+    _work(user, start, 21)
+    with time_machine.travel(afternoon, tick=False):
+        data = client_in.post(reverse("desk_tick"), {"idle": "0"}).json()
+    assert data["offer"] == "micro"
+    assert data["routine"] == list(hint.routine) and data["knots"] == [knot.label]
+    assert data["sip"] is True and data["break_url"] == reverse("desk_break")
+    # "Start the break" plays exactly that routine.
+    response = client_in.get(reverse("desk_break"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("play_new"))
+    tokens = [part.split("=")[1] for part in response["Location"].split("?")[1].split("&")]
+    dayplan = planning.todays_plan(user, DayPlan.Variant.DESK)
+    assert [t.split(":")[0] for t in tokens] == [item["slug"] for item in dayplan.items]
+
+
+def test_a_break_with_nothing_to_play_sends_the_user_walking(client_in: Client, user: Any) -> None:
+    dayplan = planning.todays_plan(user, DayPlan.Variant.DESK)
+    dayplan.items = []
+    dayplan.save()
+    response = client_in.get(reverse("desk_break"), follow=True)
+    assert "stand up and walk" in response.content.decode()

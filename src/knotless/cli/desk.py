@@ -38,11 +38,12 @@ def _prepare(username: str | None, interval: float, terminal: bool) -> tuple[Any
         "user": account.get_username(),
         "data_dir": str(config.data_dir()),
         "policy": policy_to(services.policy_for(account)),
-        "break_url": f"http://{host}:{port}/plan/?variant=desk",
+        "break_url": f"http://{host}:{port}/desk/break/",
         "interval": interval,
         "notifications": "terminal" if terminal else "auto",
     }
     paths.config.write_text(json.dumps(data, indent=2))
+    services.write_hint(account)
     return paths, paths.config
 
 
@@ -201,13 +202,16 @@ def skip(username: str | None) -> None:
 @desk.command()
 @user_option
 def flush(username: str | None) -> None:
-    """Move the agent's queued work blocks and breaks into the database."""
+    """Move the agent's queued work blocks and breaks into the database; refresh the hint
+    (today's desk routine, water pace) the agent's next offer shows."""
     paths = _paths(username)
     from datetime import datetime
 
+    from knotless.desk import services
     from knotless.desk.models import DeskEvent
 
     account = pick_user(username)
+    services.write_hint(account)  # the next offer names today's routine and the water pace
     if not paths.events.exists():
         click.echo("Nothing queued.")
         return

@@ -38,6 +38,32 @@ TEXT = {
 }
 
 
+SIP_FRESH = 30 * 60  # seconds a "behind on water" hint stays true enough to repeat
+
+
+def offer_text(kind: str, length: int, hint: dict[str, Any] | None, now: datetime) -> str:
+    """The offer in words: the break, today's desk routine when there is one, and a sip of
+    water when the user was behind pace a moment ago."""
+    text = TEXT[kind][1].format(s=length, m=round(length / 60))
+    if not hint:
+        return text
+    try:
+        until = datetime.fromisoformat(hint["until"])
+        made = datetime.fromisoformat(hint["made"])
+        routine = [str(name) for name in hint.get("routine", [])]
+        knots = [str(knot).lower() for knot in hint.get("knots", [])]
+        minutes = int(hint.get("minutes", 0))
+    except (KeyError, TypeError, ValueError):
+        return text
+    if routine and now < until:
+        names = ", ".join(routine[:3]) + (" and more" if len(routine) > 3 else "")
+        aim = f" for your {' and '.join(knots)} knot{'s' * (len(knots) > 1)}" if knots else ""
+        text += f" Today's {minutes}-minute desk routine{aim}: {names}."
+    if hint.get("sip") and 0 <= (now - made).total_seconds() <= SIP_FRESH:
+        text += " You're behind on water: take a sip."
+    return text
+
+
 class Notifier(Protocol):
     async def offer(self, kind: str, text: str, can_postpone: bool) -> None: ...
     async def clear(self) -> None: ...
@@ -54,6 +80,7 @@ class Paths:
         self.config = base / f"{safe}.config.json"
         self.events = base / f"{safe}.events.jsonl"
         self.command = base / f"{safe}.command"
+        self.hints = base / f"{safe}.hints.json"  # today's routine and water, from the database
         self.pid = base / f"{safe}.pid"
         self.log = base / f"{safe}.log"
 
@@ -182,6 +209,14 @@ class Agent:
         self._queue()
         self._save()
 
+    def _hint(self) -> dict[str, Any] | None:
+        """Today's routine and water, as ``knotless desk flush`` last left them."""
+        try:
+            data = json.loads(self.paths.hints.read_text())
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
     def _commands(self) -> str:
         """A command left by the CLI (``knotless desk take`` and friends), once."""
         try:
@@ -212,8 +247,9 @@ class Agent:
             if offer is None:
                 await self.notifier.clear()
             else:
-                length = self.policy.length(offer.kind)
-                text = TEXT[offer.kind][1].format(s=length, m=round(length / 60))
+                text = offer_text(
+                    offer.kind, self.policy.length(offer.kind), self._hint(), self.now()
+                )
                 await self.notifier.offer(
                     offer.kind, text, breaks.can_postpone(self.policy, self.state)
                 )
@@ -275,7 +311,11 @@ def main(argv: list[str] | None = None) -> None:
         flush=_flusher(config["user"]),
     )
     paths.pid.write_text(str(os.getpid()))
-    print(f"knotless desk: watching ({source.name}); notifications: {type(notifier).__name__}")
+    print(f"knotless desk: idle time from the {source.source.name}.")
+    if source.signs:
+        print("Breaks wait while: " + ", ".join(sign.name for sign in source.signs) + ".")
+    shown = "desktop notifications" if isinstance(notifier, Desktop) else "lines in this terminal"
+    print(f"Offers come as {shown}.")
     if not source.exact:
         print("No idle information here: every minute the agent runs counts as active.")
     task = loop.create_task(agent.run(float(config.get("interval", 5))))

@@ -23,6 +23,7 @@ Standard library plus python-xlib; nothing here imports Django.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import struct
@@ -58,7 +59,7 @@ class WallClock:
 
 
 class X11:
-    name = "X11 screen-saver extension"
+    name = "X11 screen-saver extension (busy: a full-screen window)"
     exact = True
 
     def __init__(self, display: str | None = None) -> None:
@@ -99,7 +100,7 @@ class X11:
 
 
 class Windows:
-    name = "Windows GetLastInputInfo"
+    name = "Windows GetLastInputInfo (busy: a full-screen program or presentation)"
     exact = True
 
     def __init__(self) -> None:
@@ -272,7 +273,7 @@ class GnomeDoNotDisturb:
     Read from the dconf database file, and read again only when the file changes: dconf
     replaces the file on every write, so one ``stat`` per tick notices the switch."""
 
-    name = "GNOME do not disturb"
+    name = "GNOME's Do Not Disturb is on"
     KEY = "/org/gnome/desktop/notifications/show-banners"
 
     def __init__(self, path: Path | None = None) -> None:
@@ -303,7 +304,7 @@ class Microphone:
     servers (PipeWire, PulseAudio) close the device soon after the last recording stops.
     A Bluetooth headset's microphone does not show here."""
 
-    name = "microphone in use"
+    name = "a program records from the microphone (a call)"
 
     def __init__(self, root: Path = Path("/proc/asound")) -> None:
         if not root.is_dir():
@@ -328,10 +329,8 @@ def busy_signs() -> list[BusySign]:
         dnd = GnomeDoNotDisturb()
         if "gnome" in desktop or "unity" in desktop or dnd.path.exists():
             signs.append(dnd)
-        try:
+        with contextlib.suppress(OSError):
             signs.append(Microphone())
-        except OSError:
-            pass
     return signs
 
 

@@ -57,7 +57,7 @@ class Status:
             "movement_in": self.movement_in,
             "working": self.working,
             "length": self.length,
-            "break_url": reverse("plan") + "?variant=desk",
+            "break_url": reverse("desk_break"),
         }
 
 
@@ -133,6 +133,58 @@ def status(user: Any, now: datetime | None = None) -> Status:
     row = DeskState.objects.filter(user=user).first()
     state = breaks.State.from_json(row.state) if row and row.state else breaks.State()
     return _status(policy_for(user), state, now)
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """What a break offers besides rest: today's desk routine and, when behind, a sip."""
+
+    routine: tuple[str, ...]  # exercise names
+    minutes: int
+    knots: tuple[str, ...]  # the knots it is aimed at, in words
+    sip: bool
+    made: datetime
+    until: datetime  # the routine is today's; after this it is stale
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "routine": list(self.routine),
+            "minutes": self.minutes,
+            "knots": list(self.knots),
+            "sip": self.sip,
+            "made": self.made.isoformat(),
+            "until": self.until.isoformat(),
+        }
+
+
+def hint(user: Any, now: datetime | None = None) -> Hint:
+    from knotless.hydration import services as water
+    from knotless.journal.models import Knot
+    from knotless.practice import planning
+    from knotless.practice.models import DayPlan
+
+    now = now or timezone.now()
+    dayplan = planning.todays_plan(user, DayPlan.Variant.DESK)
+    items = planning.planned(dayplan)
+    knot_ids = {k for item in dayplan.items for k in item.get("knots", [])}
+    knots = tuple(k.label for k in Knot.objects.filter(user=user, pk__in=knot_ids).order_by("pk"))
+    _, until = day_bounds(dayplan.day, user_zone(user))
+    return Hint(
+        routine=tuple(p.exercise.name for p in items),
+        minutes=max(1, round(sum(p.seconds for p in items) / 60)) if items else 0,
+        knots=knots,
+        sip=water.today(user, now).behind > 0,
+        made=now,
+        until=until,
+    )
+
+
+def write_hint(user: Any, now: datetime | None = None) -> None:
+    """Leave the hint where the desk agent (which has no database) reads it."""
+    import json
+
+    path = agent_paths(user).hints
+    path.write_text(json.dumps(hint(user, now).as_json()))
 
 
 @transaction.atomic

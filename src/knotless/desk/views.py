@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from knotless.accounts.services import local_today
@@ -17,6 +18,8 @@ from knotless.desk import services
 from knotless.desk.models import DeskSettings
 from knotless.hydration import services as water
 from knotless.lib import hydration
+from knotless.practice import planning
+from knotless.practice.models import DayPlan
 
 WEEKDAYS = [(n, d) for n, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))]
 
@@ -83,6 +86,9 @@ def desk_page(request: AuthedRequest) -> HttpResponse:
     today = local_today(request.user)
     agent = services.agent_running(request.user)
     status = services.agent_status(request.user) if agent else services.status(request.user)
+    status_data = status.as_json() | {"agent": agent}
+    if status.offer is not None and not agent:
+        status_data |= services.hint(request.user).as_json()
     drinks = water.today(request.user)
     units = water.units_of(request.user)
     water_days = {d.day: d for d in water.history(request.user, days=7)}
@@ -105,7 +111,7 @@ def desk_page(request: AuthedRequest) -> HttpResponse:
         "desk/desk.html",
         {
             "status": status,
-            "status_json": json.dumps(status.as_json() | {"agent": agent}),
+            "status_json": json.dumps(status_data),
             "agent": agent,
             "stats": services.day_stats(request.user, today),
             "form": DeskSettingsForm(instance=settings),
@@ -133,9 +139,18 @@ def desk_tick(request: AuthedRequest) -> JsonResponse:
     status = services.tick(request.user, idle=idle, busy=request.POST.get("busy") == "1")
     data = status.as_json() | {"agent": False}
     if status.offer is not None:
-        drinks = water.today(request.user)
-        data["sip"] = drinks.behind > 0  # behind pace: a sip of water with the break
+        data |= services.hint(request.user).as_json()  # today's routine; a sip when behind
     return JsonResponse(data)
+
+
+@require_GET
+def desk_break(request: AuthedRequest) -> HttpResponse:
+    """ "Start the break": today's desk routine, aimed at the user's knots, in the player."""
+    dayplan = planning.todays_plan(request.user, DayPlan.Variant.DESK)
+    if not dayplan.items:
+        messages.info(request, "Nothing fits a desk routine today: stand up and walk a little.")
+        return redirect(reverse("plan") + "?variant=desk")
+    return redirect(planning.play_url(dayplan))
 
 
 @require_POST

@@ -44,6 +44,9 @@ function show(status) {
     $("desk-offer-text").textContent = movement
       ? `Get up for ${Math.round(status.length / 60)} minutes: walk, stretch, refill your glass.`
       : `${status.length} seconds: drop your shoulders, look into the distance, breathe out.`;
+    const routine = routineText(status);
+    $("desk-routine").textContent = routine;
+    $("desk-routine").hidden = !routine;
     $("desk-sip").hidden = !status.sip;
     $("desk-postpone").disabled = !status.can_postpone;
     if (lastOffer !== status.offer) notify(status);
@@ -51,10 +54,21 @@ function show(status) {
   lastOffer = status.offer;
 }
 
+function routineText(status) {
+  if (!status.routine || !status.routine.length) return "";
+  const names = status.routine.slice(0, 3).join(", ") + (status.routine.length > 3 ? " and more" : "");
+  const knots = status.knots || [];
+  const aim = knots.length
+    ? ` for your ${knots.join(" and ").toLowerCase()} knot${knots.length > 1 ? "s" : ""}`
+    : "";
+  return `Today's ${status.minutes}-minute desk routine${aim}: ${names}.`;
+}
+
 function notify(status) {
   if (!("Notification" in window) || Notification.permission !== "granted") return;
+  const extra = [routineText(status), status.sip ? "You're behind on water: take a sip." : ""];
   const note = new Notification(status.offer === "movement" ? "Movement break" : "Micro-break", {
-    body: "knotless: a short break now. Tap to start it, postpone or skip.",
+    body: ["A short break now. Tap to start it, postpone or skip.", ...extra].filter(Boolean).join(" "),
     tag: "knotless-break", // one reminder, never two
   });
   note.onclick = () => window.focus();
