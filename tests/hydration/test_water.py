@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,11 +14,14 @@ from django.db.models import F
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from knotless.accounts.services import local_today
 from knotless.cli import main
 from knotless.hydration import services
 from knotless.hydration.models import Drink, Vessel
+from knotless.lib.days import local_date, zone
 from knotless.practice import services as practice
 from knotless.practice.models import Session
 
@@ -162,3 +165,36 @@ def test_the_terminal_logs_and_reports(db: None, user: Any) -> None:
     assert runner.invoke(main, ["drink"]).exit_code == 2
     shown = runner.invoke(main, ["water"]).output
     assert "How the target was reached" in shown
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(
+        ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kathmandu", "Pacific/Chatham"]
+    ),
+    minutes=st.lists(st.integers(0, 36 * 24 * 60), min_size=1, max_size=15),
+)
+def test_each_drink_counts_on_its_local_day_across_dst(
+    user: Any, name: str, minutes: list[int]
+) -> None:
+    """The 40 days before NOW hold Europe's (25 Oct) and America's (1 Nov) clock changes;
+    the database groups drinks by local day (SQLite and PostgreSQL alike)."""
+    Drink.objects.filter(user=user).delete()
+    user.profile.time_zone = name
+    user.profile.save()
+    tz = zone(name)
+    first = datetime(2026, 10, 19, tzinfo=UTC)
+    expected: dict[date, int] = {}
+    for n, minute in enumerate(minutes):
+        moment = min(first + timedelta(minutes=minute), NOW)
+        services.log_drink(user, 100 + n, moment=moment)
+        day = local_date(moment, tz)
+        expected[day] = expected.get(day, 0) + 100 + n
+    days = services.history(user, days=40)
+    assert {d.day: d.ml for d in days if d.ml} == {
+        day: ml for day, ml in expected.items() if day >= days[0].day
+    }
+    assert days[-1].day == local_date(NOW, tz)
+    assert services.today(user).intake == expected.get(local_date(NOW, tz), 0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +21,7 @@ from knotless.lib.breaks import (
     take,
     tick,
 )
+from knotless.lib.days import day_bounds, zone
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # a Tuesday
 POLICY = Policy()
@@ -220,3 +221,66 @@ def test_a_long_silence_is_time_away_not_work() -> None:
     assert desk.state.offer is None
     assert desk.state.movement_active < 60
     assert desk.outcomes(MOVEMENT) == ["natural"]
+
+
+ZONES = st.sampled_from(
+    [
+        "UTC",
+        "Europe/Berlin",
+        "America/New_York",
+        "America/Santiago",  # its clocks change at midnight: some days start at 01:00
+        "Australia/Lord_Howe",  # a half-hour change
+        "Asia/Kathmandu",
+        "Pacific/Chatham",
+    ]
+)
+DAYS = st.one_of(
+    st.dates(date(2026, 1, 1), date(2026, 12, 31)),
+    # The 2026 changes in those zones, so every run meets some.
+    st.sampled_from(
+        [
+            date(2026, 3, 8),
+            date(2026, 3, 29),
+            date(2026, 4, 5),
+            date(2026, 9, 6),
+            date(2026, 9, 27),
+            date(2026, 10, 4),
+            date(2026, 10, 25),
+            date(2026, 11, 1),
+        ]
+    ),
+)
+
+
+def _active_seconds_in_a_day_of_work(name: str, day: date, start: time, end: time) -> float:
+    """Work without pause through one local day, a tick a minute; how much counted."""
+    never = 10**7  # no offers: the movement count then holds every active second
+    policy = Policy(
+        micro_after=never,
+        movement_after=never + 1,
+        work_start=start,
+        work_end=end,
+        work_days=tuple(range(7)),
+        tz=name,
+    )
+    first, last = day_bounds(day, zone(name))
+    now, state = first, tick(policy, State(), first, 0)
+    while now < last:
+        now += timedelta(minutes=1)
+        state = tick(policy, state, now, 0.5)
+    return state.movement_active
+
+
+@settings(max_examples=40, deadline=None)
+@given(ZONES, DAYS)
+def test_a_whole_day_counts_its_real_length_across_dst(name: str, day: date) -> None:
+    first, last = day_bounds(day, zone(name))
+    length = (last - first).total_seconds()  # 23, 24 or 25 hours (23.5 or 24.5 on Lord Howe)
+    # Working hours 00:00-23:59: every real minute counts but the last one.
+    assert _active_seconds_in_a_day_of_work(name, day, time(0), time(23, 59)) == length - 60
+
+
+@settings(max_examples=40, deadline=None)
+@given(ZONES, DAYS)
+def test_office_hours_are_ten_local_hours_on_any_day(name: str, day: date) -> None:
+    assert _active_seconds_in_a_day_of_work(name, day, time(8), time(18)) == 10 * 3600
