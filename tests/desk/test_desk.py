@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -149,3 +149,22 @@ def test_a_break_with_nothing_to_play_sends_the_user_walking(client_in: Client, 
     dayplan.save()
     response = client_in.get(reverse("desk_break"), follow=True)
     assert "stand up and walk" in response.content.decode()
+
+
+def test_the_week_puts_each_block_on_its_local_day_in_one_query(
+    user: Any, django_assert_num_queries: Any
+) -> None:
+    late = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)  # 00:30 on the 24th in Berlin
+    for start, minutes in ((MONDAY, 25), (late, 40)):
+        DeskEvent.objects.create(
+            user=user,
+            kind="work",
+            outcome="worked",
+            start=start,
+            end=start + timedelta(minutes=minutes),
+        )
+    with django_assert_num_queries(1):
+        week = services.days_stats(user, date(2026, 11, 18), date(2026, 11, 24))
+    assert [s.day for s in week][-2:] == [date(2026, 11, 23), date(2026, 11, 24)]
+    assert [s.active_minutes for s in week] == [0, 0, 0, 0, 0, 25, 40]
+    assert services.day_stats(user, date(2026, 11, 24)).longest_minutes == 40

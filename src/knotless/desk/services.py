@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +15,7 @@ from django.utils import timezone
 from knotless.accounts.services import user_zone
 from knotless.desk.models import DeskEvent, DeskSettings, DeskState
 from knotless.lib import breaks
-from knotless.lib.days import day_bounds
+from knotless.lib.days import day_bounds, local_date
 
 ACTIONS = ("take", "skip", "postpone")
 
@@ -219,8 +219,24 @@ class DayStats:
 
 
 def day_stats(user: Any, day: date) -> DayStats:
-    start, end = day_bounds(day, user_zone(user))
-    events = list(DeskEvent.objects.filter(user=user, start__gte=start, start__lt=end))
+    return days_stats(user, day, day)[0]
+
+
+def days_stats(user: Any, first: date, last: date) -> list[DayStats]:
+    """Stats for each local day from ``first`` to ``last``, in one query."""
+    tz = user_zone(user)
+    start, _ = day_bounds(first, tz)
+    _, end = day_bounds(last, tz)
+    by_day: dict[date, list[DeskEvent]] = {}
+    for event in DeskEvent.objects.filter(user=user, start__gte=start, start__lt=end):
+        by_day.setdefault(local_date(event.start, tz), []).append(event)
+    return [
+        _stats(first + timedelta(days=n), by_day.get(first + timedelta(days=n), []))
+        for n in range((last - first).days + 1)
+    ]
+
+
+def _stats(day: date, events: list[DeskEvent]) -> DayStats:
     work = [e for e in events if e.kind == DeskEvent.Kind.WORK]
     spans = [(e.end - e.start).total_seconds() for e in work]
     breaks_ = [e for e in events if e.kind != DeskEvent.Kind.WORK]

@@ -93,10 +93,8 @@ def desk_page(request: AuthedRequest) -> HttpResponse:
     units = water.units_of(request.user)
     water_days = {d.day: d for d in water.history(request.user, days=7)}
     week = []
-    for offset in range(6, -1, -1):
-        day = today - timedelta(days=offset)
-        stats = services.day_stats(request.user, day)
-        drank = water_days.get(day)
+    for stats in services.days_stats(request.user, today - timedelta(days=6), today):
+        drank = water_days.get(stats.day)
         week.append(
             (
                 stats,
@@ -113,7 +111,7 @@ def desk_page(request: AuthedRequest) -> HttpResponse:
             "status": status,
             "status_json": json.dumps(status_data),
             "agent": agent,
-            "stats": services.day_stats(request.user, today),
+            "stats": week[-1][0],
             "form": DeskSettingsForm(instance=settings),
             "water": drinks,
             "water_text": " of ".join(
