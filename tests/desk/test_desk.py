@@ -168,3 +168,13 @@ def test_the_week_puts_each_block_on_its_local_day_in_one_query(
     assert [s.day for s in week][-2:] == [date(2026, 11, 23), date(2026, 11, 24)]
     assert [s.active_minutes for s in week] == [0, 0, 0, 0, 0, 25, 40]
     assert services.day_stats(user, date(2026, 11, 24)).longest_minutes == 40
+
+
+def test_the_stretch_still_going_on_counts_today(client_in: Client, user: Any) -> None:
+    services.tick(user, idle=0, now=MONDAY)
+    now = _work(user, MONDAY, 25)
+    assert not DeskEvent.objects.filter(kind="work").exists()  # stored only when it ends
+    with time_machine.travel(now, tick=False):
+        page = client_in.get(reverse("desk")).content.decode()
+    assert '<th scope="row">Active at the computer</th><td>25 min</td>' in page
+    assert '<th scope="row">Longest stretch without a break</th><td>25 min</td>' in page

@@ -115,24 +115,45 @@ def agent_running(user: Any) -> bool:
     return True
 
 
-def agent_status(user: Any, now: datetime | None = None) -> Status:
-    """The agent's own numbers, from its state file."""
+def state_of(user: Any, *, agent: bool = False) -> breaks.State:
+    """The break state the web page keeps, or with ``agent`` the desk agent's state file."""
     import json
 
-    now = now or timezone.now()
-    try:
-        state = breaks.State.from_json(json.loads(agent_paths(user).state.read_text()))
-    except (OSError, ValueError, KeyError, TypeError):
-        state = breaks.State()
-    return _status(policy_for(user), state, now)
+    if agent:
+        try:
+            return breaks.State.from_json(json.loads(agent_paths(user).state.read_text()))
+        except (OSError, ValueError, KeyError, TypeError):
+            return breaks.State()
+    row = DeskState.objects.filter(user=user).first()
+    return breaks.State.from_json(row.state) if row and row.state else breaks.State()
+
+
+def agent_status(user: Any, now: datetime | None = None) -> Status:
+    """The agent's own numbers, from its state file."""
+    return _status(policy_for(user), state_of(user, agent=True), now or timezone.now())
 
 
 def status(user: Any, now: datetime | None = None) -> Status:
     """Where things stand, without counting anything."""
-    now = now or timezone.now()
-    row = DeskState.objects.filter(user=user).first()
-    state = breaks.State.from_json(row.state) if row and row.state else breaks.State()
-    return _status(policy_for(user), state, now)
+    return _status(policy_for(user), state_of(user), now or timezone.now())
+
+
+def with_open_stretch(stats: DayStats, state: breaks.State, tz: Any) -> DayStats:
+    """A day's stats with the stretch of work still going on (stored only when it ends)."""
+    if state.work_started is None or state.last_tick is None:
+        return stats
+    start = max(state.work_started, day_bounds(stats.day, tz)[0])
+    seconds = (state.last_tick - start).total_seconds()
+    if local_date(state.last_tick, tz) != stats.day or seconds <= 0:
+        return stats
+    from dataclasses import replace
+
+    ongoing = (state.last_tick - state.work_started).total_seconds()
+    return replace(
+        stats,
+        active_minutes=stats.active_minutes + round(seconds / 60),
+        longest_minutes=max(stats.longest_minutes, round(ongoing / 60)),
+    )
 
 
 @dataclass(frozen=True, slots=True)

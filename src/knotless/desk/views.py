@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from knotless.accounts.services import local_today
+from knotless.accounts.services import local_today, user_zone
 from knotless.accounts.typing import AuthedRequest
 from knotless.desk import services
 from knotless.desk.models import DeskSettings
@@ -85,6 +85,7 @@ def desk_page(request: AuthedRequest) -> HttpResponse:
     settings = services.settings_of(request.user)
     today = local_today(request.user)
     agent = services.agent_running(request.user)
+    state = services.state_of(request.user, agent=agent)
     status = services.agent_status(request.user) if agent else services.status(request.user)
     status_data = status.as_json() | {"agent": agent}
     if status.offer is not None and not agent:
@@ -93,7 +94,9 @@ def desk_page(request: AuthedRequest) -> HttpResponse:
     units = water.units_of(request.user)
     water_days = {d.day: d for d in water.history(request.user, days=7)}
     week = []
+    zone = user_zone(request.user)
     for stats in services.days_stats(request.user, today - timedelta(days=6), today):
+        stats = services.with_open_stretch(stats, state, zone)
         drank = water_days.get(stats.day)
         week.append(
             (
