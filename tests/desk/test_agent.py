@@ -7,6 +7,7 @@ import asyncio
 import json
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from knotless.cli import main
-from knotless.desk.agent import Agent, Paths, policy_from, policy_to
+from knotless.desk.agent import Agent, Paths, open_break, policy_from, policy_to
 from knotless.desk.idle import X11, WallClock
 from knotless.desk.models import DeskEvent
 from knotless.lib.breaks import MICRO, MOVEMENT, Policy
@@ -263,3 +264,98 @@ def test_the_x11_backend_reads_real_idle_time(xvfb: str) -> None:
         assert source.busy() is False  # no full-screen window on a bare server
     finally:
         source.close()
+
+
+URL = "http://127.0.0.1:8123/desk/break/"
+
+
+def test_start_the_break_opens_the_routine_at_once_when_the_app_runs() -> None:
+    opened: list[str] = []
+    spawned: list[list[str]] = []
+    assert open_break(
+        URL,
+        open_url=opened.append,
+        listening=lambda h, p: True,
+        spawn=lambda c, o: spawned.append(c),
+    )
+    assert opened == [URL] and spawned == []
+
+
+def test_start_the_break_starts_the_app_first_when_it_is_not_running() -> None:
+    opened: list[str] = []
+    spawned: list[list[str]] = []
+    answers = iter([False, False, False, True])  # up after two waits
+    assert open_break(
+        URL,
+        open_url=opened.append,
+        listening=lambda h, p: next(answers),
+        spawn=lambda c, o: spawned.append(c),
+        sleep=lambda s: None,
+    )
+    assert spawned == [
+        [
+            sys.executable,
+            "-m",
+            "knotless",
+            "serve",
+            "--no-browser",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "8123",
+        ]
+    ]
+    assert opened == [URL]
+
+
+def test_start_the_break_gives_up_when_the_app_never_answers() -> None:
+    opened: list[str] = []
+    assert not open_break(
+        URL,
+        open_url=opened.append,
+        listening=lambda h, p: False,
+        spawn=lambda c, o: None,
+        wait=1,
+        sleep=lambda s: None,
+    )
+    assert opened == []
+
+
+def test_the_command_it_runs_really_serves_the_break_page(tmp_path: Path) -> None:
+    import os
+    import socket
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/desk/break/"
+    env = {k: v for k, v in os.environ.items() if k not in ("KNOTLESS_DATABASE_URL",)}
+    env["KNOTLESS_DATA_DIR"] = str(tmp_path)
+    servers: list[subprocess.Popen[bytes]] = []
+    opened: list[str] = []
+    try:
+        assert open_break(
+            url,
+            log=tmp_path / "agent.log",
+            open_url=opened.append,
+            spawn=lambda command, out: servers.append(
+                subprocess.Popen(command, stdout=out, stderr=out, env=env)
+            ),
+            wait=60,
+        )
+        assert opened == [url]
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: Any) -> None:
+                return None
+
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.build_opener(NoRedirect).open(url, timeout=10)
+        # A signed-out visitor signs in first, then lands on the break.
+        assert answer.value.code == 302 and "/login/" in answer.value.headers["Location"]
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)

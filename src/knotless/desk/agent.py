@@ -16,14 +16,18 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
+import time as time_module
 import webbrowser
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from knotless.desk.idle import IdleSource, Watch, busy_signs, detect_async
 from knotless.lib import breaks
@@ -272,6 +276,54 @@ class Agent:
                 self.flush()
 
 
+def _listening(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+def open_break(
+    url: str,
+    *,
+    log: Path | None = None,
+    open_url: Callable[[str], Any] = webbrowser.open,
+    listening: Callable[[str, int], bool] = _listening,
+    spawn: Callable[[list[str], Any], Any] | None = None,
+    wait: float = 30.0,
+    sleep: Callable[[float], Any] = time_module.sleep,
+) -> bool:
+    """Open the break routine; when the web app is not running, start it first (in the
+    background, like ``knotless serve --no-browser``) and open the page once it answers.
+    Returns False when it never came up."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    if not listening(host, port):
+        command = [sys.executable, "-m", "knotless", "serve", "--no-browser"]
+        command += ["--host", host, "--port", str(port)]
+        start = spawn or _spawn
+        if log is None:
+            start(command, subprocess.DEVNULL)
+        else:
+            with log.open("ab") as out:  # the child keeps its own copy of the file
+                start(command, out)
+        waited = 0.0
+        while not listening(host, port):
+            if waited >= wait:
+                return False
+            sleep(0.25)
+            waited += 0.25
+    open_url(url)
+    return True
+
+
+def _spawn(command: list[str], out: Any) -> None:
+    subprocess.Popen(
+        command, stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True
+    )
+
+
 def _flusher(user: str) -> Callable[[], None]:
     def flush() -> None:
         # A short-lived process does the database work, so the agent never loads Django.
@@ -302,12 +354,22 @@ def main(argv: list[str] | None = None) -> None:
         notifier = Desktop(answer) if wanted != "terminal" and _has_desktop() else Terminal()
     except Exception:
         notifier = Terminal()
+
+    def open_in_background(url: str) -> None:
+        # Starting the web app can take seconds: never hold up the agent's ticks for it.
+        def run() -> None:
+            if not open_break(url, log=paths.log):
+                print(f"The knotless app did not start; run `knotless`, then open {url}")
+
+        threading.Thread(target=run, daemon=True).start()
+
     agent = Agent(
         policy_from(config["policy"]),
         paths,
         source=source,
         notifier=notifier,
         break_url=config.get("break_url", ""),
+        open_url=open_in_background,
         flush=_flusher(config["user"]),
     )
     paths.pid.write_text(str(os.getpid()))
