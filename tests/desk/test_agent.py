@@ -20,10 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from knotless.cli import main
-from knotless.desk.agent import Agent, Paths, open_break, policy_from, policy_to
+from knotless.desk.agent import Agent, Paths, offer_text, open_break, policy_from, policy_to
 from knotless.desk.idle import X11, WallClock
 from knotless.desk.models import DeskEvent
-from knotless.lib.breaks import MICRO, MOVEMENT, Policy
+from knotless.lib.breaks import LIMIT, MICRO, MOVEMENT, Policy
 
 T = TypeVar("T")
 
@@ -359,3 +359,8 @@ def test_the_command_it_runs_really_serves_the_break_page(tmp_path: Path) -> Non
         for server in servers:
             server.terminate()
             server.wait(timeout=10)
+
+
+def test_the_daily_limit_reads_in_hours() -> None:
+    text = offer_text(LIMIT, 300, None, MONDAY, limit=4 * 3600)
+    assert text.startswith("4 active hours at the computer today: time to stop")

@@ -178,3 +178,38 @@ def test_the_stretch_still_going_on_counts_today(client_in: Client, user: Any) -
         page = client_in.get(reverse("desk")).content.decode()
     assert '<th scope="row">Active at the computer</th><td>25 min</td>' in page
     assert '<th scope="row">Longest stretch without a break</th><td>25 min</td>' in page
+
+
+def test_a_daily_limit_set_on_the_page_reminds_once(client_in: Client, user: Any) -> None:
+    data = {
+        "micro_after_minutes": "20",
+        "micro_seconds": "30",
+        "movement_after_minutes": "60",
+        "movement_minutes": "5",
+        "work_start": "08:00",
+        "work_end": "18:00",
+        "work_days": ["0", "1", "2", "3", "4"],
+        "daily_limit_hours": "1",
+    }
+    client_in.post(reverse("desk_settings"), data)
+    assert services.policy_for(user).daily_limit == 3600
+    services.tick(user, idle=0, now=MONDAY)
+    now, seen = MONDAY, []
+    while not seen or seen[-1] != "limit":  # take each break as it comes, until the limit
+        now = _work(user, now, 1)
+        status = services.status(user, now)
+        if status.offer is not None:
+            seen.append(status.offer.kind)
+            if status.offer.kind != "limit":
+                services.act(user, "take", now=now)
+    assert seen == ["micro", "micro", "limit"]  # at 60 minutes the limit outranks movement
+    assert status.as_json()["daily_limit_hours"] == 1
+    services.act(user, "skip", now=now)
+    now = _work(user, now, 30)
+    assert DeskEvent.objects.filter(kind="limit").count() == 1  # once a day
+    after = services.status(user, now).offer
+    assert after is not None and after.kind == "movement"  # the break it outranked comes next
+    stats = services.day_stats(user, MONDAY.date())
+    assert stats.offered == stats.taken == 2  # breaks only: the limit is not counted as one
+    bad = client_in.post(reverse("desk_settings"), data | {"daily_limit_hours": "20"}, follow=True)
+    assert "0 (no limit) to 16 hours." in bad.content.decode()

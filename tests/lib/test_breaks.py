@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knotless.lib.breaks import (
+    LIMIT,
     MICRO,
     MOVEMENT,
     Event,
@@ -284,3 +285,58 @@ def test_a_whole_day_counts_its_real_length_across_dst(name: str, day: date) -> 
 @given(ZONES, DAYS)
 def test_office_hours_are_ten_local_hours_on_any_day(name: str, day: date) -> None:
     assert _active_seconds_in_a_day_of_work(name, day, time(8), time(18)) == 10 * 3600
+
+
+LIMITED = Policy(daily_limit=3 * 3600, work_start=time(0), work_end=time(23, 59))
+
+
+def _work_taking_breaks(desk: Desk, minutes: int) -> None:
+    """Work, taking every micro- and movement break as it comes (the limit is left open)."""
+    for _ in range(minutes * 12):
+        desk.step()
+        if desk.state.offer is not None and desk.state.offer.kind != LIMIT:
+            desk.state = take(desk.policy, desk.state, desk.now)
+
+
+def test_the_daily_limit_reminds_once_when_the_days_active_time_reaches_it() -> None:
+    desk = Desk(policy=LIMITED)
+    _work_taking_breaks(desk, 179)
+    assert LIMIT not in [kind for _, kind in desk.offers]
+    _work_taking_breaks(desk, 2)
+    assert desk.state.offer is not None and desk.state.offer.kind == LIMIT
+    assert 180 <= desk.offers[-1][0] < 181  # active minutes, breaks taken in between not counted
+    desk.state = take(LIMITED, desk.state, desk.now)
+    _work_taking_breaks(desk, 120)  # working on anyway: no second reminder today
+    assert [kind for _, kind in desk.offers].count(LIMIT) == 1
+    # The next day starts from zero.
+    desk.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    desk.step()
+    assert desk.state.day == "2026-11-25" and desk.state.day_active == 0
+    _work_taking_breaks(desk, 181)
+    assert [kind for _, kind in desk.offers].count(LIMIT) == 2
+
+
+def test_the_daily_limit_can_be_postponed_skipped_or_walked_away_from() -> None:
+    desk = Desk(policy=LIMITED)
+    _work_taking_breaks(desk, 181)
+    desk.state = postpone(LIMITED, desk.state, desk.now)
+    _work_taking_breaks(desk, 4)
+    assert desk.state.offer is None
+    _work_taking_breaks(desk, 2)
+    assert desk.state.offer is not None and desk.state.offer.kind == LIMIT
+    desk.away(6)  # they stop, as it says
+    assert desk.state.offer is None and desk.state.limit_told
+    assert [e.outcome for e in desk.stored if e.kind == LIMIT] == ["postponed", "taken"]
+    other = Desk(policy=LIMITED)
+    _work_taking_breaks(other, 181)
+    other.state = skip(LIMITED, other.state, other.now)
+    _work_taking_breaks(other, 60)
+    assert [kind for _, kind in other.offers].count(LIMIT) == 1
+
+
+def test_without_a_daily_limit_there_is_no_such_reminder() -> None:
+    desk = Desk(policy=Policy(work_start=time(0), work_end=time(23, 59)))
+    _work_taking_breaks(desk, 14 * 60)
+    assert LIMIT not in [kind for _, kind in desk.offers]
+    assert desk.state.day_active > 13 * 3600
+    assert State.from_json(desk.state.to_json()) == replace_events(desk.state)

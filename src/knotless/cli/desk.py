@@ -162,8 +162,10 @@ def status(as_json: bool, username: str | None) -> None:
         click.echo("The desk agent is not running. Start it with `knotless desk --detach`.")
     else:
         click.echo(f"The desk agent runs (pid {pid}).")
-    if data["offer"]:
-        click.echo(f"Open offer: {data['offer']} break.")
+    if state.offer is not None:
+        from knotless.desk.agent import TEXT
+
+        click.echo(f"Open offer: {TEXT[state.offer.kind][0].lower()}.")
     click.echo(
         f"Micro-break in {micro_in // 60} min of activity, "
         f"movement break in {movement_in // 60} min."

@@ -39,16 +39,22 @@ TEXT = {
         "Movement break",
         "Get up for {m} minutes: walk, stretch, refill your glass.",
     ),
+    breaks.LIMIT: (
+        "Daily limit reached",
+        "{h} active hours at the computer today: time to stop, or at least to get up and move.",
+    ),
 }
 
 
 SIP_FRESH = 30 * 60  # seconds a "behind on water" hint stays true enough to repeat
 
 
-def offer_text(kind: str, length: int, hint: dict[str, Any] | None, now: datetime) -> str:
+def offer_text(
+    kind: str, length: int, hint: dict[str, Any] | None, now: datetime, limit: int = 0
+) -> str:
     """The offer in words: the break, today's desk routine when there is one, and a sip of
     water when the user was behind pace a moment ago."""
-    text = TEXT[kind][1].format(s=length, m=round(length / 60))
+    text = TEXT[kind][1].format(s=length, m=round(length / 60), h=f"{limit / 3600:g}")
     if not hint:
         return text
     try:
@@ -252,7 +258,11 @@ class Agent:
                 await self.notifier.clear()
             else:
                 text = offer_text(
-                    offer.kind, self.policy.length(offer.kind), self._hint(), self.now()
+                    offer.kind,
+                    self.policy.length(offer.kind),
+                    self._hint(),
+                    self.now(),
+                    self.policy.daily_limit,
                 )
                 await self.notifier.offer(
                     offer.kind, text, breaks.can_postpone(self.policy, self.state)

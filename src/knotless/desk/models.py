@@ -25,6 +25,7 @@ class DeskSettings(models.Model):
     work_start = models.TimeField(default=time(8, 0))
     work_end = models.TimeField(default=time(18, 0))
     work_days = models.JSONField(default=_weekdays)
+    daily_limit_hours = models.PositiveSmallIntegerField(default=0)  # active hours; 0: none
 
     def __str__(self) -> str:
         return f"desk settings of {self.user_id}"
@@ -49,6 +50,7 @@ class DeskEvent(models.Model):
         WORK = "work", "Work"
         MICRO = "micro", "Micro-break"
         MOVEMENT = "movement", "Movement break"
+        LIMIT = "limit", "Daily limit"
 
     class Outcome(models.TextChoices):
         WORKED = "worked", "Worked"

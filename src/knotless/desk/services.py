@@ -36,6 +36,7 @@ def policy_for(user: Any) -> breaks.Policy:
         work_end=s.work_end,
         work_days=tuple(s.work_days),
         tz=str(user_zone(user)),
+        daily_limit=s.daily_limit_hours * 3600,
     )
 
 
@@ -47,6 +48,7 @@ class Status:
     movement_in: int
     working: bool
     length: int  # seconds the offered break lasts
+    daily_limit_hours: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +59,7 @@ class Status:
             "movement_in": self.movement_in,
             "working": self.working,
             "length": self.length,
+            "daily_limit_hours": self.daily_limit_hours,
             "break_url": reverse("desk_break"),
         }
 
@@ -69,6 +72,7 @@ def _status(policy: breaks.Policy, state: breaks.State, now: datetime) -> Status
         movement_in=max(0, round(policy.movement_after - state.movement_active)),
         working=policy.working(now),
         length=policy.length(state.offer.kind) if state.offer else 0,
+        daily_limit_hours=policy.daily_limit // 3600,
     )
 
 
@@ -260,7 +264,7 @@ def days_stats(user: Any, first: date, last: date) -> list[DayStats]:
 def _stats(day: date, events: list[DeskEvent]) -> DayStats:
     work = [e for e in events if e.kind == DeskEvent.Kind.WORK]
     spans = [(e.end - e.start).total_seconds() for e in work]
-    breaks_ = [e for e in events if e.kind != DeskEvent.Kind.WORK]
+    breaks_ = [e for e in events if e.kind in (DeskEvent.Kind.MICRO, DeskEvent.Kind.MOVEMENT)]
 
     def count(outcome: str) -> int:
         return sum(1 for e in breaks_ if e.outcome == outcome)

@@ -39,6 +39,7 @@ class DeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "work_start",
             "work_end",
             "work_days",
+            "daily_limit_hours",
         ]
         labels = {
             "micro_after_minutes": "Micro-break after (active minutes)",
@@ -47,6 +48,7 @@ class DeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "movement_minutes": "Movement break length (minutes)",
             "work_start": "Working hours from",
             "work_end": "to",
+            "daily_limit_hours": "Daily limit of active hours (0 for none)",
         }
         widgets = {
             "work_start": forms.TimeInput(attrs={"type": "time"}),
@@ -71,6 +73,9 @@ class DeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             self.add_error("micro_seconds", "10 to 120 seconds.")
         if isinstance(minutes, int) and not 1 <= minutes <= 30:
             self.add_error("movement_minutes", "1 to 30 minutes.")
+        limit = data.get("daily_limit_hours")
+        if isinstance(limit, int) and limit > 16:
+            self.add_error("daily_limit_hours", "0 (no limit) to 16 hours.")
         if (
             data.get("work_start")
             and data.get("work_end")

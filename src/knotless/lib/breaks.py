@@ -22,6 +22,8 @@ Rules:
 * A break due while the user is busy (meeting, full screen, do not disturb) is deferred, not
   lost: it is offered as soon as they are not.
 * Outside working hours and days nothing accrues and nothing is offered.
+* A daily limit (off unless set, as in Workrave): once the day's active time reaches it, one
+  reminder says it is time to stop for the day; answered, it does not come back that day.
 * A silence longer than ``max_gap`` (the page was closed, the laptop slept) is time away.
 """
 
@@ -34,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 MICRO = "micro"
 MOVEMENT = "movement"
+LIMIT = "limit"  # the day's active time reached the daily limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,8 @@ class Policy:
     work_start: time = time(8, 0)
     work_end: time = time(18, 0)
     work_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
-    tz: str = "UTC"  # working hours are on this clock
+    tz: str = "UTC"  # working hours and days are on this clock
+    daily_limit: int = 0  # seconds of activity in a local day; 0 for no limit
 
     def __post_init__(self) -> None:
         if not 0 < self.micro_length < self.movement_length:
@@ -58,6 +62,8 @@ class Policy:
             raise ValueError("micro-breaks come more often than movement breaks")
         if self.idle_threshold < 5:
             raise ValueError("idle threshold of at least 5 seconds")
+        if self.daily_limit < 0:
+            raise ValueError("a daily limit is a positive number of seconds, or 0 for none")
 
     def length(self, kind: str) -> int:
         return self.micro_length if kind == MICRO else self.movement_length
@@ -66,10 +72,13 @@ class Policy:
         local = now.astimezone(ZoneInfo(self.tz))
         return local.weekday() in self.work_days and self.work_start <= local.time() < self.work_end
 
+    def local_day(self, now: datetime) -> str:
+        return now.astimezone(ZoneInfo(self.tz)).date().isoformat()
+
 
 @dataclass(frozen=True, slots=True)
 class Offer:
-    kind: str  # MICRO or MOVEMENT
+    kind: str  # MICRO, MOVEMENT or LIMIT
     since: datetime  # when it was first offered
     postponed: int = 0
 
@@ -79,7 +88,7 @@ class Event:
     """Something worth storing: a work block ended, or a break was taken, postponed,
     skipped, deferred or happened on its own (natural)."""
 
-    kind: str  # "work", MICRO, MOVEMENT
+    kind: str  # "work", MICRO, MOVEMENT, LIMIT
     outcome: str  # "worked", "taken", "postponed", "skipped", "natural", "deferred"
     start: datetime
     end: datetime
@@ -99,6 +108,9 @@ class State:
     away_counted: str = ""  # the level of this time away already stored (an offer taken)
     work_started: datetime | None = None  # start of the current stretch of activity
     longest_stretch: float = 0.0  # longest uninterrupted activity so far, in seconds
+    day: str = ""  # the local day day_active counts
+    day_active: float = 0.0  # seconds of activity that day
+    limit_told: bool = False  # the daily limit's reminder was answered that day
     events: tuple[Event, ...] = field(default_factory=tuple)  # not yet stored by the caller
 
     def to_json(self) -> dict[str, Any]:
@@ -140,6 +152,9 @@ class State:
             away_counted=data.get("away_counted", ""),
             work_started=when("work_started"),
             longest_stretch=float(data.get("longest_stretch", 0.0)),
+            day=str(data.get("day", "")),
+            day_active=float(data.get("day_active", 0.0)),
+            limit_told=bool(data.get("limit_told", False)),
         )
 
 
@@ -147,6 +162,8 @@ RANK = {"": 0, MICRO: 1, MOVEMENT: 2}
 
 
 def _due(policy: Policy, state: State) -> str:
+    if policy.daily_limit and not state.limit_told and state.day_active >= policy.daily_limit:
+        return LIMIT
     if state.movement_active >= policy.movement_after:
         return MOVEMENT
     if state.micro_active >= policy.micro_after:
@@ -182,7 +199,11 @@ def tick(policy: Policy, state: State, now: datetime, idle: float, busy: bool = 
         movement = 0.0 if level == MOVEMENT else s.movement_active
         away, since = (level, left_at) if RANK[level] > RANK[s.away] else (s.away, s.away_since)
         s = replace(s, micro_active=micro, movement_active=movement, away=away, away_since=since)
-        if s.offer is not None and RANK[level] >= RANK[s.offer.kind]:
+        if s.offer is not None and s.offer.kind == LIMIT:
+            if level == MOVEMENT:  # they stopped, as the reminder said
+                events.append(Event(LIMIT, "taken", left_at, now))
+                s = replace(s, offer=None, limit_told=True, postponed=0, snoozed_until=None)
+        elif s.offer is not None and RANK[level] >= RANK[s.offer.kind]:
             # Stepping away after the offer is taking the break.
             events.append(Event(s.offer.kind, "taken", left_at, now))
             s = replace(
@@ -208,11 +229,17 @@ def tick(policy: Policy, state: State, now: datetime, idle: float, busy: bool = 
         longest = max(longest, (left_at - started).total_seconds())
         started = None
 
-    # 3. Active time accrues during working hours only.
+    # 3. Active time accrues during working hours only; the day's total starts over each day.
+    today = policy.local_day(now)
+    if s.day != today:
+        s = replace(s, day=today, day_active=0.0, limit_told=False)
     if policy.working(now):
         active = gap if idle < policy.idle_threshold else max(0.0, gap - idle)
         s = replace(
-            s, micro_active=s.micro_active + active, movement_active=s.movement_active + active
+            s,
+            micro_active=s.micro_active + active,
+            movement_active=s.movement_active + active,
+            day_active=s.day_active + active,
         )
         if idle < policy.idle_threshold:
             if started is None:
@@ -270,6 +297,17 @@ def postpone(policy: Policy, state: State, now: datetime) -> State:
 
 
 def _reset(state: State, kind: str, event: Event) -> State:
+    if kind == LIMIT:  # answered: not again today; taking it is a break as well
+        return replace(
+            state,
+            offer=None,
+            deferred="",
+            postponed=0,
+            snoozed_until=None,
+            limit_told=True,
+            micro_active=0.0 if event.outcome == "taken" else state.micro_active,
+            events=(*state.events, event),
+        )
     return replace(
         state,
         offer=None,

@@ -39,11 +39,13 @@ function show(status) {
   root.dataset.state = status.offer ? "offer" : "watching";
   offer.hidden = !status.offer;
   if (status.offer) {
-    const movement = status.offer === "movement";
-    $("desk-offer-title").textContent = movement ? "Time for a movement break" : "Time for a micro-break";
-    $("desk-offer-text").textContent = movement
-      ? `Get up for ${Math.round(status.length / 60)} minutes: walk, stretch, refill your glass.`
-      : `${status.length} seconds: drop your shoulders, look into the distance, breathe out.`;
+    const [title, text] = {
+      micro: ["Time for a micro-break", `${status.length} seconds: drop your shoulders, look into the distance, breathe out.`],
+      movement: ["Time for a movement break", `Get up for ${Math.round(status.length / 60)} minutes: walk, stretch, refill your glass.`],
+      limit: ["Daily limit reached", `${status.daily_limit_hours} active hours at the computer today: time to stop, or at least to get up and move.`],
+    }[status.offer];
+    $("desk-offer-title").textContent = title;
+    $("desk-offer-text").textContent = text;
     const routine = routineText(status);
     $("desk-routine").textContent = routine;
     $("desk-routine").hidden = !routine;
@@ -67,7 +69,8 @@ function routineText(status) {
 function notify(status) {
   if (!("Notification" in window) || Notification.permission !== "granted") return;
   const extra = [routineText(status), status.sip ? "You're behind on water: take a sip." : ""];
-  const note = new Notification(status.offer === "movement" ? "Movement break" : "Micro-break", {
+  const titles = { micro: "Micro-break", movement: "Movement break", limit: "Daily limit reached" };
+  const note = new Notification(titles[status.offer], {
     body: ["A short break now. Tap to start it, postpone or skip.", ...extra].filter(Boolean).join(" "),
     tag: "knotless-break", // one reminder, never two
   });
