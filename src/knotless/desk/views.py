@@ -16,6 +16,7 @@ from knotless.accounts.services import local_today, user_zone
 from knotless.accounts.typing import AuthedRequest
 from knotless.desk import services
 from knotless.desk.models import DeskSettings
+from knotless.forms import ModelForm
 from knotless.hydration import services as water
 from knotless.lib import hydration
 from knotless.practice import planning
@@ -24,7 +25,7 @@ from knotless.practice.models import DayPlan
 WEEKDAYS = [(n, d) for n, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))]
 
 
-class DeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class DeskSettingsForm(ModelForm):
     work_days = forms.TypedMultipleChoiceField(
         choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple, label="Working days"
     )
@@ -54,8 +55,6 @@ class DeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "work_start": forms.TimeInput(attrs={"type": "time"}),
             "work_end": forms.TimeInput(attrs={"type": "time"}),
         }
-
-    label_suffix = ""
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

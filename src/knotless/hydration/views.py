@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from knotless.accounts.services import local_today
 from knotless.accounts.typing import AuthedRequest
-from knotless.forms import Form
+from knotless.forms import Form, ModelForm
 from knotless.hydration import services
 from knotless.hydration.models import Drink, WaterSettings
 from knotless.lib import hydration
@@ -116,7 +116,7 @@ def water_day(request: AuthedRequest) -> HttpResponse:
     return redirect("water")
 
 
-class WaterSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class WaterSettingsForm(ModelForm):
     class Meta:
         model = WaterSettings
         fields = [
@@ -146,8 +146,6 @@ class WaterSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "wake": forms.TimeInput(attrs={"type": "time"}),
             "sleep": forms.TimeInput(attrs={"type": "time"}),
         }
-
-    label_suffix = ""
 
     def clean_birth_year(self) -> int | None:
         year: int | None = self.cleaned_data["birth_year"]
