@@ -44,6 +44,8 @@ def test_build_swap_play_and_count_it_done(page_in: Page, live_server: Any, user
 
     page.get_by_role("link", name="▶ Play this plan").click()
     page.get_by_role("button", name="Start the player").click()
+    # The player's script is a module: click only once it has taken over the page.
+    expect(page.locator("#player")).to_have_attribute("data-state", "get-ready")
     page.get_by_role("button", name="▶ Start").click()
     page.clock.run_for(20 * 60 * 1000)  # the whole routine
     expect(page.locator("#player")).to_have_attribute("data-state", "done")
