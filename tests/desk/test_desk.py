@@ -18,6 +18,16 @@ from knotless.safety import screening
 from tests.practice.conftest import add_knot
 
 MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Berlin, within working hours
+SETTINGS = {  # the settings form as it comes, with the defaults
+    "micro_after_minutes": "20",
+    "micro_seconds": "30",
+    "movement_after_minutes": "60",
+    "movement_minutes": "5",
+    "work_start": "08:00",
+    "work_end": "18:00",
+    "work_days": ["0", "1", "2", "3", "4"],
+    "daily_limit_hours": "0",
+}
 
 
 def _work(user: Any, start: datetime, minutes: int, step: int = 10) -> datetime:
@@ -87,15 +97,7 @@ def test_the_endpoints(client_in: Client, user: Any) -> None:
 def test_settings_form_refuses_odd_timings(
     client_in: Client, user: Any, field: str, value: str, message: str
 ) -> None:
-    data = {
-        "micro_after_minutes": "20",
-        "micro_seconds": "30",
-        "movement_after_minutes": "60",
-        "movement_minutes": "5",
-        "work_start": "08:00",
-        "work_end": "18:00",
-        "work_days": ["0", "1", "2", "3", "4"],
-    } | {field: value}
+    data = SETTINGS | {field: value}
     response = client_in.post(reverse("desk_settings"), data, follow=True)
     assert message in response.content.decode()
 
@@ -181,16 +183,7 @@ def test_the_stretch_still_going_on_counts_today(client_in: Client, user: Any) -
 
 
 def test_a_daily_limit_set_on_the_page_reminds_once(client_in: Client, user: Any) -> None:
-    data = {
-        "micro_after_minutes": "20",
-        "micro_seconds": "30",
-        "movement_after_minutes": "60",
-        "movement_minutes": "5",
-        "work_start": "08:00",
-        "work_end": "18:00",
-        "work_days": ["0", "1", "2", "3", "4"],
-        "daily_limit_hours": "1",
-    }
+    data = SETTINGS | {"daily_limit_hours": "1"}
     client_in.post(reverse("desk_settings"), data)
     assert services.policy_for(user).daily_limit == 3600
     services.tick(user, idle=0, now=MONDAY)

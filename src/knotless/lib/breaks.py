@@ -297,26 +297,22 @@ def postpone(policy: Policy, state: State, now: datetime) -> State:
 
 
 def _reset(state: State, kind: str, event: Event) -> State:
-    if kind == LIMIT:  # answered: not again today; taking it is a break as well
-        return replace(
-            state,
-            offer=None,
-            deferred="",
-            postponed=0,
-            snoozed_until=None,
-            limit_told=True,
-            micro_active=0.0 if event.outcome == "taken" else state.micro_active,
-            events=(*state.events, event),
-        )
-    return replace(
+    """Close the offer of ``kind`` with ``event``: the counts it answers start over."""
+    closed = replace(
         state,
         offer=None,
         deferred="",
         postponed=0,
         snoozed_until=None,
+        events=(*state.events, event),
+    )
+    if kind == LIMIT:  # answered: not again today; taking it is a break as well
+        taken = event.outcome == "taken"
+        return replace(closed, limit_told=True, micro_active=0.0 if taken else state.micro_active)
+    return replace(
+        closed,
         micro_active=0.0,
         movement_active=0.0 if kind == MOVEMENT else state.movement_active,
-        events=(*state.events, event),
     )
 
 
