@@ -43,8 +43,19 @@ def _prepare(username: str | None, interval: float, terminal: bool) -> tuple[Any
         "notifications": "terminal" if terminal else "auto",
     }
     paths.config.write_text(json.dumps(data, indent=2))
-    services.write_hint(account)
+    _write_hint(account)
     return paths, paths.config
+
+
+def _write_hint(account: Any) -> None:
+    """Today's desk routine and water pace for the agent's next offer; never in the way of
+    starting the agent or storing its events."""
+    from knotless.desk import services
+
+    try:
+        services.write_hint(account)
+    except Exception as exc:  # a plan that cannot be built today: offers go without it
+        click.echo(f"(No routine for the offers this time: {exc})", err=True)
 
 
 def _running(paths: Any) -> int | None:
@@ -209,12 +220,11 @@ def flush(username: str | None) -> None:
     paths = _paths(username)
     from datetime import datetime
 
-    from knotless.desk import services
     from knotless.desk.models import DeskEvent
 
     account = pick_user(username)
-    services.write_hint(account)  # the next offer names today's routine and the water pace
     if not paths.events.exists():
+        _write_hint(account)
         click.echo("Nothing queued.")
         return
     taking = paths.events.with_suffix(f".importing-{os.getpid()}")
@@ -234,4 +244,5 @@ def flush(username: str | None) -> None:
             continue  # a torn last line from a crash: skip it
     DeskEvent.objects.bulk_create(rows)
     taking.unlink()
+    _write_hint(account)  # the next offer names today's routine and the water pace
     click.echo(f"Stored {len(rows)} desk event{'s' * (len(rows) != 1)}.")
