@@ -3,8 +3,9 @@ page or the desk agent, with every work block and break stored, and the day's st
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -121,8 +122,6 @@ def agent_running(user: Any) -> bool:
 
 def state_of(user: Any, *, agent: bool = False) -> breaks.State:
     """The break state the web page keeps, or with ``agent`` the desk agent's state file."""
-    import json
-
     if agent:
         try:
             return breaks.State.from_json(json.loads(agent_paths(user).state.read_text()))
@@ -134,12 +133,16 @@ def state_of(user: Any, *, agent: bool = False) -> breaks.State:
 
 def agent_status(user: Any, now: datetime | None = None) -> Status:
     """The agent's own numbers, from its state file."""
-    return _status(policy_for(user), state_of(user, agent=True), now or timezone.now())
+    return status_of(user, state_of(user, agent=True), now)
 
 
 def status(user: Any, now: datetime | None = None) -> Status:
     """Where things stand, without counting anything."""
-    return _status(policy_for(user), state_of(user), now or timezone.now())
+    return status_of(user, state_of(user), now)
+
+
+def status_of(user: Any, state: breaks.State, now: datetime | None = None) -> Status:
+    return _status(policy_for(user), state, now or timezone.now())
 
 
 def with_open_stretch(stats: DayStats, state: breaks.State, tz: Any) -> DayStats:
@@ -150,8 +153,6 @@ def with_open_stretch(stats: DayStats, state: breaks.State, tz: Any) -> DayStats
     seconds = (state.last_tick - start).total_seconds()
     if local_date(state.last_tick, tz) != stats.day or seconds <= 0:
         return stats
-    from dataclasses import replace
-
     ongoing = (state.last_tick - state.work_started).total_seconds()
     return replace(
         stats,
@@ -183,6 +184,7 @@ class Hint:
 
 
 def hint(user: Any, now: datetime | None = None) -> Hint:
+    """The hint for a break offered at ``now`` (builds today's desk plan if not yet built)."""
     from knotless.hydration import services as water
     from knotless.journal.models import Knot
     from knotless.practice import planning
@@ -206,8 +208,6 @@ def hint(user: Any, now: datetime | None = None) -> Hint:
 
 def write_hint(user: Any, now: datetime | None = None) -> None:
     """Leave the hint where the desk agent (which has no database) reads it."""
-    import json
-
     path = agent_paths(user).hints
     path.write_text(json.dumps(hint(user, now).as_json()))
 

@@ -90,7 +90,7 @@ def desk_page(request: AuthedRequest) -> HttpResponse:
     today = local_today(request.user)
     agent = services.agent_running(request.user)
     state = services.state_of(request.user, agent=agent)
-    status = services.agent_status(request.user) if agent else services.status(request.user)
+    status = services.status_of(request.user, state)
     status_data = status.as_json() | {"agent": agent}
     if status.offer is not None and not agent:
         status_data |= services.hint(request.user).as_json()

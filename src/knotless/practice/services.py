@@ -179,6 +179,14 @@ def exercises_of(session: Session) -> list[Exercise]:
     return chosen
 
 
+def _locked(user: Any, session_id: int) -> Session:
+    """The user's session, locked for the change; 404 for anyone else's or none."""
+    try:
+        return Session.objects.select_for_update().get(pk=session_id, user=user)
+    except (Session.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such session.") from None
+
+
 @transaction.atomic
 def finish(
     user: Any,
@@ -193,10 +201,7 @@ def finish(
 ) -> Session:
     """Close an open session with the pain after, a verdict per exercise (by position:
     "helped", "neutral", "hurt" or "" for no answer) and how long was played."""
-    try:
-        session = Session.objects.select_for_update().get(pk=session_id, user=user)
-    except (Session.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such session.") from None
+    session = _locked(user, session_id)
     if not session.is_open:
         raise ValidationError("This session is already saved.", code="closed")
     rows = {row.knot_id: row for row in session.knots.all()}
@@ -227,10 +232,7 @@ def finish(
 @transaction.atomic
 def discard(user: Any, session_id: int) -> None:
     """Delete a session that was started but never saved."""
-    try:
-        session = Session.objects.select_for_update().get(pk=session_id, user=user)
-    except (Session.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such session.") from None
+    session = _locked(user, session_id)
     if not session.is_open:
         raise ValidationError("A saved session stays in your history.", code="closed")
     session.delete()
