@@ -45,6 +45,9 @@ class Item:
     name: str
     dose: DoseLike
     cue: str = ""  # a first spoken cue for the working steps
+    # For per-side work: the sides of each set in order (see knotless.lib.sides); empty means
+    # left then right, as the exercise is written.
+    sides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +110,7 @@ def build(
             raise ValueError(f"{item.slug}: a dose needs at least one set of reps or a hold.")
         first = f"Get ready: {item.name}" + (f". {item.cue}" if item.cue else "")
         steps.append(Step("get-ready", get_ready, item.slug, item.name, first))
-        sides = ("left", "right") if dose.per_side else ("",)
+        sides = (item.sides or ("left", "right")) if dose.per_side else ("",)
         for number in range(1, dose.sets + 1):
             for side_index, side in enumerate(sides):
                 if side_index:
@@ -149,6 +152,10 @@ def total_seconds(steps: Sequence[Step]) -> int:
     return sum(step.seconds for step in steps)
 
 
-def item_seconds(dose: DoseLike, *, seconds_per_rep: int = SECONDS_PER_REP) -> int:
+def item_seconds(
+    dose: DoseLike, *, seconds_per_rep: int = SECONDS_PER_REP, sides: tuple[str, ...] = ()
+) -> int:
     """How long one exercise takes on its own (get-ready included), for planners and lists."""
-    return total_seconds(build([Item("x", "x", dose)], seconds_per_rep=seconds_per_rep))
+    return total_seconds(
+        build([Item("x", "x", dose, sides=sides)], seconds_per_rep=seconds_per_rep)
+    )
