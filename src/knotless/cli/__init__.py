@@ -6,6 +6,7 @@ import click
 
 from knotless import __version__
 from knotless.cli.atlas import find, muscle, muscles, regions
+from knotless.cli.check import check
 from knotless.cli.desk import desk
 from knotless.cli.knots import knot
 from knotless.cli.library import exercise, exercises, figure
@@ -44,6 +45,7 @@ for command in (
     figure,
     play,
     plan,
+    check,
     drink,
     water,
 ):

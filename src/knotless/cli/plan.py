@@ -6,6 +6,7 @@ import json
 
 import click
 
+from knotless.cli.check import remind_unanswered, unanswered_knots
 from knotless.cli.django_setup import pick_user, ready
 from knotless.cli.knots import user_option
 
@@ -70,6 +71,10 @@ def plan(
                         for p in items
                     ],
                     "left_out": [{"knot": label, "why": why} for label, why in dayplan.left_out],
+                    "check": [
+                        {"knot": k.pk, "command": f"knotless check --knot {k.pk}"}
+                        for k in unanswered_knots(account)
+                    ],
                 },
                 indent=2,
             )
@@ -91,5 +96,6 @@ def plan(
         click.echo(f"   why: {p.reason}")
     for label, why in dayplan.left_out:
         click.echo(f"Not in this plan: {label}: {why}.")
+    remind_unanswered(account)
     if items:
         click.echo("\nPlay it: knotless play --today")
