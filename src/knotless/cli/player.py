@@ -141,6 +141,9 @@ def play(
 
     account = pick_user(username)
     if today:
+        from knotless.cli.check import remind_unanswered
+
+        remind_unanswered(account)  # knots the plan leaves out until they are answered
         slugs = tuple(p.token for p in planning.planned(planning.todays_plan(account)))
         if not slugs:
             raise click.UsageError("Today's plan is empty; see `knotless plan`.")
