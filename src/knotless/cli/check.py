@@ -159,7 +159,6 @@ def _from_options(none: bool, yes: str, flags: Sequence[Any]) -> list[str]:
 def _emergency(number: str, ticked: Iterable[str], areas: Iterable[str]) -> None:
     from knotless.safety.checklist import load_flags
 
-    questions = {f.id: f.question for f in load_flags()}
     click.secho("\nGet medical help now.", bold=True, fg="red")
     click.secho(
         f"Call {number} (your emergency number) or go to the nearest emergency department.",
@@ -181,8 +180,10 @@ def _emergency(number: str, ticked: Iterable[str], areas: Iterable[str]) -> None
         _wrap("With chest pain, sit down and rest while you wait, and do not drive.", "- ", "  ")
     )
     click.echo("Take this list of what you noticed with you, and say when it began:")
-    for flag_id in ticked:
-        click.echo(_wrap(questions.get(flag_id, flag_id), "  * ", "    "))
+    chosen = set(ticked)
+    for flag in load_flags():  # in the checklist's order, as the web lists them
+        if flag.id in chosen:
+            click.echo(_wrap(flag.question, "  * ", "    "))
     again = " ".join(a for a in AREAS if a in set(areas))
     click.echo(
         _wrap(
