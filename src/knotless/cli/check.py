@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -42,7 +43,10 @@ def _hours() -> int:
 
 def _wrap(text: str, first: str, rest: str) -> str:
     width = min(100, shutil.get_terminal_size((80, 24)).columns)
-    return click.wrap_text(text, width=width, initial_indent=first, subsequent_indent=rest)
+    # Never split "self-care" or "light-headedness" across lines.
+    return textwrap.fill(
+        text, width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
+    )
 
 
 def knot_areas(knot: Any) -> frozenset[str]:
