@@ -166,9 +166,14 @@ def test_it_keeps_file_order_roughly_head_to_foot() -> None:
 def test_it_gives_sides_and_labels() -> None:
     temple = get_region("temple")
     assert sides_for(temple) == ("left", "right")
-    assert sides_for(get_region("between-shoulder-blades")) == ("center",)
+    assert sides_for(get_region("sacrum")) == ("center",)
+    # The middle of the upper back is a place, and so is either side of the spine there.
+    assert sides_for(get_region("between-shoulder-blades")) == ("center", "left", "right")
     assert region_label("temple", "left") == "Left temple"
     assert region_label("between-shoulder-blades", "center") == "Between the shoulder blades"
+    assert (
+        region_label("between-shoulder-blades", "left") == "Between the shoulder blades, left side"
+    )
     assert region_label("si-joint", "right") == "Right sacroiliac (SI) joint"
     with pytest.raises(ValueError, match="left or right"):
         region_label("temple", "center")
@@ -249,3 +254,13 @@ def test_it_validates_text_parsed_from_toml() -> None:
     text = '[[region]]\nslug = "temple"\nname = "Temple"\ngroup = "head-face"\nsided = true\n'
     with pytest.raises(AtlasDataError, match=r"region #1 \('temple'\): missing keys \['aliases'\]"):
         validate_regions(tomllib.loads(text), source="x.toml")
+
+
+def test_it_takes_midline_only_on_sided_regions() -> None:
+    with pytest.raises(AtlasDataError, match="midline = true is for sided regions"):
+        validate_regions({"region": [valid_entry(sided=False, midline=True)]})
+    with pytest.raises(AtlasDataError, match="midline must be true or false"):
+        validate_regions({"region": [valid_entry(midline="yes")]})
+    three = validate_regions({"region": [valid_entry(midline=True)]})["temple"]
+    assert sides_for(three) == ("center", "left", "right")
+    assert sides_for(validate_regions({"region": [valid_entry()]})["temple"]) == ("left", "right")

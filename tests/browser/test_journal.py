@@ -188,11 +188,9 @@ def test_it_adds_a_knot_on_a_phone(browser: Any, live_server: Any, user: Any) ->
 def test_it_syncs_the_list_and_the_map(page: Page, live_server: Any, user: Any) -> None:
     sign_in(page.context, live_server, user)
     page.goto(f"{live_server.url}/knots/new/")
-    page.get_by_label("Where").select_option("between-shoulder-blades")
+    page.get_by_label("Where").select_option("sacrum")
     # A midline region takes only "Centre": the other sides are disabled, centre is chosen.
     expect(page.get_by_role("radio", name="Left")).to_be_disabled()
     expect(page.get_by_role("radio", name="Centre")).to_be_checked()
-    expect(
-        page.locator('a[data-region="between-shoulder-blades"][aria-current="true"]')
-    ).to_have_count(1)
-    expect(page.locator("[data-chosen]")).to_have_text("Selected: Between the shoulder blades")
+    expect(page.locator('a[data-region="sacrum"][aria-current="true"]')).to_have_count(1)
+    expect(page.locator("[data-chosen]")).to_have_text("Selected: Sacrum")

@@ -51,7 +51,7 @@ def test_it_adds_a_knot_with_its_first_checkin(user: Any) -> None:
         ({"pain": 11}, "whole number from 0"),
         ({"pain": -1}, "whole number from 0"),
         ({"region": "shoulderblade"}, "shoulderblade"),
-        ({"region": "between-shoulder-blades", "side": "left"}, "center"),
+        ({"region": "sacrum", "side": "left"}, "center"),
         ({"side": "center"}, "left or right"),
         ({"muscle": "upper-trapezus"}, "Did you mean upper-trapezius"),
         ({"note": "x" * 2001}, "up to 2000"),

@@ -27,6 +27,7 @@ from knotless.atlas.regions import (
     load_regions,
     region_label,
     sides_for,
+    sides_text,
 )
 
 __all__ = [
@@ -167,7 +168,7 @@ def validate_bodymap(
             allowed = sides_for(regions[slug])
             if side not in allowed:
                 raise AtlasDataError(
-                    f"{at}: side {side!r} is not valid here; use {' or '.join(allowed)}."
+                    f"{at}: side {side!r} is not valid here; use {sides_text(regions[slug])}."
                 )
             shapes.append(Shape(slug, side, _check_path(entry["d"], at)))
             sides_drawn.setdefault(slug, set()).add(side)
@@ -176,9 +177,11 @@ def validate_bodymap(
             raise AtlasDataError(f"{where}: has no shapes.")
         if name in WHOLE_BODY_VIEWS:
             for slug, sides in sides_drawn.items():
-                if regions[slug].sided and sides != {"left", "right"}:
+                missing_sides = [s for s in sides_for(regions[slug]) if s not in sides]
+                if regions[slug].sided and missing_sides:
                     raise AtlasDataError(
-                        f"{where}: sided region {slug!r} is drawn only on the {''.join(sides)}."
+                        f"{where}: sided region {slug!r} is not drawn on the "
+                        f"{' or '.join(missing_sides)}."
                     )
 
         captions: list[Caption] = []

@@ -29,6 +29,7 @@ __all__ = [
     "region_for_term",
     "region_label",
     "sides_for",
+    "sides_text",
     "validate_regions",
 ]
 
@@ -45,11 +46,13 @@ GROUPS: dict[str, str] = {
     "ankle-foot": "Ankle and foot",
 }
 
-#: Every side value a place can have. Sided regions take left/right, midline ones center.
+#: Every side value a place can have. Sided regions take left/right, midline ones center, and a
+#: midline region that is also sided (between the shoulder blades) takes all three.
 SIDES: tuple[str, ...] = ("left", "right", "center")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REGION_KEYS = frozenset({"slug", "name", "group", "sided", "aliases"})
+OPTIONAL_KEYS = frozenset({"midline"})
 REGIONS_FILE = "regions.toml"
 
 
@@ -72,6 +75,9 @@ class Region:
     group: str
     sided: bool
     aliases: tuple[str, ...]
+    # A sided region whose middle is a place of its own too (the spine between the shoulder
+    # blades): a knot there is on the left, on the right, or in the centre.
+    midline: bool = False
 
 
 def normalize_term(text: str) -> str:
@@ -110,7 +116,7 @@ def validate_regions(data: Mapping[str, Any], *, source: str = REGIONS_FILE) -> 
         missing = REGION_KEYS - set(entry)
         if missing:
             raise AtlasDataError(f"{where}: missing keys {sorted(missing)}.")
-        extra = set(entry) - REGION_KEYS
+        extra = set(entry) - REGION_KEYS - OPTIONAL_KEYS
         if extra:
             raise AtlasDataError(f"{where}: unexpected keys {sorted(extra)}.")
         slug, name, group = entry["slug"], entry["name"], entry["group"]
@@ -129,6 +135,14 @@ def validate_regions(data: Mapping[str, Any], *, source: str = REGIONS_FILE) -> 
             )
         if not isinstance(sided, bool):
             raise AtlasDataError(f"{where}: sided must be true or false.")
+        midline = entry.get("midline", False)
+        if not isinstance(midline, bool):
+            raise AtlasDataError(f"{where}: midline must be true or false.")
+        if midline and not sided:
+            raise AtlasDataError(
+                f"{where}: midline = true is for sided regions that also have a centre; "
+                "a region that is not sided is on the midline already."
+            )
         if not isinstance(aliases, list) or not all(
             isinstance(a, str) and a.strip() for a in aliases
         ):
@@ -153,6 +167,7 @@ def validate_regions(data: Mapping[str, Any], *, source: str = REGIONS_FILE) -> 
             group=group,
             sided=sided,
             aliases=tuple(a.strip() for a in aliases),
+            midline=midline,
         )
     return regions
 
@@ -223,17 +238,26 @@ def get_region(slug: str) -> Region:
 
 
 def sides_for(region: Region) -> tuple[str, ...]:
-    """The sides a place in this region can have."""
+    """The sides a place in this region can have, the one to assume when unsure first."""
+    if region.midline:
+        return ("center", "left", "right")
     return ("left", "right") if region.sided else ("center",)
 
 
+def sides_text(region: Region) -> str:
+    """The sides a region takes, in words: "left or right", "center, left or right"."""
+    sides = sides_for(region)
+    return sides[0] if len(sides) == 1 else f"{', '.join(sides[:-1])} or {sides[-1]}"
+
+
 def region_label(slug: str, side: str) -> str:
-    """A display label such as "Left temple" or "Between the shoulder blades"."""
+    """A display label such as "Left temple", "Between the shoulder blades" or, for a midline
+    region's sides, "Between the shoulder blades, left side"."""
     region = get_region(slug)
     if side not in sides_for(region):
-        raise ValueError(
-            f"{region.name} takes the side {' or '.join(sides_for(region))}, not {side!r}."
-        )
+        raise ValueError(f"{region.name} takes the side {sides_text(region)}, not {side!r}.")
     if side == "center":
         return region.name
+    if region.midline:
+        return f"{region.name}, {side} side"
     return f"{side.capitalize()} {region.name[:1].lower()}{region.name[1:]}"

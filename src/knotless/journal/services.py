@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from knotless.atlas.muscles import get_muscle
-from knotless.atlas.regions import get_region, sides_for
+from knotless.atlas.regions import get_region, sides_for, sides_text
 from knotless.journal.models import NOTE_MAX, PAIN_MAX, PAIN_MIN, CheckIn, Knot
 from knotless.lib.days import zone
 from knotless.lib.trends import REVIEW_AFTER, WEEK, WINDOW, Stall, Trend, stalled, trend
@@ -57,16 +57,16 @@ def check_note(note: str) -> str:
 def check_place(region: str, side: str) -> tuple[str, str]:
     """Validate a region slug and side together.
 
-    Midline regions take 'center', paired ones 'left' or 'right'."""
+    Midline regions take 'center', paired ones 'left' or 'right', and a midline region with
+    sides (between the shoulder blades) any of the three."""
     try:
         found = get_region(region)
     except (KeyError, ValueError) as exc:
         message = exc.args[0] if exc.args else f"Unknown region {region!r}."
         raise ValidationError(str(message), code="region") from None
-    allowed = sides_for(found)
-    if side not in allowed:
+    if side not in sides_for(found):
         raise ValidationError(
-            f"{found.name} takes the side {' or '.join(allowed)}, not {side!r}.", code="side"
+            f"{found.name} takes the side {sides_text(found)}, not {side!r}.", code="side"
         )
     return found.slug, side
 

@@ -40,8 +40,13 @@ function highlight() {
   }
   if (chosen) {
     const name = (region.selectedOptions[0]?.textContent || "").trim();
-    // Same wording as the server's region_label: "Left calf", "Between the shoulder blades".
-    const label = side && side !== "center" ? sideLabel(side) + name.toLowerCase() : name;
+    // Same wording as the server's region_label: "Left calf", "Between the shoulder blades",
+    // and for a midline region that also has sides "Between the shoulder blades, left side".
+    const midline = (sides[slug] || []).length === 3;
+    let label = name;
+    if (side && side !== "center") {
+      label = midline ? `${name}, ${side} side` : sideLabel(side) + name.toLowerCase();
+    }
     chosen.textContent = slug ? `Selected: ${label}` : "Nothing selected yet.";
   }
 }
