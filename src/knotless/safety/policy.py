@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils import timezone
 
 from knotless.atlas.muscles import load_muscles
@@ -76,6 +78,14 @@ class Verdict:
         """The query for the safety check page when answers are wanted."""
         return {"areas": ",".join(sorted(self.areas))}
 
+    def check_url(self, next_url: str, knot: Any = None) -> str:
+        """The safety check page for this verdict's areas, coming back to ``next_url``."""
+        query = self.check_query
+        if knot is not None:
+            query["knot"] = str(knot.pk)
+        query["next"] = next_url
+        return f"{reverse('safety_check')}?{urlencode(query)}"
+
     def worst(self, other: Verdict) -> Verdict:
         if ORDER.index(other.state) > ORDER.index(self.state):
             return other
@@ -85,6 +95,9 @@ class Verdict:
 
 
 OPEN_VERDICT = Verdict(OPEN)
+# What a stored answer means. An emergency answer that still stands is caught before this;
+# one answered again is never the newest answer for any of its areas.
+STATE_OF_OUTCOME = {"emergency": EMERGENCY, "today": SEE_DOCTOR, "soon": GENTLE, "none": OPEN}
 
 
 def knot_areas(knot: Any) -> frozenset[str]:
@@ -92,6 +105,11 @@ def knot_areas(knot: Any) -> frozenset[str]:
     muscles = load_muscles()
     involved = [muscles[knot.muscle]] if knot.muscle in muscles else []
     return areas_involved([knot.region], involved)
+
+
+def muscle_areas(muscle: Any) -> frozenset[str]:
+    """The screening areas of the places a muscle's knots usually send pain."""
+    return areas_involved([], [muscle])
 
 
 class Gates:
@@ -121,19 +139,25 @@ class Gates:
         return None if replaced else emergency
 
     def for_areas(self, areas: Iterable[str]) -> Verdict:
+        """The verdict for these screening areas: each area by the newest answer that asked
+        its questions, the worst of them counting. Areas answered at different times count
+        (the finder may ask the back questions, then the chest ones a muscle also needs);
+        a needs-answers verdict names only the areas still unanswered."""
         wanted = frozenset(areas)
         if self.emergency is not None:
             return Verdict(EMERGENCY, wanted, self.emergency)
-        if not wanted:
-            return OPEN_VERDICT
-        covering = next((s for s in self._recent if wanted <= s.area_set), None)
-        if covering is None:
-            return Verdict(NEEDS_ANSWERS, wanted)
-        if covering.outcome == "today":
-            return Verdict(SEE_DOCTOR, wanted, covering)
-        if covering.outcome == "soon":
-            return Verdict(GENTLE, wanted, covering)
-        return Verdict(OPEN, wanted, covering)
+        verdict = OPEN_VERDICT
+        missing = set()
+        for area in sorted(wanted):
+            covering = next((s for s in self._recent if area in s.area_set), None)
+            if covering is None:
+                missing.add(area)
+                continue
+            state = STATE_OF_OUTCOME.get(covering.outcome, OPEN)
+            verdict = verdict.worst(Verdict(state, frozenset({area}), covering))
+        if missing:
+            verdict = verdict.worst(Verdict(NEEDS_ANSWERS, frozenset(missing)))
+        return verdict
 
     def for_knot(self, knot: Any) -> Verdict:
         return self.for_areas(knot_areas(knot))
@@ -151,6 +175,23 @@ class Gates:
         for knot in targeted(exercises, knots):
             verdict = verdict.worst(self.for_knot(knot))
         return verdict
+
+    def for_muscle(self, muscle: Any) -> Verdict:
+        """May self-care for this atlas muscle be shown (its release steps, its exercises)?"""
+        return self.for_areas(muscle_areas(muscle))
+
+    def held(self, exercises: Sequence[Any], knots: Iterable[Any]) -> list[tuple[Any, Verdict]]:
+        """The exercises among ``exercises`` that may not be played now, each with the verdict
+        that holds it back. Each exercise is judged on the knots *it* works on, so a strength
+        move for an open knot is not refused because a stretch in the same routine touches a
+        knot that is gentle-only."""
+        knots = list(knots)
+        held = []
+        for exercise in exercises:
+            verdict = self.for_exercises([exercise], knots)
+            if not verdict.permits(exercise.kind):
+                held.append((exercise, verdict))
+        return held
 
     def questions(self, verdict: Verdict) -> list[Any]:
         return flags_for(verdict.areas) if verdict.state == NEEDS_ANSWERS else []
