@@ -55,6 +55,7 @@ urlpatterns = [
     path("sessions/", practice.sessions_page, name="sessions"),
     path("sessions/<int:session_id>/", practice.session_page, name="session"),
     path("safety/check/", safety.check, name="safety_check"),
+    path("safety/emergency/", safety.emergency, name="safety_emergency"),
     path("setup/<str:token>/", accounts.setup, name="setup"),
     path("login/", accounts.login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -10,8 +11,9 @@ from knotless.accounts.services import profile_for
 from knotless.accounts.typing import AuthedRequest
 from knotless.journal.models import Knot
 from knotless.safety import screening
-from knotless.safety.checklist import AREAS, flags_for
+from knotless.safety.checklist import AREAS, flags_for, load_flags
 from knotless.safety.models import Screening
+from knotless.safety.policy import Gates
 
 ADVICE = {
     "today": "One of your answers needs a doctor's look today. Please arrange that before "
@@ -61,20 +63,46 @@ def check(request: AuthedRequest) -> HttpResponse:
         {
             "flags": flags_for(areas),
             "areas": ",".join(sorted(areas)),
+            "areas_text": " or ".join(sorted(areas)),
             "next": _next(request),
             "knot": knot,
         },
     )
 
 
-def emergency_page(request: AuthedRequest, result: Screening | None) -> HttpResponse:
-    """What to do now, with the user's own emergency number; no self-care on this page."""
+def noticed(result: Screening | None) -> list[str]:
+    """The questions the user ticked, in the checklist's words and order, to take along."""
+    if result is None:
+        return []
+    ticked = set(result.ticked)
+    return [f.question for f in load_flags() if f.id in ticked]
+
+
+def emergency_page(
+    request: AuthedRequest, result: Screening | None, again: str = "", status: int = 200
+) -> HttpResponse:
+    """What to do now, with the user's own emergency number; no self-care on this page.
+    ``again`` is where answering the questions again leads (by default, back here)."""
     return render(
         request,
         "safety/emergency.html",
         {
             "screen": result,
+            "noticed": noticed(result),
             "number": profile_for(request.user).emergency_number,
-            "again": request.get_full_path() if request.method == "GET" else _next(request),
+            "again": again
+            or (request.get_full_path() if request.method == "GET" else _next(request)),
         },
+        status=status,
     )
+
+
+@require_http_methods(["GET"])
+def emergency(request: AuthedRequest) -> HttpResponse:
+    """The standing emergency answer, for the banner on every page that would suggest
+    exercise; once it has lapsed or been answered again, there is nothing to show."""
+    standing = Gates(request.user).emergency
+    if standing is None:
+        messages.info(request, "No emergency answer stands from the last 12 hours.")
+        return redirect("today")
+    return emergency_page(request, standing, again=reverse("today"))
