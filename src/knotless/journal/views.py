@@ -3,7 +3,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -18,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from knotless.accounts.services import local_today, profile_for
+from knotless.accounts.services import profile_for
 from knotless.accounts.typing import AuthedRequest
 from knotless.atlas.bodymap import regions_in_view, render_view, views
 from knotless.atlas.muscles import load_muscles
@@ -28,10 +27,9 @@ from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm
 from knotless.journal.models import CheckIn, Knot
 from knotless.lib.charts import DOTS_UP_TO_DAYS, SIZES, pain_chart_svg
 from knotless.lib.days import zone
-from knotless.practice.models import DayPlan
-from knotless.practice.services import exercises_for_knot, knot_sessions
-from knotless.safety import screening
+from knotless.overview import knot_practice, today_parts
 from knotless.safety.checklist import load_flags
+from knotless.safety.policy import EMERGENCY, NEEDS_ANSWERS, Gates
 
 # Which form field a service error belongs to, by its code.
 ERROR_FIELDS = {
@@ -90,11 +88,18 @@ def today(request: AuthedRequest) -> HttpResponse:
             "first_felt", "id"
         )
     )
-    # Only a plan already made today is summarised here; the plan page builds one.
-    dayplan = DayPlan.objects.filter(
-        user=request.user, day=local_today(request.user), variant="main"
-    ).first()
-    return render(request, "journal/today.html", {"summaries": active, "dayplan": dayplan})
+    parts = today_parts(request.user)
+    return render(
+        request,
+        "journal/today.html",
+        {
+            "summaries": active,
+            "dayplan": parts.dayplan,
+            "emergency": parts.emergency,
+            "emergency_number": parts.emergency_number,
+            "emergency_until": parts.emergency_until,
+        },
+    )
 
 
 def journal(request: AuthedRequest) -> HttpResponse:
@@ -177,21 +182,16 @@ def screening_history(knot: Knot) -> list[dict[str, object]]:
 def _after_new_knot(request: AuthedRequest, knot: Knot) -> HttpResponse:
     """A knot in the head, neck, chest or back gets the red-flag check first (unless answered
     recently); the knot itself is already saved, so nothing is lost whatever the answers."""
-    muscles = [load_muscles()[knot.muscle]] if knot.muscle else []
-    areas = screening.areas_involved([knot.region], muscles)
-    gate = screening.gate(request.user, areas)
-    if gate.emergency:
+    verdict = Gates(request.user).for_knot(knot)
+    if verdict.state == EMERGENCY:
         messages.error(
             request,
             "Your recent safety answer means this needs medical help now, not self-care. "
             "Please call your emergency number.",
         )
         return redirect("knot", knot_id=knot.pk)
-    if gate.needs_answers:
-        query = urlencode(
-            {"areas": ",".join(sorted(areas)), "knot": knot.pk, "next": f"/knots/{knot.pk}/"}
-        )
-        return redirect(f"{reverse('safety_check')}?{query}")
+    if verdict.state == NEEDS_ANSWERS:
+        return redirect(verdict.check_url(reverse("knot", args=[knot.pk]), knot=knot))
     return redirect("knot", knot_id=knot.pk)
 
 
@@ -268,6 +268,7 @@ def _render_detail(
     request: AuthedRequest, knot: Knot, tz_name: str, form: CheckInForm, status: int = 200
 ) -> HttpResponse:
     summary = services.summaries(Knot.objects.filter(pk=knot.pk))[0]
+    practice = knot_practice(knot, Gates(request.user))
     return render(
         request,
         "journal/knot_detail.html",
@@ -279,8 +280,13 @@ def _render_detail(
             "history": _history_html(knot, tz_name, request.GET.get("all") == "1"),
             "map": _figure(knot.region, knot.side),
             "screenings": screening_history(knot),
-            "exercises": exercises_for_knot(knot),
-            "sessions": knot_sessions(knot),
+            "exercises": practice.exercises,
+            "sessions": practice.sessions,
+            "verdict": practice.verdict,
+            "verdict_areas": " and ".join(sorted(practice.verdict.areas)),
+            "held_back": practice.held_back,
+            "check_url": practice.verdict.check_url(request.path, knot=knot),
+            "play_url": practice.play_url,
         },
         status=status,
     )
