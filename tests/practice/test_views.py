@@ -12,6 +12,16 @@ from django.urls import reverse
 from knotless.journal.models import Knot
 from knotless.library.exercises import load_exercises
 from knotless.practice.models import Session, SessionKnot
+from knotless.safety.policy import knot_areas
+from knotless.safety.screening import record
+
+
+@pytest.fixture
+def shoulder_knot(shoulder_knot: Knot, user: Any) -> Knot:
+    """The shoulder knot with its safety questions answered ("none apply"): a neck knot's
+    exercises are not played before that (tests/safety/test_gate_everywhere.py)."""
+    record(user, knot_areas(shoulder_knot), [])
+    return shoulder_knot
 
 
 def test_the_library_lists_everything_with_thumbnails(client_in: Client) -> None:

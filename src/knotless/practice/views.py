@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -23,6 +24,7 @@ from knotless.library.exercises import EQUIPMENT, KINDS, POSITIONS, Exercise, lo
 from knotless.library.figures import load_figures
 from knotless.practice import services
 from knotless.practice.models import Session, SessionExercise
+from knotless.safety import guard
 
 TIMES = {"2": 120, "5": 300, "10": 600}
 KIND_LABELS = {
@@ -110,6 +112,11 @@ def library_index(request: AuthedRequest) -> HttpResponse:
             cards.append(card)
     ticked = [s for s in dict.fromkeys(request.GET.getlist("e")) if s in load_exercises()]
     shown = {card.exercise.slug for card in cards}
+    # The safety gate: nothing to play in an emergency, and no tick for held-back exercises,
+    # shown or carried over from another filter.
+    library = load_exercises()
+    offers = guard.offers(request.user, [library[s] for s in shown | set(ticked)])
+    ticked = [s for s in ticked if offers.playable(s)]
     grouped = [
         (label, sorted((m for m in muscles.values() if m.group == key), key=lambda m: m.name))
         for key, label in GROUPS.items()
@@ -142,6 +149,8 @@ def library_index(request: AuthedRequest) -> HttpResponse:
             "positions": POSITIONS,
             "equipment": EQUIPMENT_LABELS,
             "times": {"2": "Up to 2 min", "5": "Up to 5 min", "10": "Up to 10 min"},
+            "offers": offers,
+            "here": request.get_full_path(),
         },
     )
 
@@ -159,6 +168,8 @@ def exercise_page(request: AuthedRequest, slug: str) -> HttpResponse:
     library = load_exercises()
     muscles = load_muscles()
     spec = load_figures()[slug]
+    offers = guard.offers(request.user, [exercise])
+    play_url = reverse("play_new") + f"?e={slug}"
     return render(
         request,
         "practice/exercise.html",
@@ -172,7 +183,10 @@ def exercise_page(request: AuthedRequest, slug: str) -> HttpResponse:
             "easier": library.get(exercise.easier),
             "harder": library.get(exercise.harder),
             "frames": range(len(spec.frames)),
-            "play_url": reverse("play_new") + f"?e={slug}",
+            "play_url": play_url if offers.playable(slug) else "",
+            "offers": offers,
+            "held": offers.held.get(slug),
+            "check_url": offers.held[slug].check_url(play_url) if slug in offers.held else "",
         },
     )
 
@@ -226,6 +240,10 @@ def play_new(request: AuthedRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("library")
+    back = f"{reverse('play_new')}?{urlencode([('e', slug) for slug in slugs])}"
+    refused = guard.refuse_play(request, exercises, back)
+    if refused is not None:
+        return refused
     knots = services.targeted_knots(request.user, exercises)
     muscles = load_muscles()
     error = ""
@@ -268,6 +286,9 @@ def play(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = services.session_for(request.user, session_id)
     if not session.is_open:
         return redirect("session", session_id=session.pk)
+    refused = guard.refuse_play(request, services.exercises_of(session), request.path)
+    if refused is not None:
+        return refused
     return _player(request, session)
 
 
@@ -365,6 +386,7 @@ def session_page(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = services.session_for(request.user, session_id)
     library = load_exercises()
     items = [(row, library.get(row.slug)) for row in session.exercises.all()]
+    offers = guard.offers(request.user, services.exercises_of(session))
     return render(
         request,
         "practice/session.html",
@@ -376,7 +398,10 @@ def session_page(request: AuthedRequest, session_id: int) -> HttpResponse:
             "planned": _minutes(session.planned_seconds),
             "again": reverse("play_new")
             + "?"
-            + "&".join(f"e={row.slug}" + (f":{row.reps}" if row.reps else "") for row, _ in items),
+            + "&".join(f"e={row.slug}" + (f":{row.reps}" if row.reps else "") for row, _ in items)
+            if offers.any and not offers.held
+            else "",
+            "offers": offers,
         },
     )
 
@@ -394,5 +419,9 @@ def sessions_page(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "practice/sessions.html",
-        {"rows": rows, "open": [s for s in sessions if s.status == Session.Status.STARTED]},
+        {
+            "rows": rows,
+            "open": [s for s in sessions if s.status == Session.Status.STARTED],
+            "offers": guard.offers(request.user, []),
+        },
     )
