@@ -89,12 +89,47 @@ def test_it_explains_knots_and_the_finder(client_in: Client) -> None:
 def test_it_asks_the_chest_questions_when_arm_pain_points_to_a_chest_muscle(
     client_in: Client,
 ) -> None:
-    page = client_in.get(
-        reverse("finder"), {"m": ["inner-upper-arm:left:8", "medial-elbow:left:6"]}
-    ).content.decode()
-    assert "First, a quick safety check" in page
-    asked = re.search(r'name="areas" value="([^"]+)"', page)
-    assert asked and "chest" in asked.group(1).split(",")
+    query = {"m": ["inner-upper-arm:left:8", "medial-elbow:left:6"]}
+    page = client_in.get(reverse("finder"), query).content.decode()
+    # Nothing marked is in a screened area, so no questions up front and no chest warning...
+    assert "First, a quick safety check" not in page and "needs emergency help first" not in page
+    # ...but the chest muscle's release steps wait for the chest questions, said in words.
+    pec = page[page.index("Pectoralis major") :]
+    pec = pec[: pec.index("</li>")]
+    assert "usually also send pain to the chest" in pec and "Release it:" not in pec
+    asked = re.search(r'href="/safety/check/\?areas=([^&"]+)&amp;next=([^"]+)"', pec)
+    assert asked and asked.group(1) == "chest" and asked.group(2).startswith("%2Ffind%2F")
+    client_in.post(reverse("safety_check"), {"areas": "chest", "none": "1"})
+    pec = client_in.get(reverse("finder"), query).content.decode().split("Pectoralis major")[1]
+    assert "Release it:" in pec.split("</li>")[0]
+
+
+def test_it_shows_only_the_warnings_of_the_areas_marked(client_in: Client) -> None:
+    """Only the back marked: the scalenes (which also refer to the chest) may be found, but no
+    chest warning shows and only the back questions are asked."""
+    query = {"m": "between-shoulder-blades:center:8"}
+    page = client_in.get(reverse("finder"), query).content.decode()
+    assert re.search(r'name="areas" value="back"', page)
+    client_in.post(reverse("safety_check"), {"areas": "back", "none": "1"})
+    page = client_in.get(reverse("finder"), query).content.decode()
+    assert "Scalenes" in page
+    assert "needs emergency help first" not in page  # the chest notice is for chest marks
+    assert "First, a quick safety check" not in page
+    scalenes = page.split("Scalenes</a>")[1].split("</li>")[0]
+    assert "Release it:" not in scalenes and "questions" in scalenes
+    chest = client_in.get(reverse("finder"), {"m": "front-of-chest:left:7"}).content.decode()
+    client_in.post(reverse("safety_check"), {"areas": "chest", "none": "1"})
+    chest = client_in.get(reverse("finder"), {"m": "front-of-chest:left:7"}).content.decode()
+    assert "needs emergency help first" in chest
+
+
+def test_it_holds_back_release_steps_when_answers_call_for_a_doctor(client_in: Client) -> None:
+    today = next(f.id for f in flags_for(["back"]) if f.tier == "today")
+    client_in.post(reverse("safety_check"), {"areas": "back", "flag": [today]})
+    page = client_in.get(reverse("finder"), {"m": "low-back:left:6"}).content.decode()
+    assert "See a doctor today" in page
+    assert "Release it:" not in page and "Exercises for it" not in page
+    assert "Release steps held back" in page
 
 
 def test_it_shows_limb_findings_without_questions(client_in: Client) -> None:

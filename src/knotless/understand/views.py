@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -16,7 +17,9 @@ from knotless.atlas.muscles import GROUPS, Muscle, get_muscle, load_muscles
 from knotless.atlas.regions import load_regions, sides_for
 from knotless.lib import finder
 from knotless.library.exercises import exercises_for
-from knotless.safety import screening
+from knotless.safety import guard
+from knotless.safety.checklist import areas_for
+from knotless.safety.policy import NEEDS_ANSWERS, OPEN_VERDICT, Gates, Verdict, muscle_areas
 from knotless.safety.views import emergency_page
 
 CONTEXTS = {"": "Not specified", "desk": "Desk work", "lifting": "Lifting", "running": "Running"}
@@ -101,17 +104,30 @@ def finder_page(request: AuthedRequest) -> HttpResponse:
     findings = (
         finder.find(intensities, atlas.values(), context=context or None, limit=8) if marks else []
     )
-    # Screen for the marked areas and for every muscle the answer would name.
-    areas = screening.areas_involved(intensities, [atlas[f.slug] for f in findings])
-    gate = screening.gate(request.user, areas)
-    if gate.emergency:
-        return emergency_page(request, gate.latest)
+    gates = Gates(request.user)
+    if gates.emergency is not None:
+        return emergency_page(request, gates.emergency)
+    here = request.get_full_path()
+    # The questions (and warnings) are those of the areas marked. A muscle found for them whose
+    # knots usually send pain to another screened area (a back mark may point to the scalenes,
+    # which also refer to the chest) waits for that area's questions before its self-care.
+    marked_areas = areas_for(intensities)
+    gate = gates.for_areas(marked_areas)
     results = []
-    if not gate.needs_answers:
+    if gate.state != NEEDS_ANSWERS:
         for found in findings:
-            # One tap tracks it: the place it explains most strongly, rated as marked.
+            muscle = atlas[found.slug]
+            verdict = gates.for_areas(marked_areas | muscle_areas(muscle))
             results.append(
-                {"finding": found, "muscle": atlas[found.slug], "mark": mark_of[found.explained[0]]}
+                {
+                    "finding": found,
+                    "muscle": muscle,
+                    # One tap tracks it: the place it explains most strongly, rated as marked.
+                    "mark": mark_of[found.explained[0]],
+                    "verdict": verdict,
+                    "other_areas": sorted(verdict.areas - marked_areas),
+                    "check_url": verdict.check_url(here) if verdict.state == NEEDS_ANSWERS else "",
+                }
             )
     regions = load_regions()
     return render(
@@ -134,7 +150,11 @@ def finder_page(request: AuthedRequest) -> HttpResponse:
             "results": results,
             "regions": regions,
             "gate": gate,
-            "here": request.get_full_path(),
+            "questions": gates.questions(gate),
+            "asked": ",".join(sorted(gate.areas)),
+            "asked_text": " or ".join(sorted(gate.areas)),
+            "marked_areas": marked_areas,
+            "here": here,
             "today": timezone.localdate(),
         },
     )
@@ -198,9 +218,12 @@ def muscle_page(request: AuthedRequest, slug: str) -> HttpResponse:
         muscle = get_muscle(slug)
     except KeyError:
         raise Http404("No such muscle in the atlas.") from None
-    emergency = screening.standing_emergency(request.user)
-    if emergency is not None:  # no release steps while an emergency answer stands
-        return emergency_page(request, emergency)
+    gates = Gates(request.user)
+    if gates.emergency is not None:  # no release steps while an emergency answer stands
+        return emergency_page(request, gates.emergency)
+    exercises = exercises_for([slug])
+    # The atlas teaches about any muscle; its exercises obey the gate for the user's knots.
+    offers = guard.offers(request.user, exercises, gates)
     regions = load_regions()
     first = muscle.essential[0]
     add = urlencode(
@@ -216,8 +239,11 @@ def muscle_page(request: AuthedRequest, slug: str) -> HttpResponse:
             "spillover": [regions[z].name for z in muscle.spillover],
             "maps": _referral_maps(slug),
             "add_knot": f"?{add}",
-            "red_flag_area": bool(screening.areas_for(muscle.zones)),
-            "exercises": exercises_for([slug]),
+            "red_flag_area": bool(areas_for(muscle.zones)),
+            "exercises": [e for e in exercises if offers.playable(e.slug)],
+            "held": len(offers.held),
+            "held_verdict": functools.reduce(Verdict.worst, offers.held.values(), OPEN_VERDICT),
+            "here": request.get_full_path(),
         },
     )
 
