@@ -12,15 +12,9 @@ from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import AtlasDataError
 from knotless.library import skeleton
 from knotless.library.exercises import load_exercises
-from knotless.library.figure import (
-    SEAT_PELVIS,
-    W_TRUNK_SIDE,
-    ZONES,
-    _placed_body,
-    _timeline,
-    render,
-    render_animated,
-)
+from knotless.library.figure import SEAT_PELVIS, W_TRUNK_SIDE, ZONES, render, render_animated
+from knotless.library.figure.film import timeline
+from knotless.library.figure.geometry import placed_body
 from knotless.library.figures import load_figures, validate_figure
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -39,7 +33,7 @@ def test_every_target_has_a_glow_zone() -> None:
 @pytest.mark.parametrize("slug", sorted(FIGURES))
 def test_bones_keep_their_length_through_the_whole_movement(slug: str) -> None:
     spec = FIGURES[slug]
-    poses = [pose for _, pose in _timeline(spec)]
+    poses = [pose for _, pose in timeline(spec)]
     for pose in poses:
         body = skeleton.pose_body(pose)
         for start, end, length in skeleton.BONES:
@@ -75,7 +69,7 @@ def test_the_standing_figure_stands_on_the_floor() -> None:
         {"slug": "chin-tuck", "view": "side", "base": "stand", "frames": [{}, {"head": [10]}]},
         where="test",
     )
-    body = _placed_body(spec, spec.frames[0], None)
+    body = placed_body(spec, spec.frames[0], None)
     soles = [body.points[f"{part}_{side}"][1] for part in ("heel", "toe") for side in "lr"]
     assert min(soles) == pytest.approx(4.0)  # the foot's rounded outline touches y = 0
     assert 'class="kf-floor" d="M' in render(spec, 0)
@@ -86,7 +80,7 @@ def test_lying_down_rests_on_the_floor_not_under_it() -> None:
         {"slug": "glute-bridge", "view": "side", "base": "hook-lying", "frames": [{}, {}]},
         where="test",
     )
-    body = _placed_body(spec, spec.frames[0], None)
+    body = placed_body(spec, spec.frames[0], None)
     assert min(p[1] for p in body.points.values()) >= 0
     assert body.points["pelvis"][1] == pytest.approx(W_TRUNK_SIDE / 2)  # back on the floor
 
@@ -102,7 +96,7 @@ def test_a_seated_figure_sits_at_chair_height() -> None:
         },
         where="test",
     )
-    assert _placed_body(spec, spec.frames[0], None).points["pelvis"][1] == SEAT_PELVIS
+    assert placed_body(spec, spec.frames[0], None).points["pelvis"][1] == SEAT_PELVIS
     assert 'class="kf-prop-line"' in render(spec, 0)  # the chair is drawn
 
 

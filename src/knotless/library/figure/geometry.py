@@ -1,0 +1,192 @@
+"""Posing and flattening: the body placed in the room and turned into drawable shapes.
+
+Pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knotless.library import skeleton
+from knotless.library.figure.spec import BALL_RADIUS, ROLLER_RADIUS, SEAT_PELVIS, FigureSpec
+from knotless.library.skeleton import HEAD_RADIUS, Body, Pose, Vec
+
+# Drawing widths (cm).
+W_TRUNK_SIDE = 22.0
+W_TRUNK_FRONT = 14.0
+W_NECK = 9.0
+W_UPPER_ARM = 9.0
+W_FOREARM = 8.0
+W_HAND = 6.5
+W_THIGH = 14.0
+W_SHIN = 11.0
+W_FOOT = 6.0
+W_HIPS = 18.0
+
+
+Box = tuple[float, float, float, float]  # x, y, width, height of a viewBox
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """One drawable: a capsule chain, a closed polygon, a circle (1 point) or a prop path."""
+
+    key: str  # stable name, the same in every keyframe (used for animation)
+    kind: str  # "line", "poly", "circle"
+    points: tuple[tuple[float, float], ...]
+    width: float  # stroke width, or radius for circles
+    cls: str
+    depth: float = 0.0
+
+
+def project(view: str, p: Vec) -> tuple[float, float]:
+    return (p[0], -p[1]) if view == "side" else (-p[2], -p[1])
+
+
+def depth_of(view: str, p: Vec) -> float:
+    return p[2] if view == "side" else p[0]
+
+
+def _shift(p: Vec, dx: float, dy: float) -> Vec:
+    return (p[0] + dx, p[1] + dy, p[2])
+
+
+def _side_sign(side: str) -> float:
+    return -1.0 if side == "l" else 1.0
+
+
+def placed_body(spec: FigureSpec, pose: Pose, reference: Body | None) -> Body:
+    """The body for ``pose``, moved so it rests on the floor (or the chair seat)."""
+    body = skeleton.pose_body(pose)
+    pts = body.points
+    if any(prop.kind == "chair" for prop in spec.props):
+        dy = SEAT_PELVIS - pts["pelvis"][1]
+    else:
+        lows = [pts["head"][1] - HEAD_RADIUS, pts["pelvis"][1] - W_HIPS / 2]
+        for name in ("hand", "wrist", "elbow", "knee", "heel", "toe", "shoulder"):
+            for side in ("l", "r"):
+                lows.append(pts[f"{name}_{side}"][1] - 4.0)
+        lows.append(pts["neck_base"][1] - W_TRUNK_SIDE / 2)
+        for prop in spec.props:
+            if prop.kind in ("ball", "roller") and prop.at:
+                radius = BALL_RADIUS if prop.kind == "ball" else ROLLER_RADIUS
+                lows.append(body.local(prop.at, prop.offset)[1] - radius)
+        dy = -min(lows)
+    dx = 0.0
+    if reference is not None and spec.anchor != "pelvis":
+        names = (
+            ("heel_l", "heel_r", "toe_l", "toe_r")
+            if spec.anchor == "feet"
+            else ("hand_l", "hand_r")
+        )
+        now = sum(pts[n][0] for n in names) / len(names)
+        then = sum(reference.points[n][0] for n in names) / len(names)
+        dx = then - now
+    moved = {name: _shift(p, dx, dy) for name, p in pts.items()}
+    return Body(moved, body.frames)
+
+
+def body_shapes(view: str, body: Body) -> list[Shape]:
+    pts = body.points
+
+    def pr(name: str) -> tuple[float, float]:
+        return project(view, pts[name])
+
+    def dp(*names: str) -> float:
+        return sum(depth_of(view, pts[n]) for n in names) / len(names)
+
+    shapes: list[Shape] = []
+    trunk_cls = "kf-body"
+    shapes.append(
+        Shape(
+            "torso",
+            "poly",
+            (pr("shoulder_l"), pr("shoulder_r"), pr("hip_r"), pr("hip_l")),
+            W_TRUNK_FRONT,
+            trunk_cls,
+            dp("pelvis") - 0.5,
+        )
+    )
+    shapes.append(
+        Shape("trunk", "line", (pr("pelvis"), pr("neck_base")), W_TRUNK_SIDE, trunk_cls, -0.4)
+    )
+    shapes.append(Shape("hips", "line", (pr("hip_l"), pr("hip_r")), W_HIPS, trunk_cls, -0.3))
+    shapes.append(Shape("neck", "line", (pr("neck_base"), pr("neck_top")), W_NECK, trunk_cls, -0.2))
+    for side in ("l", "r"):
+        arm = (f"shoulder_{side}", f"elbow_{side}", f"wrist_{side}")
+        shapes.append(
+            Shape(f"upper_arm_{side}", "line", (pr(arm[0]), pr(arm[1])), W_UPPER_ARM, "", dp(*arm))
+        )
+        shapes.append(
+            Shape(f"forearm_{side}", "line", (pr(arm[1]), pr(arm[2])), W_FOREARM, "", dp(*arm))
+        )
+        shapes.append(
+            Shape(
+                f"hand_{side}",
+                "line",
+                (pr(f"wrist_{side}"), pr(f"hand_{side}")),
+                W_HAND,
+                "",
+                dp(*arm) + 0.1,
+            )
+        )
+        leg = (f"hip_{side}", f"knee_{side}", f"ankle_{side}")
+        shapes.append(
+            Shape(f"thigh_{side}", "line", (pr(leg[0]), pr(leg[1])), W_THIGH, "", dp(*leg))
+        )
+        shapes.append(Shape(f"shin_{side}", "line", (pr(leg[1]), pr(leg[2])), W_SHIN, "", dp(*leg)))
+        shapes.append(
+            Shape(
+                f"foot_{side}",
+                "poly",
+                (pr(f"ankle_{side}"), pr(f"heel_{side}"), pr(f"toe_{side}")),
+                W_FOOT,
+                "",
+                dp(*leg) + 0.1,
+            )
+        )
+    head_depth = depth_of(view, pts["head"]) + 1.0
+    shapes.append(Shape("head", "circle", (pr("head"),), HEAD_RADIUS, trunk_cls, head_depth))
+    # Eyes show which way the face points: an eye on the far half of the head shrinks away.
+    for side, sign in (("l", -1.0), ("r", 1.0)):
+        spot = body.local(
+            "head", (HEAD_RADIUS * 0.72, HEAD_RADIUS + 0.5, sign * HEAD_RADIUS * 0.38)
+        )
+        visible = depth_of(view, spot) - depth_of(view, pts["head"]) > 0.5
+        shapes.append(
+            Shape(
+                f"eye_{side}",
+                "circle",
+                (project(view, spot),),
+                1.3 if visible else 0.0,
+                "kf-eye",
+                head_depth + 0.1,
+            )
+        )
+    for shape in list(shapes):
+        if not shape.cls:
+            far = shape.depth < -5.0 if view == "side" else shape.depth < -8.0
+            shapes[shapes.index(shape)] = Shape(
+                shape.key,
+                shape.kind,
+                shape.points,
+                shape.width,
+                "kf-far" if far else "kf-body",
+                shape.depth,
+            )
+            # A thin edge in the background colour keeps an arm in front of the chest (or a
+            # leg in front of the other) from melting into it. A chain's edges all go below
+            # its segments, so elbows and knees show no seam. Far limbs get an empty edge:
+            # every drawing needs the same parts for the animation.
+            chain = shape.depth - (0.11 if shape.key.startswith(("hand", "foot")) else 0.01)
+            shapes.append(
+                Shape(
+                    shape.key + "_edge",
+                    shape.kind,
+                    shape.points,
+                    0.0 if far else shape.width + 3.0,
+                    "kf-edge",
+                    chain,
+                )
+            )
+    return shapes

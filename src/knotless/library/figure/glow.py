@@ -1,0 +1,107 @@
+"""Muscle highlighting: where each target muscle glows on the posed body.
+
+Pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+from knotless.library.figure.geometry import Shape, depth_of, project
+from knotless.library.figure.spec import FigureSpec
+from knotless.library.skeleton import Body, Vec
+
+# Where each target glows: (segment frame, start, end, width) with points in the segment's own
+# frame (the head's starts at the top of the neck; its centre is 10 cm up). z is multiplied by
+# the side (+1 right, -1 left). Keys are atlas muscle slugs and the words of ``trains`` lists.
+Zone = tuple[str, Vec, Vec, float]
+ZONES: dict[str, tuple[Zone, ...]] = {
+    "upper-trapezius": (("trunk", (-4, 53, 3), (-3, 47, 14), 7),),
+    "middle-trapezius": (("trunk", (-9, 45, 3), (-9, 38, 11), 8),),
+    "rhomboids": (("trunk", (-9, 44, 3), (-9, 34, 9), 8),),
+    "lower-trapezius": (("trunk", (-9, 37, 4), (-9, 25, 8), 7),),
+    "levator-scapulae": (("neck", (-3, 0, 6), (-3, 9, 3), 5),),
+    "sternocleidomastoid-sternal": (("neck", (3, 0, 2), (0, 11, 5), 5),),
+    "sternocleidomastoid-clavicular": (("neck", (2, 0, 5), (0, 11, 5), 5),),
+    "scalenes": (("neck", (0, 0, 6), (0, 9, 4), 5),),
+    "splenius-capitis": (("neck", (-4, 0, 2), (-5, 12, 4), 5),),
+    "splenius-cervicis": (("neck", (-4, -2, 3), (-4, 8, 3), 5),),
+    "suboccipitals": (("head", (-8, 3, 3), (-9, 6, 3), 5),),
+    "posterior-neck-extensors": (("neck", (-4, 0, 2), (-4, 10, 2), 5),),
+    "masseter-superficial": (("head", (5, 3, 8), (6, 9, 8), 4),),
+    "masseter-deep": (("head", (4, 5, 8), (5, 10, 8), 4),),
+    "temporalis": (("head", (3, 13, 9), (-3, 16, 9), 5),),
+    "lateral-pterygoid": (("head", (5, 9, 8), (7, 9, 8), 4),),
+    "supraspinatus": (("trunk", (-5, 49, 6), (-5, 47, 15), 6),),
+    "infraspinatus": (("trunk", (-10, 42, 8), (-10, 34, 13), 9),),
+    "subscapularis": (("trunk", (-7, 42, 10), (-7, 34, 13), 8),),
+    "anterior-deltoid": (("upper_arm", (4, -1, 0), (4, -12, 0), 8),),
+    "middle-deltoid": (("upper_arm", (0, -1, 4), (0, -12, 4), 8),),
+    "posterior-deltoid": (("upper_arm", (-4, -1, 0), (-4, -12, 0), 8),),
+    "latissimus-dorsi": (("trunk", (-9, 38, 13), (-7, 18, 11), 9),),
+    "serratus-anterior": (("trunk", (2, 36, 14), (2, 26, 14), 8),),
+    "pectoralis-major": (("trunk", (8, 44, 3), (8, 40, 13), 9),),
+    "pectoralis-minor": (("trunk", (9, 44, 9), (9, 38, 9), 6),),
+    "biceps-brachii": (("upper_arm", (3, -6, 0), (3, -22, 0), 7),),
+    "triceps-brachii": (("upper_arm", (-3, -6, 0), (-3, -22, 0), 7),),
+    "wrist-extensors": (("forearm", (-2, -3, 0), (-2, -16, 0), 6),),
+    "finger-extensors": (("forearm", (-2, -5, 0), (-2, -18, 0), 6),),
+    "brachioradialis": (("forearm", (0, -2, 2), (0, -13, 2), 6),),
+    "supinator": (("forearm", (-1, -2, 1), (-1, -8, 1), 6),),
+    "wrist-flexors": (("forearm", (2, -3, 0), (2, -16, 0), 6),),
+    "finger-flexors": (("forearm", (2, -5, 0), (2, -18, 0), 6),),
+    "thumb-muscles": (("hand", (1, -1, 0), (1, -6, 0), 5),),
+    "iliocostalis-thoracis": (("trunk", (-10, 34, 6), (-10, 22, 6), 7),),
+    "iliocostalis-lumborum": (("trunk", (-10, 20, 6), (-10, 6, 6), 7),),
+    "longissimus": (("trunk", (-10, 30, 4), (-10, 8, 4), 7),),
+    "lumbar-multifidi": (("trunk", (-10, 18, 2), (-10, 4, 2), 6),),
+    "quadratus-lumborum": (("trunk", (-7, 18, 9), (-7, 6, 9), 7),),
+    "iliopsoas": (("trunk", (7, 14, 5), (8, 2, 7), 7),),
+    "gluteus-maximus": (("pelvis", (-8, 2, 7), (-9, -9, 7), 11),),
+    "gluteus-medius": (("pelvis", (-3, 7, 12), (-3, -2, 12), 8),),
+    "gluteus-minimus-anterior": (("pelvis", (1, 6, 12), (1, -2, 12), 7),),
+    "gluteus-minimus-posterior": (("pelvis", (-5, 6, 12), (-5, -2, 12), 7),),
+    "piriformis": (("pelvis", (-8, 0, 3), (-6, -3, 10), 6),),
+    "tensor-fasciae-latae": (("thigh", (4, -2, 5), (3, -12, 5), 6),),
+    "hamstrings": (("thigh", (-5, -8, 0), (-4, -36, 0), 9),),
+    "rectus-femoris": (("thigh", (5, -6, 0), (5, -36, 0), 8),),
+    "vastus-medialis": (("thigh", (3, -26, -4), (3, -38, -4), 7),),
+    "vastus-lateralis": (("thigh", (0, -10, 5), (0, -36, 5), 7),),
+    "gastrocnemius": (("shin", (-5, -4, 0), (-4, -20, 0), 8),),
+    "soleus": (("shin", (-4, -16, 0), (-3, -32, 0), 7),),
+    "tibialis-anterior": (("shin", (3, -4, 0), (2, -30, 0), 5),),
+    "deep neck flexors": (("neck", (3, 1, 0), (3, 8, 0), 5),),
+    "core": (("trunk", (8, 8, 0), (8, 28, 0), 10),),
+    "obliques": (("trunk", (4, 10, 12), (4, 28, 12), 8),),
+}
+# Frames that belong to one side of the body (their name ends in _l or _r when posed).
+# Frames that belong to one side of the body (their name ends in _l or _r when posed).
+SIDED = {"upper_arm", "forearm", "hand", "thigh", "shin", "foot"}
+
+
+def _side_sign(side: str) -> float:
+    return -1.0 if side == "l" else 1.0
+
+
+def glow_shapes(spec: FigureSpec, view: str, body: Body) -> list[Shape]:
+    shapes: list[Shape] = []
+    for target in spec.targets:
+        for index, (frame, start, end, width) in enumerate(ZONES.get(target, ())):
+            for side in spec.sides:
+                sign = _side_sign(side)
+                name = f"{frame}_{side}" if frame in SIDED else frame
+                a = body.local(name, (start[0], start[1], start[2] * sign))
+                b = body.local(name, (end[0], end[1], end[2] * sign))
+                depth = (depth_of(view, a) + depth_of(view, b)) / 2
+                # A zone on the side of its segment facing away from us shows faintly.
+                axis = body.local(name, (0.0, (start[1] + end[1]) / 2, 0.0))
+                behind = depth - depth_of(view, axis) < -2.0
+                shapes.append(
+                    Shape(
+                        f"glow_{target}_{index}_{side}",
+                        "line",
+                        (project(view, a), project(view, b)),
+                        width,
+                        "kf-glow kf-behind" if behind else "kf-glow",
+                        depth,
+                    )
+                )
+    return shapes
