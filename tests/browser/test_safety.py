@@ -115,9 +115,6 @@ def test_an_unscreened_knot_asks_the_questions_before_offering_exercises(
     expect(page.locator('input[name="e"][value="dumbbell-shrug"]')).to_be_visible()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the lead is porting the plan page to safety.policy (issue 11, item 4)"
-)
 def test_the_plan_page_offers_nothing_during_an_emergency(
     page: Page, live_server: Any, user: Any
 ) -> None:
