@@ -5,6 +5,7 @@ from django.urls import path
 from knotless.accounts import views as accounts
 from knotless.desk import views as desk
 from knotless.hydration import views as water
+from knotless.journal import track as journal_track
 from knotless.journal import views as journal
 from knotless.practice import plan_views
 from knotless.practice import views as practice
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", journal.today, name="today"),
     path("journal/", journal.journal, name="journal"),
     path("knots/new/", journal.knot_new, name="knot_new"),
+    path("knots/track/", journal_track.knot_track, name="knot_track"),
     path("knots/<int:knot_id>/", journal.knot_detail, name="knot"),
     path("knots/<int:knot_id>/checkin/", journal.knot_checkin, name="knot_checkin"),
     path("knots/<int:knot_id>/edit/", journal.knot_edit, name="knot_edit"),

@@ -94,10 +94,39 @@ def test_it_refuses_a_checkin_before_the_knot(user: Any) -> None:
 
 def test_it_unties_and_reopens(user: Any) -> None:
     knot = add(user)
-    services.untie(knot)
+    services.untie(knot, pain=1, tz_name=TZ, note="the ball on the wall")
     assert (knot.status, knot.untied_at) == ("untied", NOW)
+    # The last rating is a normal check-in at the moment of untying.
+    last = knot.checkins.order_by("moment").last()
+    assert last is not None and (last.pain, last.moment, last.note) == (
+        1,
+        NOW,
+        "the ball on the wall",
+    )
+    [summary] = services.summaries(Knot.objects.filter(pk=knot.pk))
+    assert (summary.trend.latest, summary.first_pain, summary.rated_at_untie) == (1, 6, True)
     services.reopen(knot)
     assert (knot.status, knot.untied_at) == ("active", None)
+
+
+def test_it_unties_only_with_a_valid_last_rating_and_only_once(user: Any) -> None:
+    knot = add(user)
+    with pytest.raises(ValidationError, match="whole number from 0"):
+        services.untie(knot, pain=11, tz_name=TZ)
+    knot.refresh_from_db()
+    assert (knot.status, knot.checkins.count()) == ("active", 1)
+    services.untie(knot, pain=2, tz_name=TZ)
+    with pytest.raises(ValidationError, match="already marked untied"):
+        services.untie(knot, pain=0, tz_name=TZ)
+    assert knot.checkins.count() == 2
+
+
+def test_it_tells_an_old_untied_knot_without_a_last_rating(user: Any) -> None:
+    knot = add(user)
+    # Knots untied before the last rating was asked: their latest rating is older.
+    Knot.objects.filter(pk=knot.pk).update(status="untied", untied_at=NOW + timedelta(hours=1))
+    [summary] = services.summaries(Knot.objects.filter(pk=knot.pk), now=NOW + timedelta(hours=2))
+    assert (summary.trend.latest, summary.rated_at_untie) == (6, False)
 
 
 def test_it_edits_only_from_the_current_version(user: Any) -> None:
@@ -174,6 +203,6 @@ def test_it_reviews_active_knots_after_four_weeks(user: Any) -> None:
 def test_it_does_not_review_untied_knots(user: Any) -> None:
     knot = add(user, first_felt=date(2026, 10, 1), moment=NOW - timedelta(days=40), pain=6)
     services.check_in(knot, pain=6, tz_name=TZ, moment=NOW - timedelta(days=1))
-    services.untie(knot)
+    services.untie(knot, pain=6, tz_name=TZ)
     [summary] = services.summaries(Knot.objects.filter(pk=knot.pk))
     assert summary.stall is None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -165,21 +166,66 @@ def test_it_refuses_a_checkin_before_the_knot(client_in: Client, knot: Knot) -> 
 
 
 def test_it_unties_and_reopens(client_in: Client, knot: Knot) -> None:
-    client_in.post(reverse("knot_untie", args=[knot.pk]))
+    url = reverse("knot_untie", args=[knot.pk])
+    assert "How much does it hurt now?" in client_in.get(url).content.decode()
+    response = client_in.post(url, {"pain": "1", "note": "massage ball"})
+    assert response["Location"] == reverse("knot", args=[knot.pk])
     knot.refresh_from_db()
     assert knot.status == "untied"
+    assert knot.checkins.order_by("moment").last().pain == 1  # type: ignore[union-attr]
     page = client_in.get(reverse("knot", args=[knot.pk])).content.decode()
     assert "Reopen" in page and "How does it feel now?" not in page
+    # It reads as how it ended, not as a trend: no "worse" from the last week of ratings.
+    assert "1<small>/10 when untied</small>" in page
+    assert "after starting at 6/10" in page
+    assert "over 7 days" not in page
     client_in.post(reverse("knot_reopen", args=[knot.pk]))
     knot.refresh_from_db()
     assert knot.status == "active"
 
 
 def test_it_only_changes_data_on_post(client_in: Client, knot: Knot) -> None:
-    for name in ("knot_untie", "knot_reopen", "knot_checkin"):
+    for name in ("knot_reopen", "knot_checkin"):
         assert client_in.get(reverse(name, args=[knot.pk])).status_code == 405
+    # Untying asks first: a GET shows the question and changes nothing.
+    untie = client_in.get(reverse("knot_untie", args=[knot.pk]), {"pain": "0"})
+    assert untie.status_code == 200
+    assert client_in.get(reverse("knot_track"), {"action": "new"}).status_code == 405
     knot.refresh_from_db()
-    assert knot.status == "active"
+    assert (knot.status, knot.checkins.count()) == ("active", 1)
+
+
+@pytest.mark.parametrize("pain", ["", "11", "-1", "four"])
+def test_it_will_not_untie_without_a_last_rating(client_in: Client, knot: Knot, pain: str) -> None:
+    response = client_in.post(reverse("knot_untie", args=[knot.pk]), {"pain": pain})
+    assert response.status_code == 400
+    assert "0 to 10" in response.content.decode()
+    knot.refresh_from_db()
+    assert (knot.status, knot.checkins.count()) == ("active", 1)
+
+
+def test_it_untie_twice_is_harmless(client_in: Client, knot: Knot) -> None:
+    url = reverse("knot_untie", args=[knot.pk])
+    client_in.post(url, {"pain": "2"})
+    again = client_in.post(url, {"pain": "0"}, follow=True)
+    assert "already marked untied" in again.content.decode()
+    assert knot.checkins.count() == 2
+
+
+def test_it_shows_an_untied_knot_as_it_ended_in_the_journal(client_in: Client, knot: Knot) -> None:
+    # 6 two days ago, 7 an hour ago: a trend would read "+1, worse" on a knot that is gone.
+    services.check_in(knot, pain=7, tz_name=TZ, moment=NOW - timedelta(hours=1))
+    services.untie(knot, pain=0, tz_name=TZ)
+    page = client_in.get(reverse("journal")).content.decode()
+    assert "0<small>/10 when untied</small>" in page
+    assert "worse" not in page and "easing" not in page
+
+
+def test_it_says_when_an_old_untied_knot_has_no_last_rating(client_in: Client, knot: Knot) -> None:
+    Knot.objects.filter(pk=knot.pk).update(status="untied", untied_at=NOW)
+    page = client_in.get(reverse("journal")).content.decode()
+    assert "6<small>/10 last rated</small>" in page and "before it was untied" in page
+    assert "worse" not in page
 
 
 def test_it_edits_a_knot(client_in: Client, knot: Knot) -> None:
@@ -254,7 +300,7 @@ def test_it_lists_active_and_untied_knots_in_the_journal(
     client_in: Client, knot: Knot, user: Any
 ) -> None:
     other = services.add_knot(user, region="calf", side="right", pain=2, tz_name=TZ)
-    services.untie(other)
+    services.untie(other, pain=0, tz_name=TZ)
     page = client_in.get(reverse("journal")).content.decode()
     assert "Active (1)" in page and "Untied (1)" in page and "Right calf" in page
 
@@ -269,6 +315,7 @@ def test_it_lists_active_and_untied_knots_in_the_journal(
         ("knot_delete", "get"),
         ("knot_delete", "post"),
         ("knot_checkin", "post"),
+        ("knot_untie", "get"),
         ("knot_untie", "post"),
         ("knot_reopen", "post"),
     ],
@@ -277,7 +324,7 @@ def test_it_gives_strangers_404(
     stranger_client: Client, knot: Knot, name: str, method: str
 ) -> None:
     if name == "knot_reopen":
-        services.untie(knot)  # so that a leaky reopen would show
+        services.untie(knot, pain=1, tz_name=TZ)  # so that a leaky reopen would show
     knot.refresh_from_db()
     before = (knot.status, knot.checkins.count(), knot.version)
     response = getattr(stranger_client, method)(reverse(name, args=[knot.pk]), {"pain": "1"})
@@ -302,10 +349,10 @@ def test_it_rejects_a_tampered_form_without_csrf(user: Any, db: None) -> None:
 
 
 def test_it_refuses_a_checkin_on_an_untied_knot(client_in: Client, knot: Knot) -> None:
-    services.untie(knot)
+    services.untie(knot, pain=1, tz_name=TZ)
     response = client_in.post(reverse("knot_checkin", args=[knot.pk]), {"pain": "3"}, follow=True)
     assert "marked untied" in response.content.decode()
-    assert knot.checkins.count() == 1
+    assert knot.checkins.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -392,3 +439,34 @@ def test_it_shows_the_safety_answers_given_for_a_knot(client_in: Client, knot: K
     )
     page = client_in.get(reverse("knot", args=[knot.pk])).content.decode()
     assert "Safety check answers" in page and "Book an appointment soon" in page
+
+
+def _rule_in_words() -> str:
+    from knotless.lib.trends import MCID_POINTS, MCID_SHARE
+
+    # The 4-week review asks for both a drop in points AND a share of the first week's level.
+    return f"{MCID_POINTS:g} points and {round(100 * MCID_SHARE)} %"
+
+
+def test_it_words_the_review_as_the_code_computes_it(client_in: Client, user: Any) -> None:
+    stuck = services.add_knot(
+        user,
+        region="calf",
+        side="left",
+        pain=6,
+        tz_name=TZ,
+        first_felt=date(2026, 10, 1),
+        moment=NOW - timedelta(days=40),
+    )
+    services.check_in(stuck, pain=5, tz_name=TZ, moment=NOW - timedelta(days=1))
+    page = client_in.get(reverse("knot", args=[stuck.pk])).content.decode()
+    assert "Time to see a professional" in page
+    assert _rule_in_words() in page
+
+
+def test_it_words_the_review_in_the_readme_as_the_code_computes_it() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"at least {_rule_in_words()}" in readme
+    assert not re.search(r"\d points? or \d+ ?%", readme)

@@ -230,10 +230,65 @@ def test_it_tracks_a_finding_on_the_users_own_day(client: Client, make_user: Any
     moment = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
     with time_machine.travel(moment, tick=False):
         page = client.get(reverse("finder"), {"m": "front-of-knee:right:7"}).content.decode()
-        first_felt = re.search(r'name="first_felt" value="([^"]+)"', page)
-        assert first_felt and first_felt.group(1) == "2026-11-23"
-        form = dict(
-            re.findall(r'name="(region|side|muscle|pain|first_felt)" value="([^"]+)"', page)
-        )
-        assert client.post(reverse("knot_new"), form).status_code == 302
+        # The form names no day: the server takes the user's own, not the server's.
+        assert 'name="first_felt"' not in page
+        form = dict(re.findall(r'name="(region|side|muscle|pain)" value="([^"]+)"', page))
+        response = client.post(reverse("knot_track"), {**form, "action": "new"})
+        assert response.status_code == 302
     assert Knot.objects.get(user=owner).first_felt.isoformat() == "2026-11-23"
+
+
+def _track_forms(page: str) -> list[str]:
+    return re.findall(r'<form method="post" action="/knots/track/">.*?</form>', page, re.S)
+
+
+def test_it_offers_the_knot_already_tracked_at_the_place(client_in: Client, user: Any) -> None:
+    from knotless.journal import services
+
+    query = {"m": "lateral-elbow:right:8"}
+    first = _track_forms(client_in.get(reverse("finder"), query).content.decode())
+    assert first and all('value="new"' in f and 'name="knot"' not in f for f in first)
+    knot = services.add_knot(
+        user, region="lateral-elbow", side="right", pain=5, tz_name="Europe/Berlin"
+    )
+    page = client_in.get(reverse("finder"), query).content.decode()
+    assert "You already track a knot here" in page
+    forms = _track_forms(page)
+    assert forms and all(f'name="knot" value="{knot.pk}"' in f for f in forms)
+    assert "Add the wrist extensors to it" in page
+    assert "Track as a knot" not in page and "Track a separate knot" in page
+    # Once it is noted, the same finding just points to the knot; others offer a change.
+    services.set_muscle(knot, "wrist-extensors")
+    page = client_in.get(reverse("finder"), query).content.decode()
+    assert "You already track this as" in page
+    assert "Change its muscle to the" in page and "noted as the wrist extensors" in page
+
+
+def test_it_offers_no_one_elses_and_no_untied_knot(
+    client_in: Client, user: Any, stranger: Any
+) -> None:
+    from knotless.journal import services
+
+    tz = "Europe/Berlin"
+    services.add_knot(stranger, region="lateral-elbow", side="right", pain=5, tz_name=tz)
+    mine = services.add_knot(user, region="lateral-elbow", side="right", pain=5, tz_name=tz)
+    services.untie(mine, pain=0, tz_name=tz)
+    services.add_knot(user, region="lateral-elbow", side="left", pain=5, tz_name=tz)
+    page = client_in.get(reverse("finder"), {"m": "lateral-elbow:right:8"}).content.decode()
+    assert "You already track" not in page and "Track as a knot" in page
+
+
+def test_it_takes_a_sided_knot_between_the_shoulder_blades_for_a_centre_mark(
+    client_in: Client, user: Any
+) -> None:
+    from knotless.journal import services
+
+    client_in.post(reverse("safety_check"), {"areas": "back", "none": "1", "next": "/find/"})
+    knot = services.add_knot(
+        user, region="between-shoulder-blades", side="left", pain=5, tz_name="Europe/Berlin"
+    )
+    page = client_in.get(
+        reverse("finder"), {"m": "between-shoulder-blades:center:7"}
+    ).content.decode()
+    assert "You already track a knot here" in page
+    assert f'name="knot" value="{knot.pk}"' in page

@@ -10,14 +10,12 @@ import click
 from knotless.atlas.regions import close_matches
 
 
-def _print_table(columns: list[str], rows: list[list[str]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
+def _print_table(
+    columns: list[str], rows: list[list[str]], slug_lists: tuple[int, ...] = ()
+) -> None:
+    from knotless.cli.tables import print_table
 
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*row)
-    Console().print(table)
+    print_table(columns, rows, slug_lists=slug_lists)  # the first column is the slug to type
 
 
 def _red_flags(marked: Any, muscles: list[Any]) -> list[Any]:
@@ -102,6 +100,7 @@ def muscles(as_json: bool) -> None:
     _print_table(
         ["Slug", "Name", "Area", "Usually refers to"],
         [[m.slug, m.name, GROUPS[m.group], ", ".join(m.essential)] for m in found],
+        slug_lists=(3,),
     )
 
 
@@ -204,6 +203,7 @@ def find(marks: tuple[str, ...], context: str | None, limit: int, as_json: bool)
             ]
             for i, f in enumerate(ranked, start=1)
         ],
+        slug_lists=(1,),  # the muscle's slug, in brackets after its name
     )
     click.secho(
         "Commonly associated patterns, not a diagnosis. Sudden, severe or unusual pain, or pain "

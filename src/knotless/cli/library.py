@@ -58,21 +58,23 @@ def exercises(
     if not chosen:
         click.echo("No exercise matches.")
         return
-    from rich.console import Console
-    from rich.table import Table
+    from knotless.cli.tables import print_table
 
-    table = Table("Slug", "Name", "Kind", "Position", "Equipment", "Time")
+    rows = []
     for e in chosen:
         seconds = item_seconds(e.dose)
-        table.add_row(
-            e.slug,
-            e.name,
-            e.kind,
-            e.position,
-            ", ".join(e.equipment),
-            f"{seconds // 60}:{seconds % 60:02d}",
+        rows.append(
+            [
+                e.slug,
+                e.name,
+                e.kind,
+                e.position,
+                ", ".join(e.equipment),
+                f"{seconds // 60}:{seconds % 60:02d}",
+            ]
         )
-    Console().print(table)
+    # The slug is what `knotless exercise` and `play` take: never cut.
+    print_table(["Slug", "Name", "Kind", "Position", "Equipment", "Time"], rows)
 
 
 @click.command()

@@ -117,3 +117,27 @@ class CheckInForm(Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     note = NoteField(label="Note")
+
+
+class UntieForm(Form):
+    """The last rating, taken as a knot is marked untied: its history ends on how it felt."""
+
+    pain = PainField(label="How much does it hurt now? (0 = none, 10 = worst imaginable)")
+    note = NoteField(label="Note, such as what helped")
+
+
+class TrackForm(Form):
+    """A finder result to track: a new knot, or the muscle for a knot already tracked there."""
+
+    ACTIONS = [
+        ("new", "Track a separate knot"),
+        ("add", "Add the muscle to the knot there"),
+        ("replace", "Change the knot's muscle"),
+    ]
+
+    region = forms.ChoiceField(choices=region_choices)
+    side = forms.ChoiceField(choices=Side.choices)
+    muscle = forms.ChoiceField(choices=muscle_choices)
+    pain = PainField()
+    action = forms.ChoiceField(choices=ACTIONS)
+    knot = forms.IntegerField(required=False, min_value=1)

@@ -68,6 +68,18 @@ class Knot(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    @property
+    def muscle_name(self) -> str:
+        """The muscle's atlas name ("Upper trapezius"), or "" when not known."""
+        if not self.muscle:
+            return ""
+        from knotless.atlas.muscles import get_muscle
+
+        try:
+            return get_muscle(self.muscle).name
+        except KeyError:  # a muscle since dropped from the atlas keeps its slug
+            return self.muscle
+
 
 class CheckIn(models.Model):
     """A 0-10 pain rating of one knot at one moment. Many a day are fine."""

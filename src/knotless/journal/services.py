@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from knotless.atlas.muscles import get_muscle
-from knotless.atlas.regions import get_region, sides_for, sides_text
+from knotless.atlas.regions import get_region, load_regions, sides_for, sides_text
 from knotless.journal.models import NOTE_MAX, PAIN_MAX, PAIN_MIN, CheckIn, Knot
 from knotless.lib.days import zone
 from knotless.lib.trends import REVIEW_AFTER, WEEK, WINDOW, Stall, Trend, stalled, trend
@@ -224,9 +225,24 @@ def edit_knot(knot: Knot, *, version: int, tz_name: str, **fields: Any) -> Knot:
     return knot
 
 
-def untie(knot: Knot) -> Knot:
-    Knot.objects.filter(pk=knot.pk, status=Knot.Status.ACTIVE).update(
-        status=Knot.Status.UNTIED, untied_at=timezone.now(), version=F("version") + 1
+@transaction.atomic
+def untie(knot: Knot, *, pain: int, tz_name: str, note: str = "") -> Knot:
+    """Mark an active knot untied, with a last rating stored as a check-in at that moment, so
+    its page and lists end on how it felt when it went, not on an older, worse rating.
+
+    Raises ValidationError, storing nothing, on bad input or when the knot is untied already
+    (a second tab, a double click)."""
+    check_pain(pain)
+    note = check_note(note)
+    current = _locked(knot)
+    if not current.is_active:
+        raise ValidationError("This knot is already marked untied.", code="untied")
+    now = timezone.now()
+    CheckIn.objects.create(
+        knot=current, moment=check_moment(current, now, tz_name), pain=pain, note=note
+    )
+    Knot.objects.filter(pk=knot.pk).update(
+        status=Knot.Status.UNTIED, untied_at=now, version=F("version") + 1
     )
     knot.refresh_from_db()
     return knot
@@ -240,12 +256,107 @@ def reopen(knot: Knot) -> Knot:
     return knot
 
 
+def delete_knot(knot: Knot) -> str:
+    """Delete a knot with its check-ins; returns its label for the confirmation."""
+    label = knot.label
+    knot.delete()
+    return label
+
+
+def checkin_for(user: Any, checkin_id: int) -> CheckIn:
+    """The user's check-in with this id, or 404, like :func:`knot_for`."""
+    try:
+        return CheckIn.objects.select_related("knot").get(pk=checkin_id, knot__user=user)
+    except (CheckIn.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such check-in.") from None
+
+
+def edit_fields(knot: Knot, tz_name: str, **changes: Any) -> Knot:
+    """Change some of a knot's fields (None means keep), through :func:`edit_knot`'s checks.
+
+    For callers that hold the knot they just read (the CLI): the version is the one read."""
+    fields = {
+        "region": knot.region,
+        "side": knot.side,
+        "muscle": knot.muscle,
+        "note": knot.note,
+        "first_felt": knot.first_felt,
+    }
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise TypeError(f"Not knot fields: {sorted(unknown)}")
+    fields.update({k: v for k, v in changes.items() if v is not None})
+    # A new region with no side given keeps the side when it fits, else takes the region's first.
+    if changes.get("region") is not None and changes.get("side") is None:
+        region = get_region(fields["region"]) if fields["region"] in load_regions() else None
+        if region is not None and fields["side"] not in sides_for(region):
+            fields["side"] = sides_for(region)[0]
+    return edit_knot(knot, version=knot.version, tz_name=tz_name, **fields)
+
+
+def _same_place(knot: Knot, region: str, side: str) -> bool:
+    """Whether a knot sits where a finder mark is. A midline region's centre also matches
+    either side: "between the shoulder blades" without a side may be the same knot."""
+    if knot.region != region:
+        return False
+    return knot.side == side or "center" in (knot.side, side)
+
+
+def _pick(knots: list[Knot], region: str, side: str) -> Knot | None:
+    """The knot at this place among ``knots`` (oldest first): one on the same side before one
+    that only may be the same (a midline region's centre)."""
+    here = [k for k in knots if _same_place(k, region, side)]
+    return next((k for k in here if k.side == side), here[0] if here else None)
+
+
+def active_knot_at(user: Any, region: str, side: str) -> Knot | None:
+    """The user's active knot at this place, if any (the oldest when there are several):
+    what "Track as a knot" offers before making a second one there."""
+    return knots_here(user)(region, side)
+
+
+def knots_here(user: Any) -> Callable[[str, str], Knot | None]:
+    """A lookup of the user's active knots by place, from one query: for pages that ask about
+    several places (the finder's results)."""
+    knots = list(
+        Knot.objects.filter(user=user, status=Knot.Status.ACTIVE).order_by("first_felt", "id")
+    )
+    return lambda region, side: _pick(knots, region, side)
+
+
+@transaction.atomic
+def set_muscle(knot: Knot, muscle: str, *, replace: bool = False) -> Knot:
+    """Name the muscle of a knot. A knot that already has a different muscle keeps it unless
+    ``replace``: raises ValidationError (code "other_muscle") so the caller can ask."""
+    muscle = check_muscle(muscle)
+    if not muscle:
+        raise ValidationError("Which muscle? Give its atlas name.", code="muscle")
+    current = _locked(knot)
+    if current.muscle and current.muscle != muscle and not replace:
+        raise ValidationError(
+            f"This knot is already tracked as {get_muscle(current.muscle).name}.",
+            code="other_muscle",
+        )
+    if current.muscle != muscle:
+        Knot.objects.filter(pk=knot.pk).update(muscle=muscle, version=F("version") + 1)
+    knot.refresh_from_db()
+    return knot
+
+
 @dataclass(frozen=True, slots=True)
 class KnotSummary:
     knot: Knot
     trend: Trend
     checkin_count: int
     stall: Stall | None = None  # active knots only: 4+ weeks without meaningful improvement
+    first_pain: int | None = None  # its first rating, to say how far an untied knot came
+
+    @property
+    def rated_at_untie(self) -> bool:
+        """Whether an untied knot's latest rating was the one given as it was untied (knots
+        untied before that was asked end on an older rating, which must not read as current)."""
+        at, untied = self.trend.latest_at, self.knot.untied_at
+        return not self.knot.is_active and at is not None and untied is not None and at >= untied
 
 
 def summaries(knots: QuerySet[Knot], now: datetime | None = None) -> list[KnotSummary]:
@@ -278,6 +389,7 @@ def summaries(knots: QuerySet[Knot], now: datetime | None = None) -> list[KnotSu
             baseline_moment=Subquery(before.values("moment")[:1]),
             baseline_pain=Subquery(before.values("pain")[:1]),
             first_moment=Subquery(in_order.values("moment")[:1]),
+            first_pain=Subquery(in_order.values("pain")[:1]),
             latest_moment=Subquery(in_order.reverse().values("moment")[:1]),
         )
     )
@@ -295,7 +407,8 @@ def summaries(knots: QuerySet[Knot], now: datetime | None = None) -> list[KnotSu
         [(k.pk, k.n_checkins, k.first_moment, k.latest_moment) for k in knot_list if k.is_active]
     )
     return [
-        KnotSummary(k, trend(points[k.pk], now), k.n_checkins, stalls.get(k.pk)) for k in knot_list
+        KnotSummary(k, trend(points[k.pk], now), k.n_checkins, stalls.get(k.pk), k.first_pain)
+        for k in knot_list
     ]
 
 

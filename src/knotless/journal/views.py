@@ -23,7 +23,7 @@ from knotless.atlas.bodymap import regions_in_view, render_view, views
 from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import get_region, load_regions, region_label, sides_for
 from knotless.journal import services
-from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm
+from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm, UntieForm
 from knotless.journal.models import CheckIn, Knot
 from knotless.lib.charts import DOTS_UP_TO_DAYS, SIZES, pain_chart_svg
 from knotless.lib.days import zone
@@ -381,11 +381,32 @@ def knot_edit(request: AuthedRequest, knot_id: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def knot_untie(request: AuthedRequest, knot_id: int) -> HttpResponse:
-    knot = services.untie(services.knot_for(request.user, knot_id))
-    messages.success(request, f"Marked {knot.label.lower()} as untied. Well done.")
-    return redirect("knot", knot_id=knot.pk)
+    """Mark a knot untied, asking how it feels now: that last rating closes its history."""
+    knot = services.knot_for(request.user, knot_id)
+    if not knot.is_active:
+        messages.info(request, "This knot is already marked untied.")
+        return redirect("knot", knot_id=knot.pk)
+    form = UntieForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.untie(knot, tz_name=_tz_name(request), **form.cleaned_data)
+        except ValidationError as exc:
+            _attach(form, exc, "__all__")
+        else:
+            messages.success(
+                request,
+                f"Marked {knot.label.lower()} as untied at {form.cleaned_data['pain']}/10. "
+                "Well done.",
+            )
+            return redirect("knot", knot_id=knot.pk)
+    return render(
+        request,
+        "journal/knot_untie.html",
+        {"form": form, "knot": knot, "label": knot.label},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_POST

@@ -15,6 +15,7 @@ from knotless.accounts.typing import AuthedRequest
 from knotless.atlas.bodymap import regions_in_view, render_view, views
 from knotless.atlas.muscles import GROUPS, Muscle, get_muscle, load_muscles
 from knotless.atlas.regions import load_regions, sides_for
+from knotless.journal.services import knots_here
 from knotless.lib import finder
 from knotless.library.exercises import exercises_for
 from knotless.safety import guard
@@ -114,6 +115,7 @@ def finder_page(request: AuthedRequest) -> HttpResponse:
     marked_areas = areas_for(intensities)
     gate = gates.for_areas(marked_areas)
     results = []
+    tracked = knots_here(request.user)  # "Track" offers a knot already at the place first
     if gate.state != NEEDS_ANSWERS:
         for found in findings:
             muscle = atlas[found.slug]
@@ -124,6 +126,7 @@ def finder_page(request: AuthedRequest) -> HttpResponse:
                     "muscle": muscle,
                     # One tap tracks it: the place it explains most strongly, rated as marked.
                     "mark": mark_of[found.explained[0]],
+                    "tracked": tracked(*_place(mark_of[found.explained[0]])),
                     "verdict": verdict,
                     "other_areas": sorted(verdict.areas - marked_areas),
                     "check_url": verdict.check_url(here) if verdict.state == NEEDS_ANSWERS else "",
@@ -158,6 +161,10 @@ def finder_page(request: AuthedRequest) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+def _place(mark: Mark) -> tuple[str, str]:
+    return mark.region, mark.side
 
 
 def _label(mark: Mark) -> str:
