@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from knotless.journal.models import Knot
+from tests.atlas.test_hit_size import DESKTOP_FIGURE_PX, PHONE_FIGURE_PX
 from tests.browser.conftest import settle, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -137,8 +138,13 @@ def test_it_goes_from_the_printed_link_to_a_charted_knot(
     ratings = page.locator("table .ratings strong").all_inner_texts()
     assert sorted(ratings) == ["3", "5", "6"]
 
+    # Untying asks for one last rating, and the page then reads as how the knot ended.
+    page.get_by_role("link", name="Mark as untied…").click()
+    page.get_by_role("radio", name="1", exact=True).check()
     page.get_by_role("button", name="Mark as untied").click()
-    expect(page.get_by_text("as untied. Well done.")).to_be_visible()
+    expect(page.get_by_text("as untied at 1/10. Well done.")).to_be_visible()
+    expect(page.locator(".knot-overview")).to_contain_text("1/10 when untied")
+    expect(page.locator(".knot-overview")).not_to_contain_text("over 7 days")
     page.get_by_role("link", name="Today").click()
     expect(page.get_by_text("No active knots.")).to_be_visible()
 
@@ -194,3 +200,99 @@ def test_it_syncs_the_list_and_the_map(page: Page, live_server: Any, user: Any) 
     expect(page.get_by_role("radio", name="Centre")).to_be_checked()
     expect(page.locator('a[data-region="sacrum"][aria-current="true"]')).to_have_count(1)
     expect(page.locator("[data-chosen]")).to_have_text("Selected: Sacrum")
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+BETWEEN = "between-shoulder-blades"
+
+
+def _shape_box(page: Page, region: str, side: str) -> dict[str, float]:
+    box = page.locator(
+        f'[data-picker] a.region-link[data-region="{region}"][data-side="{side}"] path'
+    ).bounding_box()
+    assert box is not None
+    return box
+
+
+@pytest.mark.parametrize(
+    ("width", "figure_px"), [(390, PHONE_FIGURE_PX), (1280, DESKTOP_FIGURE_PX)]
+)
+def test_it_makes_both_sides_between_the_shoulder_blades_easy_to_tap(
+    browser: Any, live_server: Any, user: Any, width: int, figure_px: float
+) -> None:
+    phone = width < 600
+    context = browser.new_context(viewport={"width": width, "height": 844}, has_touch=phone)
+    sign_in(context, live_server, user)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/knots/new/")
+    # The sizes tests/atlas/test_hit_size.py assumes are the ones Chromium draws.
+    back = page.locator("[data-picker] svg.bodymap--back").bounding_box()
+    assert back is not None and back["width"] >= figure_px
+    for side, label in (("left", "left side"), ("right", "right side")):
+        tap_region(page, BETWEEN, side)
+        expect(page.locator("[data-chosen]")).to_have_text(
+            f"Selected: Between the shoulder blades, {label}"
+        )
+        expect(page.get_by_role("radio", name=side.capitalize())).to_be_checked()
+        box = _shape_box(page, BETWEEN, side)
+        assert min(box["width"], box["height"]) >= 12, box  # room for a fingertip
+    # Neighbours on the map: the inner edge of the shoulder blade is no sliver any more.
+    assert _shape_box(page, "medial-border-of-scapula", "left")["width"] >= 10
+    page.locator("[data-picker] svg.bodymap--back").scroll_into_view_if_needed()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"between-shoulder-blades-{width}.png"))
+    page.get_by_role("radio", name="4", exact=True).check()
+    page.get_by_role("button", name="Save knot").click()
+    page.get_by_role("button", name="None of these apply").click()
+    expect(
+        page.get_by_role("heading", name="Between the shoulder blades, right side")
+    ).to_be_visible()
+    assert Knot.objects.get(user=user).side == "right"
+    settle(page)
+    context.close()
+
+
+def test_it_picks_a_side_between_the_shoulder_blades_by_keyboard(
+    page: Page, live_server: Any, user: Any
+) -> None:
+    sign_in(page.context, live_server, user)
+    page.goto(f"{live_server.url}/knots/new/")
+    # On the map: the link of each side is a stop of its own, named for screen readers.
+    page.get_by_role("link", name="Between the shoulder blades, left side").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-chosen]")).to_have_text(
+        "Selected: Between the shoulder blades, left side"
+    )
+    # From the list: the region takes all three sides; arrow keys move between them.
+    page.get_by_label("Where").select_option(BETWEEN)
+    for side in ("Left", "Right", "Centre"):
+        expect(page.get_by_role("radio", name=side)).to_be_enabled()
+    page.get_by_role("radio", name="Left").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("radio", name="Right")).to_be_checked()
+    expect(page.locator("[data-chosen]")).to_have_text(
+        "Selected: Between the shoulder blades, right side"
+    )
+
+
+def test_it_adds_the_muscle_to_the_knot_already_there(
+    page: Page, live_server: Any, user: Any
+) -> None:
+    from knotless.journal import services
+
+    knot = services.add_knot(
+        user, region="lateral-elbow", side="right", pain=5, tz_name="Europe/Berlin"
+    )
+    sign_in(page.context, live_server, user)
+    page.goto(f"{live_server.url}/find/?m=lateral-elbow:right:8")
+    finding = page.locator(".finding").filter(
+        has=page.get_by_role("heading", name="Wrist extensors")
+    )
+    expect(finding).to_contain_text("You already track a knot here")
+    expect(page.get_by_role("button", name="Track as a knot")).to_have_count(0)
+    finding.get_by_role("button", name="Add the wrist extensors to it").click()
+    expect(page.get_by_role("heading", name="Right outer elbow")).to_be_visible()
+    expect(page.get_by_text("Wrist extensors noted")).to_be_visible()
+    knot.refresh_from_db()
+    assert knot.muscle == "wrist-extensors"
+    assert Knot.objects.filter(user=user).count() == 1
