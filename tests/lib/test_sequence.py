@@ -9,11 +9,13 @@ from hypothesis import strategies as st
 
 from knotless.lib.sequence import (
     GET_READY_SECONDS,
+    GRACE_MIN_SECONDS,
     SECONDS_PER_REP,
     STATES,
     Item,
     build,
     item_seconds,
+    sides_for,
     total_seconds,
 )
 
@@ -66,6 +68,42 @@ def test_it_times_held_reps_by_their_holds() -> None:
     assert work.text == "Chin tuck: 10 reps, hold 5 s each"
 
 
+def test_it_times_reps_at_the_exercises_own_tempo_with_a_grace_after() -> None:
+    [_, slow] = build([Item("wall-slide", "Wall slide", D(reps=10), seconds_per_rep=4)])
+    [_, usual] = build([Item("bridge", "Bridge", D(reps=10))])
+    assert (slow.seconds, usual.seconds) == (40, 10 * SECONDS_PER_REP)
+    assert slow.grace == 20  # half the guide: room for someone a half slower
+    [_, short] = build([Item("nod", "Nod", D(reps=2))])
+    assert short.grace == GRACE_MIN_SECONDS
+    [_, hold] = build([Item("stretch", "Stretch", D(hold_seconds=30))])
+    assert hold.grace == 0  # a hold ends on time
+
+
+def test_a_right_knot_gets_its_side_first_and_a_release_only_there() -> None:
+    dose = D(hold_seconds=25, sets=2, per_side=True, rest_seconds=5)
+    stretch = build([Item("s", "Stretch", dose, kind="stretch", knot_sides=("right",))])
+    assert [(s.state, s.side) for s in stretch if s.state != "get-ready"] == [
+        ("hold", "right"),
+        ("rest", ""),
+        ("hold", "right"),
+        ("switch-side", "left"),
+        ("hold", "left"),
+    ]
+    assert stretch[0].why.startswith("Right side first and twice: your knot is on the right")
+    release = build([Item("r", "Release", dose, kind="release", knot_sides=("right",))])
+    assert {s.side for s in release} == {"", "right"}
+    assert "released where it sits" in release[1].why
+    strength = D(reps=10, sets=2, per_side=True)
+    rows = build([Item("row", "Row", strength, kind="strength", knot_sides=("left",))])
+    assert [s.side for s in rows if s.state == "reps"] == ["left", "right", "left", "right"]
+    both = build([Item("s", "Stretch", dose, kind="stretch", knot_sides=("left", "right"))])
+    assert [s.side for s in both if s.state == "hold"] == ["left", "right", "left", "right"]
+    assert both[0].why == "Left, then right: you have knots on both sides."
+    none = build([Item("s", "Stretch", dose, kind="stretch")])
+    assert [s.side for s in none if s.state == "hold"] == ["left", "right", "left", "right"]
+    assert not any(s.why for s in none)
+
+
 def test_it_refuses_an_empty_dose() -> None:
     with pytest.raises(ValueError, match="at least one set"):
         build([Item("x", "X", D(sets=1))])
@@ -114,3 +152,58 @@ def test_it_adds_up(chosen: list[Item]) -> None:
     assert total_seconds(steps) == sum(s.seconds for s in steps)
     assert build(chosen) == steps  # deterministic
     assert all(s.seconds > 0 for s in steps)
+
+
+kinds = st.sampled_from(["release", "stretch", "mobility", "strength"])
+knot_sides = st.lists(st.sampled_from(["left", "right", "center"]), max_size=3)
+
+
+@given(kinds, st.booleans(), st.integers(1, 5), knot_sides)
+def test_sides_follow_a_one_sided_knot(
+    kind: str, per_side: bool, sets: int, sides: list[str]
+) -> None:
+    plan = sides_for(kind, per_side, sets, sides)
+    worked = [side for round_ in plan.rounds for side in round_]
+    if not per_side:
+        assert worked == [""] * sets and plan.why == ""
+        return
+    if set(sides) in ({"left"}, {"right"}):
+        knot = sides[0]
+        other = "right" if knot == "left" else "left"
+        assert worked[0] == knot  # the knot's side always comes first
+        assert plan.why.startswith(knot.capitalize()) and f"on the {knot}" in plan.why
+        if kind == "release":
+            assert worked == [knot] * sets  # released where it sits, nowhere else
+        elif kind == "strength":
+            assert worked.count(knot) == worked.count(other) == sets  # even strength
+        else:
+            # Stretch and mobility: the knot's side at least twice (2-4 holds), the other once.
+            assert worked.count(knot) == max(sets, 2) and worked.count(other) == 1
+            assert worked[-1] == other
+    else:
+        assert plan.rounds == (("left", "right"),) * sets
+        assert bool(plan.why) == bool(sides)
+
+
+@given(items, st.integers(2, 10), knot_sides, kinds)
+def test_reps_last_their_tempo_and_sides_keep_the_order_rules(
+    chosen: list[Item], tempo: int, sides: list[str], kind: str
+) -> None:
+    from dataclasses import replace
+
+    chosen = [replace(i, seconds_per_rep=tempo, knot_sides=tuple(sides), kind=kind) for i in chosen]
+    steps = build(chosen)
+    for step in steps:
+        if step.state == "reps":
+            dose = chosen[step.item].dose
+            per_rep = max(tempo, dose.hold_seconds + 1) if dose.hold_seconds else tempo
+            assert step.seconds == dose.reps * per_rep
+            assert step.grace >= GRACE_MIN_SECONDS and step.grace >= step.seconds // 2
+        else:
+            assert step.grace == 0
+        assert step.slug == chosen[step.item].slug
+    for before, after in itertools.pairwise(steps):
+        if before.state == "switch-side":
+            assert after.state in ("hold", "reps") and after.side == before.side
+        if after.state in ("hold", "reps") and before.state in ("hold", "reps"):
+            assert after.side == before.side or not after.side  # a side change is announced

@@ -32,6 +32,11 @@ HOLD_RANGE = {"release": (30, 90), "stretch": (10, 60), "mobility": (0, 30), "st
 REPS_RANGE = (1, 25)
 SETS_RANGE = (1, 5)
 REST_RANGE = (0, 180)
+# The tempo of one rep when an exercise names none: moderate speed (ACSM 2009: 1-2 s lifting,
+# 1-2 s lowering) is 2-4 s, and 3 s is its middle. It matches the player's own fallback, so the
+# planner's estimates and the player agree. Holds ignore it.
+SECONDS_PER_REP = 3
+TEMPO_RANGE = (2, 10)
 
 REQUIRED: dict[str, type] = {
     "slug": str,
@@ -55,6 +60,7 @@ OPTIONAL: dict[str, type] = {
     "desk": bool,
     "easier": str,
     "harder": str,
+    "seconds_per_rep": int,
 }
 DOSE_KEYS = {"hold_seconds", "reps", "sets", "per_side", "rest_seconds"}
 
@@ -111,6 +117,7 @@ class Exercise:
     easier: str
     harder: str
     sources: tuple[str, ...]
+    seconds_per_rep: int = SECONDS_PER_REP  # one rep's tempo: the player's guide for a set
 
 
 def _texts(value: list[Any], where: str, key: str, *, allow_empty: bool = False) -> tuple[str, ...]:
@@ -179,6 +186,12 @@ def validate_exercise(entry: Mapping[str, Any], *, where: str) -> Exercise:
     for slug in primary + secondary:
         if slug not in muscles:
             raise AtlasDataError(f"{where}: {slug!r} is not a muscle in the atlas.")
+    tempo = entry.get("seconds_per_rep", SECONDS_PER_REP)
+    if isinstance(tempo, bool) or not TEMPO_RANGE[0] <= tempo <= TEMPO_RANGE[1]:
+        raise AtlasDataError(
+            f"{where}: seconds_per_rep must be a whole number from {TEMPO_RANGE[0]} to "
+            f"{TEMPO_RANGE[1]}."
+        )
     for key in ("name", "feel"):
         if not entry[key].strip():
             raise AtlasDataError(f"{where}: {key!r} must not be empty.")
@@ -202,6 +215,7 @@ def validate_exercise(entry: Mapping[str, Any], *, where: str) -> Exercise:
         easier=entry.get("easier", ""),
         harder=entry.get("harder", ""),
         sources=_texts(entry["sources"], where, "sources"),
+        seconds_per_rep=tempo,
     )
 
 
