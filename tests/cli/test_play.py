@@ -44,15 +44,17 @@ def test_it_plays_the_shared_script_and_stores_the_session(
 ) -> None:
     knot = add_knot(user, "top-of-shoulder", "right", "upper-trapezius")
     slugs = ["upper-trapezius-side-bend-stretch", "chin-tuck"]
-    # Pain before, pain after, then a verdict per exercise.
+    # Pain before, pain after, then a verdict per exercise (and for reps, sets and reps done).
     result = CliRunner().invoke(
-        main, ["play", *slugs], input="6\n3\nh\nx\n", catch_exceptions=False
+        main, ["play", *slugs], input="6\n3\nh\nx\n\n7\n", catch_exceptions=False
     )
     assert result.exit_code == 0, result.output
-    steps = script(routine(slugs))
-    assert clock.slept == pytest.approx(sum(s.seconds for s in steps))
+    steps = script(routine(slugs), [knot])
+    # Nobody pressed Enter: each set of reps waited its grace, then moved on.
+    assert clock.slept == pytest.approx(sum(s.seconds + s.grace for s in steps))
     for step in steps:
         assert step.text in result.output
+    assert "Right side first and twice: your knot is on the right." in result.output
     assert "\a" in result.output  # the bell at each change
     session = Session.objects.get()
     assert session.source == Session.Source.TERMINAL
@@ -61,6 +63,8 @@ def test_it_plays_the_shared_script_and_stores_the_session(
     row = SessionKnot.objects.get()
     assert (row.knot, row.pain_before, row.pain_after) == (knot, 6, 3)
     assert [e.verdict for e in session.exercises.all()] == ["helped", "hurt"]
+    chin = session.exercises.get(slug="chin-tuck")
+    assert (chin.sets_done, chin.reps_done) == (2, 7)  # the sets the player saw, the reps said
     assert "6 → 3" in result.output
 
 
@@ -167,3 +171,70 @@ def test_play_today_plays_the_plan(db: None, user: Any, clock: FakeClock) -> Non
     session = Session.objects.get()
     assert [e.slug for e in session.exercises.all()] == [i["slug"] for i in planned["items"]]
     assert runner.invoke(main, ["play"]).exit_code == 2  # neither names nor --today
+
+
+class Keyboard:
+    """Presses Enter once a set of reps has run ``after`` seconds of the fake clock."""
+
+    def __init__(self, clock: FakeClock, after: float) -> None:
+        self.clock, self.after, self.begun, self.presses = clock, after, None, 0
+
+    def __call__(self, timeout: float) -> bool:
+        if self.begun is None:
+            self.begun = self.clock.now
+        if self.clock.now - self.begun >= self.after:
+            self.begun = None
+            self.presses += 1
+            return True
+        self.clock.sleep(timeout)
+        return False
+
+
+def test_enter_ends_a_set_of_reps_at_ones_own_pace(
+    db: None, user: Any, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keyboard = Keyboard(clock, after=6)
+    monkeypatch.setattr(play_module, "enter_pressed", keyboard)
+    result = CliRunner().invoke(
+        main, ["play", "seated-wrist-circles", "--no-questions", "--no-bell"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "press Enter when the set is done" in result.output
+    steps = script(routine(["seated-wrist-circles"]))
+    assert keyboard.presses == 1
+    assert clock.slept == pytest.approx(steps[0].seconds + 6)  # not the 24 s guide
+    session = Session.objects.get()
+    # The set counts in full, so a quick pace is a whole session.
+    assert session.played_seconds == session.planned_seconds
+    row = session.exercises.get()
+    assert (row.reached, row.sets_done, row.reps_done) == (True, 1, 8)
+
+
+def test_a_right_knot_plays_the_right_side_first(db: None, user: Any, clock: FakeClock) -> None:
+    add_knot(user, "lateral-elbow", "right", "wrist-extensors")
+    result = CliRunner().invoke(
+        main, ["play", "outer-forearm-release", "--no-questions", "--no-bell"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Right side only: your knot is on the right" in result.output
+    assert "(right side)" in result.output and "(left side)" not in result.output
+
+
+def test_an_early_stop_asks_only_about_what_was_reached(
+    db: None, user: Any, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(seconds: float) -> None:
+        clock.sleep(seconds)
+        if clock.slept > 7:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(play_module, "sleep", interrupted)
+    slugs = ["wrist-extensor-stretch", "seated-wrist-circles", "outer-forearm-release"]
+    result = CliRunner().invoke(main, ["play", *slugs, "--no-bell"], input="h\n")
+    assert result.exit_code == 0, result.output
+    assert "Only the exercises you got to are asked about." in result.output
+    assert "Seated wrist circles: [h]elped" not in result.output
+    session = Session.objects.get()
+    assert session.status == Session.Status.STOPPED
+    rows = list(session.exercises.all())
+    assert [(r.reached, r.verdict) for r in rows] == [(True, "helped"), (False, ""), (False, "")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from knotless.journal.models import Knot
 from knotless.lib.sequence import total_seconds
 from knotless.library.exercises import load_exercises
 from knotless.practice import services
-from knotless.practice.models import Session, SessionKnot
+from knotless.practice.models import Session, SessionExercise, SessionKnot
 from tests.practice.conftest import NOW, add_knot
 
 ROUTINE = ["upper-trapezius-side-bend-stretch", "chin-tuck"]
@@ -50,7 +51,8 @@ def test_it_finds_the_knots_a_routine_works_on(
 def test_it_stores_a_session_with_before_and_after(user: Any, shoulder_knot: Knot) -> None:
     session = services.start(user, ROUTINE, before={shoulder_knot.pk: 6}, now=NOW)
     assert session.is_open
-    assert session.planned_seconds == total_seconds(services.script(services.routine(ROUTINE)))
+    steps = services.script(services.routine(ROUTINE), [shoulder_knot])
+    assert session.planned_seconds == total_seconds(steps)
     assert [e.slug for e in session.exercises.all()] == ROUTINE
     services.finish(
         user,
@@ -160,3 +162,109 @@ def test_a_note_counts_line_breaks_as_the_browser_does(user: Any) -> None:
     services.finish(user, session.pk, after={}, verdicts={}, played_seconds=5, note=note)
     session.refresh_from_db()
     assert len(session.note) <= 2000
+
+
+def test_the_script_plays_a_one_sided_knot_on_its_side(user: Any) -> None:
+    rhomboid = add_knot(user, "medial-border-of-scapula", "right", "rhomboids")
+    exercises = services.routine(["upper-back-wall-ball-release", "one-arm-dumbbell-row"])
+    steps = services.script(exercises, [rhomboid])
+    release = [s for s in steps if s.item == 0 and s.state == "hold"]
+    assert [s.side for s in release] == ["right"]  # released where it sits, nowhere else
+    rows = [s.side for s in steps if s.item == 1 and s.state == "reps"]
+    assert rows == ["right", "left"] * 3  # strength: the knot's side first, both the same
+    assert steps[0].why.startswith("Right side only")
+    # A knot on the other side too: left then right, as for anyone.
+    other = add_knot(user, "medial-border-of-scapula", "left", "rhomboids")
+    both = services.script(exercises, [rhomboid, other])
+    assert [s.side for s in both if s.item == 0 and s.state == "hold"] == ["left", "right"]
+
+
+def test_a_knot_without_a_muscle_counts_by_where_it_hurts(user: Any) -> None:
+    exercise = services.routine(["upper-back-wall-ball-release"])[0]
+    between = add_knot(user, "medial-border-of-scapula", "left")  # a rhomboid zone
+    calf = add_knot(user, "calf", "right")
+    assert services.knot_sides(exercise, [between, calf]) == ("left",)
+    # A knot in a muscle the exercise only works on the side does not steer it.
+    assert services.knot_sides(exercise, [add_knot(user, "calf", "right", "gastrocnemius")]) == ()
+
+
+def test_it_asks_verdicts_only_for_what_was_reached(user: Any) -> None:
+    session = services.start(user, ["chin-tuck", "wall-slide", "band-pull-apart"], before={})
+    with pytest.raises(ValidationError, match="did not get to"):
+        services.finish(
+            user, session.pk, after={}, verdicts={2: "helped"}, played_seconds=30, reached=2
+        )
+    services.finish(
+        user,
+        session.pk,
+        after={},
+        verdicts={0: "helped", 1: ""},
+        played_seconds=30,
+        stopped=True,
+        reached=2,
+        done={0: (1, 8), 1: (0, 10)},
+    )
+    rows = list(session.exercises.all())
+    assert [(r.reached, r.verdict, r.sets_done, r.reps_done) for r in rows] == [
+        (True, "helped", 1, 8),
+        (True, "", 0, 10),
+        (False, "", None, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"reached": 5}, "out of range"),
+        ({"reached": 1, "done": {1: (1, 10)}}, "not played"),
+        ({"done": {0: (1, 101)}}, "from 0 to 100"),
+        ({"done": {0: (21, 5)}}, "from 0 to 20"),
+    ],
+)
+def test_it_refuses_counts_that_cannot_be(user: Any, kwargs: dict[str, Any], message: str) -> None:
+    session = services.start(user, ["chin-tuck", "wall-slide"], before={})
+    with pytest.raises(ValidationError, match=message):
+        services.finish(user, session.pk, after={}, verdicts={}, played_seconds=5, **kwargs)
+    assert not SessionExercise.objects.filter(sets_done__isnull=False).exists()
+
+
+def test_a_hold_is_not_counted_in_sets(user: Any) -> None:
+    session = services.start(user, ["upper-trapezius-side-bend-stretch"], before={})
+    with pytest.raises(ValidationError, match="Only rep exercises"):
+        services.finish(user, session.pk, after={}, verdicts={}, played_seconds=5, done={0: (1, 1)})
+
+
+def test_a_session_counts_as_done_when_at_least_half_was_played(user: Any) -> None:
+    def saved(played: int, stopped: bool) -> Session:
+        session = services.start(user, ROUTINE, before={})
+        return services.finish(
+            user, session.pk, after={}, verdicts={}, played_seconds=played, stopped=stopped
+        )
+
+    planned = services.start(user, ROUTINE, before={}).planned_seconds
+    assert not services.counts_as_done(saved(7, stopped=True))  # a stop after 7 s
+    assert not services.counts_as_done(saved(planned // 2 - 1, stopped=False))  # skipped through
+    assert services.counts_as_done(saved((planned + 1) // 2, stopped=True))
+    assert services.counts_as_done(saved(planned, stopped=False))
+    open_one = services.start(user, ROUTINE, before={})
+    assert not services.counts_as_done(open_one)
+
+
+def test_session_ratings_become_marks_on_the_knot(user: Any, shoulder_knot: Knot) -> None:
+    assert services.session_marks_version(shoulder_knot) == (0, None)
+    session = services.start(user, ROUTINE, before={shoulder_knot.pk: 6}, now=NOW)
+    assert services.session_marks(shoulder_knot) == []  # not saved yet: not shown
+    services.finish(
+        user,
+        session.pk,
+        after={shoulder_knot.pk: 3},
+        verdicts={},
+        played_seconds=10,
+        now=NOW + timedelta(minutes=9),
+    )
+    [mark] = services.session_marks(shoulder_knot)
+    assert (mark.session_id, mark.moment, mark.before, mark.after) == (session.pk, NOW, 6, 3)
+    assert services.session_marks_version(shoulder_knot)[0] == 1
+    unrated = services.start(user, ROUTINE, before={shoulder_knot.pk: None})
+    services.finish(user, unrated.pk, after={}, verdicts={}, played_seconds=10)
+    assert len(services.session_marks(shoulder_knot)) == 1  # nothing to draw for it

@@ -75,6 +75,13 @@ class SessionExercise(models.Model):
     slug = models.CharField(max_length=80)
     reps = models.PositiveSmallIntegerField(null=True, blank=True)  # when a plan changed them
     verdict = models.CharField(max_length=7, choices=Verdict.choices, blank=True)
+    # False when the session stopped before this exercise's first hold or set: it was not played,
+    # so it has no verdict and counts for nothing.
+    reached = models.BooleanField(default=True)
+    # For rep work, what the person says they did (strength progression reads these): sets
+    # finished, and reps in a set (each side, for one-sided work). Null when not asked.
+    sets_done = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps_done = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["session", "position"]

@@ -7,12 +7,13 @@ it was played.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.http import Http404
 from django.utils import timezone
 
@@ -76,9 +77,68 @@ def token_for(exercise: Exercise) -> str:
     return exercise.slug
 
 
-def script(exercises: Iterable[Exercise]) -> list[Step]:
-    """The one sequence every player follows."""
-    return build([Item(e.slug, e.name, e.dose, e.cues[0] if e.cues else "") for e in exercises])
+class KnotLike(Protocol):
+    @property
+    def muscle(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def side(self) -> str: ...
+
+
+def knot_sides(exercise: Exercise, knots: Iterable[KnotLike]) -> tuple[str, ...]:
+    """The sides of the knots an exercise aims at: the knot's muscle is one of its primary
+    targets, or (a knot naming no muscle) it sits where a primary target sends its pain."""
+    muscles = load_muscles()
+    zones = {zone for slug in exercise.primary for zone in muscles[slug].zones}
+    return tuple(
+        sorted(
+            {
+                knot.side
+                for knot in knots
+                if knot.muscle in exercise.primary or (not knot.muscle and knot.region in zones)
+            }
+        )
+    )
+
+
+def script(exercises: Iterable[Exercise], knots: Iterable[KnotLike] = ()) -> list[Step]:
+    """The one sequence every player follows; ``knots`` (the user's active ones) decide which
+    side comes first, or alone (see ``lib.sequence.sides_for``)."""
+    knots = list(knots)
+    return build(
+        [
+            Item(
+                e.slug,
+                e.name,
+                e.dose,
+                e.cues[0] if e.cues else "",
+                kind=e.kind,
+                knot_sides=knot_sides(e, knots),
+                seconds_per_rep=e.seconds_per_rep,
+            )
+            for e in exercises
+        ]
+    )
+
+
+def active_knots(user: Any) -> list[Knot]:
+    return list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE).order_by("id"))
+
+
+def counts_as_done(session: Session) -> bool:
+    """Whether a saved session counts toward the day and the week: at least half its script
+    was played.
+
+    Played seconds are script seconds (a set ended with "Done" counts in full), so a quick pace
+    is not held against anyone, while a stop after a few seconds, or skipping through most of
+    it, does not count. Time rather than exercises reached, because one long release can be
+    most of a routine, and a stop during the first of two exercises is not "most of it"."""
+    if session.status == Session.Status.STARTED:
+        return False
+    if not session.planned_seconds:
+        return session.status == Session.Status.FINISHED
+    return session.played_seconds * 2 >= session.planned_seconds
 
 
 def targets(exercises: Iterable[Exercise]) -> set[str]:
@@ -96,7 +156,7 @@ def targeted_knots(user: Any, exercises: Sequence[Exercise]) -> list[Knot]:
     regions = {region for slug in aimed for region in muscles[slug].zones}
     return [
         knot
-        for knot in Knot.objects.filter(user=user, status=Knot.Status.ACTIVE).order_by("id")
+        for knot in active_knots(user)
         if knot.muscle in aimed or (not knot.muscle and knot.region in regions)
     ]
 
@@ -129,7 +189,7 @@ def start(
     for knot_id in before:
         if knot_id not in knots or not knots[knot_id].is_active:
             raise ValidationError("That knot is not one of your active knots.", code="knot")
-    steps = script(exercises)
+    steps = script(exercises, active_knots(user))
     try:
         with transaction.atomic():  # a savepoint: a racing twin may have taken the token
             session = Session.objects.create(
@@ -187,6 +247,10 @@ def _locked(user: Any, session_id: int) -> Session:
         raise Http404("No such session.") from None
 
 
+SETS_DONE_MAX = 20
+REPS_DONE_MAX = 100
+
+
 @transaction.atomic
 def finish(
     user: Any,
@@ -198,9 +262,15 @@ def finish(
     stopped: bool = False,
     note: str = "",
     now: datetime | None = None,
+    reached: int | None = None,
+    done: Mapping[int, tuple[int | None, int | None]] | None = None,
 ) -> Session:
     """Close an open session with the pain after, a verdict per exercise (by position:
-    "helped", "neutral", "hurt" or "" for no answer) and how long was played."""
+    "helped", "neutral", "hurt" or "" for no answer) and how long was played.
+
+    ``reached`` is how many exercises, from the first, were played at all (None: every one);
+    the rest get no verdict. ``done`` maps the position of a reached rep exercise to the
+    (sets, reps per set) the person says they did."""
     session = _locked(user, session_id)
     if not session.is_open:
         raise ValidationError("This session is already saved.", code="closed")
@@ -212,13 +282,37 @@ def finish(
     SessionKnot.objects.bulk_update(rows.values(), ["pain_after"])
     choices = set(SessionExercise.Verdict.values) | {""}
     items = {row.position: row for row in session.exercises.all()}
+    reached = len(items) if reached is None else reached
+    if isinstance(reached, bool) or not isinstance(reached, int) or not 0 <= reached <= len(items):
+        raise ValidationError("The number of exercises reached is out of range.", code="reached")
     for position, verdict in verdicts.items():
         if position not in items:
             raise ValidationError("That exercise is not part of this session.", code="item")
         if verdict not in choices:
             raise ValidationError("Say helped, neutral or hurt.", code="verdict")
+        if verdict and position >= reached:
+            raise ValidationError("An exercise you did not get to has no verdict.", code="verdict")
         items[position].verdict = verdict
-    SessionExercise.objects.bulk_update(items.values(), ["verdict"])
+    library = load_exercises()
+    for position, (sets, reps) in (done or {}).items():
+        row = items.get(position)
+        if row is None or position >= reached:
+            raise ValidationError("That exercise was not played in this session.", code="item")
+        if row.slug not in library or not library[row.slug].dose.reps:
+            raise ValidationError("Only rep exercises are counted in sets.", code="done")
+        for value, top, what in ((sets, SETS_DONE_MAX, "Sets"), (reps, REPS_DONE_MAX, "Reps")):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top
+            ):
+                raise ValidationError(f"{what} done are a whole number from 0 to {top}.", "done")
+        row.sets_done, row.reps_done = sets, reps
+    for position, row in items.items():
+        row.reached = position < reached
+        if not row.reached:
+            row.verdict, row.sets_done, row.reps_done = "", None, None
+    SessionExercise.objects.bulk_update(
+        items.values(), ["verdict", "reached", "sets_done", "reps_done"]
+    )
     if isinstance(played_seconds, bool) or not isinstance(played_seconds, int):
         raise ValidationError("Played time must be whole seconds.", code="played")
     session.played_seconds = max(0, min(played_seconds, session.planned_seconds))
@@ -254,6 +348,41 @@ def knot_sessions(knot: Knot, limit: int = 20) -> list[SessionKnot]:
         .select_related("session")
         .order_by("-session__started_at")[:limit]
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SessionMark:
+    """A knot's pain just before and just after a session, for its chart and table."""
+
+    session_id: int
+    moment: datetime  # when the session started (aware)
+    before: int | None
+    after: int | None
+
+
+def _marked(knot: Knot) -> Any:
+    return (
+        SessionKnot.objects.filter(knot=knot)
+        .exclude(session__status=Session.Status.STARTED)
+        .exclude(pain_before__isnull=True, pain_after__isnull=True)
+    )
+
+
+def session_marks(knot: Knot) -> list[SessionMark]:
+    """Every saved session's before/after rating of this knot, oldest first."""
+    return [
+        SessionMark(session_id, moment, before, after)
+        for session_id, moment, before, after in _marked(knot)
+        .order_by("session__started_at", "session_id")
+        .values_list("session_id", "session__started_at", "pain_before", "pain_after")
+    ]
+
+
+def session_marks_version(knot: Knot) -> tuple[int, int | None]:
+    """What identifies a knot's session marks for a cache: a saved session's ratings never
+    change, and an unsaved one is not shown, so their count and highest id do."""
+    stats = _marked(knot).aggregate(count=Count("id"), last=Max("id"))
+    return stats["count"], stats["last"]
 
 
 def exercises_for_knot(knot: Knot, limit: int = 6) -> list[Exercise]:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from knotless.accounts.typing import AuthedRequest
 from knotless.atlas.muscles import GROUPS, load_muscles
 from knotless.atlas.regions import load_regions
-from knotless.lib.sequence import item_seconds, total_seconds
+from knotless.lib.sequence import Step, item_seconds, total_seconds
 from knotless.library import figure as drawing
 from knotless.library.exercises import EQUIPMENT, KINDS, POSITIONS, Exercise, load_exercises
 from knotless.library.figures import load_figures
@@ -261,12 +261,13 @@ def play_new(request: AuthedRequest) -> HttpResponse:
             error = exc.messages[0]
         else:
             return redirect("play", session_id=session.pk)
-    steps = services.script(exercises)
+    steps = services.script(exercises, services.active_knots(request.user))
+    whys = {step.item: step.why for step in steps if step.why}
     return render(
         request,
         "practice/play_new.html",
         {
-            "cards": [_card(e) for e in exercises],
+            "cards": [(_card(e), whys.get(n, "")) for n, e in enumerate(exercises)],
             "slugs": slugs,
             "knots": [
                 (knot, f"before-{knot.pk}", muscles[knot.muscle].name if knot.muscle else "")
@@ -292,13 +293,23 @@ def play(request: AuthedRequest, session_id: int) -> HttpResponse:
     return _player(request, session)
 
 
+def _planned_sets(steps: list[Step]) -> dict[int, int]:
+    """Per exercise with reps: the most sets any one side gets in this script."""
+    found: dict[int, int] = {}
+    for step in steps:
+        if step.state == "reps":
+            found[step.item] = max(found.get(step.item, 0), step.sets)
+    return found
+
+
 def _player(
     request: AuthedRequest, session: Session, posted: dict[str, str] | None = None, error: str = ""
 ) -> HttpResponse:
     """The player page; after a refused save, the finish form comes back as it was filled."""
     posted = posted or {}
     exercises = services.exercises_of(session)
-    steps = services.script(exercises)
+    steps = services.script(exercises, services.active_knots(request.user))
+    planned_sets = _planned_sets(steps)
     script = {
         "steps": [step.as_json() for step in steps],
         "exercises": [
@@ -317,6 +328,28 @@ def _player(
         name = f"after-{row.knot_id}"
         value = posted.get(name, "")
         rows.append((row, name, int(value) if value.isdecimal() else None))
+    reached = posted.get("reached", "")
+    shown = int(reached) if reached.isdecimal() else len(exercises)
+    items = []
+    for n, e in enumerate(exercises):
+        counted = None
+        if n in planned_sets:
+            counted = {
+                "sets": posted.get(f"sets-done-{n}", planned_sets[n]),
+                "reps": posted.get(f"reps-done-{n}", e.dose.reps),
+                "planned_sets": planned_sets[n],
+                "each_side": e.dose.per_side,
+            }
+        items.append(
+            {
+                "n": n,
+                "e": e,
+                "name": f"verdict-{n}",
+                "chosen": posted.get(f"verdict-{n}", ""),
+                "counted": counted,
+                "reached": n < shown,
+            }
+        )
     return render(
         request,
         "practice/play.html",
@@ -325,17 +358,25 @@ def _player(
             "script": script,
             "planned": _minutes(total_seconds(steps)),
             "rows": rows,
-            "items": [
-                (n, e, f"verdict-{n}", posted.get(f"verdict-{n}", ""))
-                for n, e in enumerate(exercises)
-            ],
+            "items": items,
             "pains": range(11),
             "verdicts": SessionExercise.Verdict.choices,
             "error": error,
             "posted": posted,
+            "reached": reached or str(len(exercises)),
+            "left_out": shown < len(exercises),
         },
         status=400 if error else 200,
     )
+
+
+def _whole(value: str, what: str) -> int | None:
+    value = value.strip()
+    if value == "":
+        return None
+    if not value.isascii() or not value.isdecimal():
+        raise ValidationError(f"{what} is a whole number.", code="number")
+    return int(value)
 
 
 @require_POST
@@ -349,11 +390,21 @@ def play_finish(request: AuthedRequest, session_id: int) -> HttpResponse:
             row.knot_id: _pain(request.POST.get(f"after-{row.knot_id}", ""))
             for row in session.knots.all()
         }
-        verdicts = {
-            row.position: request.POST.get(f"verdict-{row.position}", "")
-            for row in session.exercises.all()
-        }
-        played = int(request.POST.get("played", "0") or 0)
+        reached = _whole(request.POST.get("reached", ""), "The number of exercises reached")
+        played = _whole(request.POST.get("played", ""), "Played time") or 0
+        library = load_exercises()
+        verdicts: dict[int, str] = {}
+        done: dict[int, tuple[int | None, int | None]] = {}
+        for row in session.exercises.all():
+            n = row.position
+            if reached is not None and n >= reached:
+                continue  # not played: neither asked nor answered
+            verdicts[n] = request.POST.get(f"verdict-{n}", "")
+            if row.slug in library and library[row.slug].dose.reps:
+                sets = _whole(request.POST.get(f"sets-done-{n}", ""), "Sets done")
+                reps = _whole(request.POST.get(f"reps-done-{n}", ""), "Reps done")
+                if sets is not None or reps is not None:
+                    done[n] = (sets, reps)
         services.finish(
             request.user,
             session.pk,
@@ -362,10 +413,11 @@ def play_finish(request: AuthedRequest, session_id: int) -> HttpResponse:
             played_seconds=played,
             stopped=request.POST.get("stopped") == "1",
             note=request.POST.get("note", ""),
+            reached=reached,
+            done=done,
         )
-    except (ValidationError, ValueError) as exc:
-        text = exc.messages[0] if isinstance(exc, ValidationError) else "Played time is seconds."
-        return _player(request, session, posted=request.POST.dict(), error=text)
+    except ValidationError as exc:
+        return _player(request, session, posted=request.POST.dict(), error=exc.messages[0])
     messages.success(request, "Session saved.")
     return redirect("session", session_id=session.pk)
 
@@ -392,6 +444,7 @@ def session_page(request: AuthedRequest, session_id: int) -> HttpResponse:
         "practice/session.html",
         {
             "session": session,
+            "counts": services.counts_as_done(session),
             "items": items,
             "rows": list(session.knots.select_related("knot")),
             "played": _minutes(session.played_seconds),
@@ -415,7 +468,8 @@ def sessions_page(request: AuthedRequest) -> HttpResponse:
         names = [
             library[r.slug].name if r.slug in library else r.slug for r in session.exercises.all()
         ]
-        rows.append((session, names, list(session.knots.all())))
+        counted = not session.is_open and services.counts_as_done(session)
+        rows.append((session, names, list(session.knots.all()), counted))
     return render(
         request,
         "practice/sessions.html",

@@ -2,6 +2,11 @@
 // and keeps time by the wall clock, so a tab that was hidden or throttled catches up to where
 // the routine really is when it comes back. Sound, voice and the screen wake lock are extras:
 // the player works without any of them.
+//
+// Reps go at the person's pace: a set's time is a guide at the exercise's tempo. "Done" (or
+// Enter) ends the set whenever it is finished; when the guide runs out the player waits the
+// step's grace period for Done and then moves on by itself, so someone on the floor who cannot
+// reach the screen is never stuck. Either way the set counts in full.
 
 const STATE_LABELS = {
   "get-ready": "Get ready",
@@ -22,6 +27,8 @@ const ui = {
   figure: $("player-figure"),
   state: $("player-state"),
   name: $("player-name"),
+  why: $("player-why"),
+  done: $("player-done"),
   timer: $("player-timer"),
   detail: $("player-detail"),
   stepBar: $("player-step-bar"),
@@ -39,6 +46,8 @@ const ui = {
   finishTitle: $("finish-title"),
   played: $("finish-played"),
   stopped: $("finish-stopped"),
+  reached: $("finish-reached"),
+  notReached: $("not-reached"),
 };
 const saveKey = `knotless-player-${root.dataset.session}`;
 
@@ -52,6 +61,9 @@ let lastSecond = null; // last whole second announced, for countdown ticks
 let lastRep = 0;
 let cueSaid = false;
 let timer = null;
+let reached = 0; // exercises (from the first) whose first hold or set was begun
+let setsDone = {}; // exercise index -> {side: sets finished}
+let waitSaid = false; // "take your time" said for this step
 
 const now = () => Date.now();
 const fmt = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
@@ -120,9 +132,11 @@ function playedSeconds() {
 }
 function announce(step) {
   const label = STATE_LABELS[step.state] || step.state;
-  if (step.state === "get-ready" || step.state === "next") say(step.text);
+  // Before an exercise whose sides follow a knot, say which side and why (the why's first part).
+  if (step.state === "get-ready" && step.why) say(`${step.text}. ${step.why.split(":")[0]}.`);
+  else if (step.state === "get-ready" || step.state === "next") say(step.text);
   else if (step.state === "switch-side" || step.state === "rest") say(step.text);
-  else say(`${label}. ${step.side ? step.side + " side. " : ""}${step.state === "reps" ? step.reps + " reps" : step.seconds + " seconds"}`);
+  else say(`${label}. ${step.side ? step.side + " side. " : ""}${step.state === "reps" ? step.reps + " reps, at your pace" : step.seconds + " seconds"}`);
   beep(step.state === "hold" || step.state === "reps" ? 1046 : 660, 220);
 }
 function enter(i, { silent = false } = {}) {
@@ -130,11 +144,43 @@ function enter(i, { silent = false } = {}) {
   lastSecond = null;
   lastRep = 0;
   cueSaid = false;
+  waitSaid = false;
   const step = steps[index];
   ui.figure.src = figures[step.slug] || ui.figure.src;
   root.dataset.state = step.state;
   root.dataset.index = String(index);
+  if (step.state === "hold" || step.state === "reps") reached = Math.max(reached, step.item + 1);
+  ui.why.textContent = step.state === "next" ? "" : step.why || "";
+  ui.why.hidden = !ui.why.textContent;
+  showDone();
   if (!silent) announce(step);
+}
+function showDone() {
+  ui.done.hidden = done || steps[index]?.state !== "reps" || (!running && pausedAt === null);
+}
+function countSet(step) {
+  const sides = (setsDone[step.item] = setsDone[step.item] || {});
+  sides[step.side] = (sides[step.side] || 0) + 1;
+}
+// The answers the player can give for the person: which exercises were reached, and how many
+// sets of each rep exercise were finished (they can correct it before saving).
+function fillAnswers(stoppedAt, prefill) {
+  ui.reached.value = String(stoppedAt);
+  for (const row of ui.finish.querySelectorAll(".verdict-row")) {
+    const off = Number(row.dataset.position) >= stoppedAt;
+    row.hidden = off;
+    row.disabled = off;
+  }
+  ui.notReached.hidden = stoppedAt >= script.exercises.length;
+  if (!prefill) return;
+  for (const [item, sides] of Object.entries(setsDone)) {
+    const box = document.getElementById(`sets-done-${item}`);
+    if (box) box.value = String(Math.max(...Object.values(sides)));
+  }
+  for (let item = 0; item < stoppedAt; item += 1) {
+    const box = document.getElementById(`sets-done-${item}`);
+    if (box && !setsDone[item]) box.value = "0";
+  }
 }
 function leave(spent) {
   playedBefore += spent;
@@ -143,6 +189,7 @@ function finish(stopped) {
   if (done) return;
   const spent = Math.min(elapsedInStep(), steps[index]?.seconds ?? 0);
   leave(stopped ? spent : 0);
+  if (!stopped) reached = script.exercises.length;
   done = true;
   running = false;
   clearInterval(timer);
@@ -153,14 +200,19 @@ function finish(stopped) {
   ui.timer.textContent = fmt(playedBefore);
   ui.detail.textContent = "Rate how it went below.";
   ui.stepBar.style.width = "100%";
-  for (const b of [ui.pause, ui.skip, ui.stop]) b.hidden = true;
+  for (const b of [ui.pause, ui.skip, ui.stop, ui.done]) b.hidden = true;
   ui.start.hidden = true;
+  ui.why.hidden = true;
   ui.played.value = String(Math.round(playedBefore));
   ui.stopped.value = stopped ? "1" : "0";
+  fillAnswers(reached, true);
   ui.finishTitle.textContent = stopped ? "Stopped early: how did it go?" : "Done! How did it go?";
   ui.finish.hidden = false;
   // Kept until the session is saved, so a reload shows this form again, not step one.
-  sessionStorage.setItem(saveKey, JSON.stringify({ done: true, stopped, played: Math.round(playedBefore) }));
+  sessionStorage.setItem(
+    saveKey,
+    JSON.stringify({ done: true, stopped, played: Math.round(playedBefore), reached, setsDone }),
+  );
   say(stopped ? "Stopped." : "All done. Well done.");
   beep(784, 160);
   beep(1046, 260, 0.18);
@@ -168,7 +220,7 @@ function finish(stopped) {
   // The heading, not a rating: leftover key presses must not answer for the user.
   ui.finishTitle.focus({ preventScroll: true });
 }
-function showFinished(stopped, played) {
+function showFinished(stopped, played, stoppedAt, prefill) {
   done = true;
   running = false;
   playedBefore = played;
@@ -177,9 +229,11 @@ function showFinished(stopped, played) {
   ui.name.textContent = stopped ? "Stopped early" : "Well done";
   ui.timer.textContent = fmt(played);
   ui.detail.textContent = "Rate how it went below.";
-  for (const b of [ui.start, ui.pause, ui.skip, ui.stop]) b.hidden = true;
+  for (const b of [ui.start, ui.pause, ui.skip, ui.stop, ui.done]) b.hidden = true;
+  ui.why.hidden = true;
   ui.played.value = String(played);
   ui.stopped.value = stopped ? "1" : "0";
+  fillAnswers(stoppedAt, prefill);
   ui.finish.hidden = false;
 }
 function update() {
@@ -188,9 +242,11 @@ function update() {
     // Catch up: a hidden tab may have slept through several steps. Only the step we land on
     // is announced.
     let moved = false;
-    while (index < steps.length && elapsedInStep() >= steps[index].seconds) {
-      stepStart += steps[index].seconds * 1000;
+    while (index < steps.length && elapsedInStep() >= steps[index].seconds + (steps[index].grace || 0)) {
+      // A set of reps that ran past its guide and grace counts as done, in full.
+      stepStart += (steps[index].seconds + (steps[index].grace || 0)) * 1000;
       leave(steps[index].seconds);
+      if (steps[index].state === "reps") countSet(steps[index]);
       if (index + 1 >= steps.length) {
         index += 1;
         finish(false);
@@ -207,10 +263,11 @@ function draw() {
   const step = steps[index];
   const elapsed = Math.max(0, elapsedInStep());
   const left = Math.max(0, step.seconds - elapsed);
+  const waiting = step.state === "reps" && elapsed >= step.seconds; // past the guide: grace
   ui.state.textContent = (running ? "" : "Paused · ") + (STATE_LABELS[step.state] || step.state);
   if (!running && pausedAt === null) ui.state.textContent = "Ready";
   ui.name.textContent = step.name + (step.side ? ` · ${step.side} side` : "");
-  ui.timer.textContent = fmt(Math.ceil(left));
+  ui.timer.textContent = fmt(Math.ceil(waiting ? step.seconds + (step.grace || 0) - elapsed : left));
   let detail = step.text;
   if (step.state === "reps" && step.reps) {
     const rep = Math.min(step.reps, Math.floor((elapsed / step.seconds) * step.reps) + 1);
@@ -218,6 +275,13 @@ function draw() {
     if (running && rep !== lastRep) {
       if (lastRep) say(String(rep));
       lastRep = rep;
+    }
+    if (waiting) {
+      detail = `Take your time: tap Done when the set is finished (moves on by itself in ${fmt(Math.ceil(step.seconds + step.grace - elapsed))})`;
+      if (running && !waitSaid) {
+        waitSaid = true;
+        say("Take your time. Tap done when the set is finished.");
+      }
     }
   } else if (step.state === "hold" && step.sets > 1) {
     detail = `Set ${step.set} of ${step.sets}`;
@@ -236,15 +300,18 @@ function draw() {
   ui.total.setAttribute("aria-valuenow", String(played));
   ui.totalBar.style.width = `${Math.min(100, (played / script.total) * 100)}%`;
   ui.elapsed.textContent = fmt(played);
-  // Count the last three seconds of every step.
-  const whole = Math.ceil(left);
+  // Count the last three seconds of every step (of a set's grace, not of its guide).
+  const whole = Math.ceil(step.state === "reps" ? step.seconds + (step.grace || 0) - elapsed : left);
   if (running && whole !== lastSecond && whole <= 3 && whole > 0 && document.visibilityState === "visible") beep(520, 80);
   lastSecond = whole;
   if (running) remember();
 }
 function remember() {
   if (done) return;
-  sessionStorage.setItem(saveKey, JSON.stringify({ index, into: Math.max(0, elapsedInStep()), playedBefore }));
+  sessionStorage.setItem(
+    saveKey,
+    JSON.stringify({ index, into: Math.max(0, elapsedInStep()), playedBefore, reached, setsDone }),
+  );
 }
 
 // --- controls ----------------------------------------------------------------------------------
@@ -263,6 +330,7 @@ function start() {
   ui.skip.hidden = false;
   ui.stop.hidden = false;
   ui.pause.textContent = "❚❚ Pause";
+  showDone();
   clearInterval(timer);
   timer = setInterval(update, 200);
   keepAwake(true);
@@ -284,10 +352,13 @@ function togglePause() {
   if (running) pause();
   else start();
 }
-function skip() {
+function skip({ finished = false } = {}) {
   if (done || (!running && pausedAt === null)) return;
-  const spent = Math.min(elapsedInStep(), steps[index].seconds);
+  const step = steps[index];
+  // A set ended with Done counts in full, however quick; a skipped one only for its time.
+  const spent = finished ? step.seconds : Math.min(elapsedInStep(), step.seconds);
   leave(spent);
+  if (finished) countSet(step);
   if (index + 1 >= steps.length) {
     index += 1;
     finish(false);
@@ -301,10 +372,24 @@ function skip() {
 
 ui.start.addEventListener("click", start);
 ui.pause.addEventListener("click", togglePause);
-ui.skip.addEventListener("click", skip);
+ui.skip.addEventListener("click", () => skip());
+function setDone() {
+  if (steps[index]?.state !== "reps") return;
+  beep(988, 90);
+  skip({ finished: true });
+}
+ui.done.addEventListener("click", setDone);
 ui.stop.addEventListener("click", () => finish(true));
 document.addEventListener("keydown", (event) => {
   if (done || event.repeat || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  // Enter ends a set of reps wherever the focus is in the player (a focused Pause button must
+  // not take it), but never in the form below or on a link.
+  if (event.key === "Enter" && steps[index]?.state === "reps" && !ui.done.hidden) {
+    if (event.target.closest("input, textarea, select, a, form")) return;
+    event.preventDefault();
+    setDone();
+    return;
+  }
   if (event.target.closest("input, textarea, select, button, a") && event.key !== "ArrowRight") return;
   if (event.key === " ") {
     event.preventDefault();
@@ -328,13 +413,16 @@ document.addEventListener("visibilitychange", () => {
 ui.finish.hidden = true;
 const saved = JSON.parse(sessionStorage.getItem(saveKey) || "null");
 if (root.dataset.finishing !== undefined) {
-  showFinished(root.dataset.finishing === "1", Number(ui.played.value) || 0);
+  showFinished(root.dataset.finishing === "1", Number(ui.played.value) || 0, Number(ui.reached.value), false);
   ui.finish.scrollIntoView({ block: "start" });
 } else if (saved && saved.done) {
-  showFinished(saved.stopped, saved.played);
+  setsDone = saved.setsDone || {};
+  showFinished(saved.stopped, saved.played, saved.reached ?? script.exercises.length, true);
 } else if (saved && saved.index < steps.length) {
   enter(saved.index, { silent: true });
   playedBefore = saved.playedBefore;
+  reached = Math.max(reached, saved.reached || 0);
+  setsDone = saved.setsDone || {};
   pausedAt = now();
   stepStart = pausedAt - saved.into * 1000;
   ui.start.textContent = "▶ Resume";
