@@ -72,3 +72,15 @@ def test_it_gives_each_size_its_own_element_ids() -> None:
     assert wide_ids and narrow_ids and not wide_ids & narrow_ids
     for ref in re.findall(r'href="#([^"]+)"', narrow):
         assert ref in narrow_ids
+
+
+def test_it_marks_ratings_around_sessions_apart_from_check_ins() -> None:
+    plain = pain_chart_svg(series(6))
+    marks = ((datetime(2026, 1, 3, 18), 6, 3), (datetime(2026, 1, 5, 18), None, 4))
+    svg = pain_chart_svg(series(6), sessions=marks)
+    ET.fromstring(svg)
+    assert "around a session (before → after)" in svg and "around a session" not in plain
+    assert "var(--warn)" in svg and "var(--warn)" not in plain  # their own colour
+    assert "#050505" not in svg
+    # Ratings around a session alone still make a chart (check-ins may all have been deleted).
+    assert "around a session" in pain_chart_svg((), sessions=marks)

@@ -27,7 +27,7 @@ from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm, Untie
 from knotless.journal.models import CheckIn, Knot
 from knotless.lib.charts import DOTS_UP_TO_DAYS, SIZES, pain_chart_svg
 from knotless.lib.days import zone
-from knotless.overview import knot_practice, today_parts
+from knotless.overview import knot_practice, session_marks, session_marks_version, today_parts
 from knotless.safety.checklist import load_flags
 from knotless.safety.policy import EMERGENCY, NEEDS_ANSWERS, Gates
 
@@ -201,17 +201,45 @@ def _history(knot: Knot, tz_name: str) -> list[Rating]:
     return [Rating(pk, moment.astimezone(tz), pain, note) for pk, moment, pain, note in rows]
 
 
-def _day_rows(ratings: list[Rating]) -> list[dict[str, object]]:
+@dataclass(frozen=True, slots=True)
+class AroundSession:
+    """A knot's ratings just before and after a session, on the user's wall clock."""
+
+    session_id: int
+    moment: datetime
+    before: int | None
+    after: int | None
+
+
+def _around_sessions(knot: Knot, tz_name: str) -> list[AroundSession]:
+    tz = zone(tz_name)
+    return [
+        AroundSession(m.session_id, m.moment.astimezone(tz), m.before, m.after)
+        for m in session_marks(knot)
+    ]
+
+
+def _day_rows(
+    ratings: list[Rating], around: list[AroundSession] | None = None
+) -> list[dict[str, object]]:
+    """One row per day, newest first: its check-ins and average, and the ratings taken
+    around sessions (listed, not averaged: they are not check-ins)."""
     days: dict[date, list[Rating]] = {}
     for rating in ratings:
         days.setdefault(rating.moment.date(), []).append(rating)
+    sessions: dict[date, list[AroundSession]] = {}
+    for mark in around or []:
+        sessions.setdefault(mark.moment.date(), []).append(mark)
     return [
         {
             "day": day,
-            "ratings": entries,
-            "average": round(sum(r.pain for r in entries) / len(entries), 1),
+            "ratings": days.get(day, []),
+            "sessions": sessions.get(day, []),
+            "average": round(sum(r.pain for r in days[day]) / len(days[day]), 1)
+            if day in days
+            else None,
         }
-        for day, entries in sorted(days.items(), reverse=True)
+        for day in sorted(days.keys() | sessions.keys(), reverse=True)
     ]
 
 
@@ -221,22 +249,23 @@ def knot_detail(request: AuthedRequest, knot_id: int) -> HttpResponse:
 
 
 def _history_html(knot: Knot, tz_name: str, show_all: bool) -> str:
-    """The chart and table of a knot's ratings, cached until its check-ins change.
+    """The chart and table of a knot's ratings, cached until its check-ins or sessions change.
 
-    Check-ins are only ever added or deleted, so their count and highest id identify the set;
-    a knot with a year of history then costs one small aggregate query instead of re-reading
-    and re-drawing a thousand rows.
+    Check-ins are only ever added or deleted, and a saved session's ratings never change, so
+    their counts and highest ids identify the set; a knot with a year of history then costs two
+    small aggregate queries instead of re-reading and re-drawing a thousand rows.
     """
     stats = knot.checkins.aggregate(count=Count("id"), last=Max("id"))
     key = ":".join(
         str(part)
         for part in (
             "knot-history",
-            1,
+            2,
             knot.pk,
             knot.created_at.timestamp(),
             stats["count"],
             stats["last"],
+            *session_marks_version(knot),
             tz_name,
             int(show_all),
         )
@@ -245,15 +274,18 @@ def _history_html(knot: Knot, tz_name: str, show_all: bool) -> str:
     if cached is not None:
         return cached
     points = _history(knot, tz_name)
+    around = _around_sessions(knot, tz_name)
     series = tuple((r.moment.replace(tzinfo=None), r.pain) for r in points)
-    rows = _day_rows(points)
+    marks = tuple((m.moment.replace(tzinfo=None), m.before, m.after) for m in around)
+    rows = _day_rows(points, around)
     html = render_to_string(
         "journal/_history.html",
         {
             "knot": knot,
-            "charts": [(size, pain_chart_svg(series, size=size)) for size in SIZES]
-            if points
+            "charts": [(size, pain_chart_svg(series, size=size, sessions=marks)) for size in SIZES]
+            if points or marks
             else [],
+            "around": bool(marks),
             "rows": rows if show_all else rows[:RECENT_DAYS],
             "hidden_days": 0 if show_all else max(0, len(rows) - RECENT_DAYS),
             "total_days": len(rows),

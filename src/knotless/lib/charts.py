@@ -21,6 +21,7 @@ _PALETTE = {
     "#020202": "var(--chart-grid)",
     "#030303": "var(--chart-line)",
     "#040404": "var(--chart-dot)",
+    "#050505": "var(--warn)",
 }
 _COLOUR = re.compile("|".join(re.escape(c) for c in _PALETTE))
 # matplotlib's figure machinery is not safe to drive from several threads at once.
@@ -47,16 +48,25 @@ SIZES = {"wide": (7.2, 3.0), "narrow": (4.0, 3.0)}
 DOTS_UP_TO_DAYS = 90
 
 
+# A session's before/after ratings: (local wall-clock start, before or None, after or None).
+SessionMark = tuple[datetime, int | None, int | None]
+
+
 @lru_cache(maxsize=128)
 def pain_chart_svg(
-    points: tuple[tuple[datetime, int], ...], title: str = "", size: str = "wide"
+    points: tuple[tuple[datetime, int], ...],
+    title: str = "",
+    size: str = "wide",
+    sessions: tuple[SessionMark, ...] = (),
 ) -> str:
     """An SVG of pain (0-10) over time.
 
     ``points`` are (local wall-clock moment, pain) pairs in time order. Each check-in is a dot;
     a line joins the daily averages, so several check-ins a day read as one trend (past
-    DOTS_UP_TO_DAYS days, a band of each day's range replaces the dots). Returns an
-    <svg> element (no XML prolog) whose colours are CSS variables.
+    DOTS_UP_TO_DAYS days, a band of each day's range replaces the dots). ``sessions`` are the
+    ratings taken around a session: an arrow from before to after at the session's start (a
+    lone hollow diamond when only one of them was given), kept out of the daily averages, and
+    named in a legend. Returns an <svg> element (no XML prolog) whose colours are CSS variables.
     """
     from matplotlib import dates as mdates
     from matplotlib import rc_context
@@ -108,6 +118,7 @@ def pain_chart_svg(
                 linewidth=0,
                 step="mid",
             )
+        _draw_sessions(ax, sessions)
         if len(day_x) > 1:
             ax.plot(
                 mdates.date2num(day_x),  # type: ignore[no-untyped-call]
@@ -127,11 +138,70 @@ def pain_chart_svg(
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
         # A short history (one day, one rating) still gets a few days of axis, so the date
         # ticks stay readable and the locator has a sensible range to work with.
-        first = mdates.date2num(points[0][0])  # type: ignore[no-untyped-call]
-        last = mdates.date2num(points[-1][0])  # type: ignore[no-untyped-call]
+        moments = [m for m, _ in points] + [m for m, _, _ in sessions]
+        first = mdates.date2num(min(moments, default=datetime(2000, 1, 1)))  # type: ignore[no-untyped-call]
+        last = mdates.date2num(max(moments, default=datetime(2000, 1, 1)))  # type: ignore[no-untyped-call]
         if last - first < 4:
             middle = (first + last) / 2
             ax.set_xlim(middle - 2, middle + 2)
+        if sessions:
+            _legend(ax, size)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     return _themed(buffer.getvalue(), id_prefix=f"chart-{size}")
+
+
+def _draw_sessions(ax: Any, sessions: tuple[SessionMark, ...]) -> None:
+    """Before -> after of each session as an arrow in the warning colour, distinct from the
+    check-in dots: it shows the change a session made, not the trend."""
+    from matplotlib import dates as mdates
+
+    for moment, before, after in sessions:
+        x = mdates.date2num(moment)  # type: ignore[no-untyped-call]
+        if before is not None and after is not None and before != after:
+            ax.annotate(
+                "",
+                xy=(x, after),
+                xytext=(x, before),
+                arrowprops={"arrowstyle": "-|>", "color": "#050505", "linewidth": 1.6},
+                zorder=4,
+            )
+        for value in (before, after) if before != after else (before,):
+            if value is not None:
+                ax.scatter(
+                    [x],
+                    [value],
+                    s=22,
+                    marker="D",
+                    facecolors="none",
+                    edgecolors="#050505",
+                    linewidths=1.2,
+                    zorder=4,
+                )
+
+
+def _legend(ax: Any, size: str) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color="#040404", markersize=4, label="check-in"),
+        Line2D([], [], color="#030303", linewidth=2, label="daily average"),
+        Line2D(
+            [],
+            [],
+            marker="D",
+            linestyle="-",
+            color="#050505",
+            markerfacecolor="none",
+            markersize=4,
+            label="around a session (before → after)",
+        ),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.18 if size == "wide" else -0.22),
+        ncol=3 if size == "wide" else 1,
+        frameon=False,
+        fontsize=9,
+    )
