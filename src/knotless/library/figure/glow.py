@@ -5,9 +5,12 @@ Pure Python, no Django.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+
 from knotless.library.figure.geometry import Shape, depth_of, project
 from knotless.library.figure.spec import FigureSpec
-from knotless.library.skeleton import Body, Vec
+from knotless.library.skeleton import Body, Vec, apply
 
 # Where each target glows: (segment frame, start, end, width) with points in the segment's own
 # frame (the head's starts at the top of the neck; its centre is 10 cm up). z is multiplied by
@@ -73,12 +76,28 @@ ZONES: dict[str, tuple[Zone, ...]] = {
     "obliques": (("trunk", (4, 10, 12), (4, 28, 12), 8),),
 }
 # Frames that belong to one side of the body (their name ends in _l or _r when posed).
-# Frames that belong to one side of the body (their name ends in _l or _r when posed).
 SIDED = {"upper_arm", "forearm", "hand", "thigh", "shin", "foot"}
 
 
 def _side_sign(side: str) -> float:
     return -1.0 if side == "l" else 1.0
+
+
+# The trunk and the pelvis are wider than deep: their surface faces (half depth, half width, cm).
+OVALS = {"trunk": (11.0, 17.0), "pelvis": (11.0, 14.0)}
+SHOULDER_LINE = 46.0  # height in the trunk frame above which a zone lies on top of the shoulders
+
+
+def _normal(frame: str, start: Vec, end: Vec, sign: float) -> Vec:
+    """Which way the skin over a zone faces, in its segment's frame (a unit vector)."""
+    x, y, z = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2, sign * (start[2] + end[2]) / 2
+    if frame == "trunk" and y > SHOULDER_LINE:
+        return (0.0, 1.0, 0.0)  # the top of the shoulder shows from the front, back and side
+    if frame in OVALS:
+        depth, width = OVALS[frame]
+        x, z = x / depth**2, z / width**2
+    length = math.hypot(x, z) or 1.0
+    return (x / length, 0.0, z / length)
 
 
 def glow_shapes(spec: FigureSpec, view: str, body: Body) -> list[Shape]:
@@ -92,8 +111,8 @@ def glow_shapes(spec: FigureSpec, view: str, body: Body) -> list[Shape]:
                 b = body.local(name, (end[0], end[1], end[2] * sign))
                 depth = (depth_of(view, a) + depth_of(view, b)) / 2
                 # A zone on the side of its segment facing away from us shows faintly.
-                axis = body.local(name, (0.0, (start[1] + end[1]) / 2, 0.0))
-                behind = depth - depth_of(view, axis) < -2.0
+                normal = apply(body.frames[name], _normal(frame, start, end, sign))
+                behind = depth_of(view, normal) < -0.6
                 shapes.append(
                     Shape(
                         f"glow_{target}_{index}_{side}",
@@ -105,3 +124,23 @@ def glow_shapes(spec: FigureSpec, view: str, body: Body) -> list[Shape]:
                     )
                 )
     return shapes
+
+
+def facing_targets(shapes: Iterable[Shape]) -> set[str]:
+    """The targets of a drawing that glow on the side of the body turned towards us.
+
+    A glow on the far face of its segment (drawn faint), or on a limb drawn as the far one,
+    reads as a muscle on the other side of the body: a back muscle seen through the chest.
+    """
+    shapes = list(shapes)
+    far_limbs = {shape.key for shape in shapes if shape.cls == "kf-far"}
+    facing = set()
+    for shape in shapes:
+        if not shape.key.startswith("glow_") or "kf-behind" in shape.cls:
+            continue
+        _, target, index, side = shape.key.split("_")
+        frame = ZONES[target][int(index)][0]
+        if frame in SIDED and f"{frame}_{side}" in far_limbs:
+            continue
+        facing.add(target)
+    return facing
