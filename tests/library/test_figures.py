@@ -142,3 +142,26 @@ def test_joint_angles_mean_what_the_readme_says() -> None:
     assert bent.points["neck_base"][0] == pytest.approx(50)  # bent forward: head goes forward
     knee = skeleton.pose_body({"knee_r": [90]})
     assert knee.points["ankle_r"][0] < -40  # the shin folds backward
+
+
+def test_it_draws_a_bench_to_lean_on_inside_the_frame() -> None:
+    spec = validate_figure(
+        {**BASE, "props": [{"kind": "bench", "x": 60, "size": 45}], "frames": [{}, {"head": [9]}]},
+        where="test",
+    )
+    svg = render(spec, 0)
+    assert 'd="M60.0 -45.0h45.0' in svg  # the top, 45 cm high, from x 60 to 105
+    x, _, width, _ = (float(v) for v in ET.fromstring(svg).get("viewBox", "").split())
+    assert x + width >= 107
+
+
+def test_it_draws_a_doorway_as_wide_as_asked_in_the_front_view() -> None:
+    spec = validate_figure(
+        {**BASE, "view": "front", "props": [{"kind": "door", "size": 104}]}, where="test"
+    )
+    assert 'class="kf-door" d="M-52.0 0V-205H52.0V0"' in render(spec, 0)
+
+
+def test_a_prop_size_is_a_length() -> None:
+    with pytest.raises(AtlasDataError, match="a prop size is a length"):
+        validate_figure({**BASE, "props": [{"kind": "bench", "size": -3}]}, where="test")

@@ -50,7 +50,7 @@ def _prop(raw: Any, where: str) -> Prop:
     if not isinstance(raw, dict) or raw.get("kind") not in PROP_KINDS:
         raise AtlasDataError(f"{where}: a prop is one of {', '.join(PROP_KINDS)}.")
     kind = raw["kind"]
-    extra = set(raw) - {"kind", "at", "offset", "to", "anchor", "x"}
+    extra = set(raw) - {"kind", "at", "offset", "to", "anchor", "x", "size"}
     if extra:
         raise AtlasDataError(f"{where}: prop {kind} has unknown key(s) {', '.join(sorted(extra))}.")
     at, to = raw.get("at", ""), raw.get("to", "")
@@ -63,6 +63,8 @@ def _prop(raw: Any, where: str) -> Prop:
     offset = raw.get("offset", [0, 0, 0])
     if len(offset) != 3 or not all(isinstance(v, int | float) for v in offset):
         raise AtlasDataError(f"{where}: a prop offset is [forward, up, right] in cm.")
+    if not isinstance(raw.get("size", 0), int | float) or raw.get("size", 0) < 0:
+        raise AtlasDataError(f"{where}: a prop size is a length in cm.")
     anchor = raw.get("anchor")
     if anchor is not None and (
         len(anchor) != 2 or not all(isinstance(v, int | float) for v in anchor)
@@ -75,6 +77,7 @@ def _prop(raw: Any, where: str) -> Prop:
         to=to,
         anchor=(float(anchor[0]), float(anchor[1])) if anchor is not None else None,
         x=float(raw.get("x", 0.0)),
+        size=float(raw.get("size", 0.0)),
     )
 
 

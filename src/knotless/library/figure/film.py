@@ -14,7 +14,7 @@ from knotless.library import skeleton
 from knotless.library.figure.geometry import Shape, body_shapes, placed_body, project
 from knotless.library.figure.glow import glow_shapes
 from knotless.library.figure.props import moving_prop_shapes
-from knotless.library.figure.spec import FigureSpec
+from knotless.library.figure.spec import BENCH_LENGTH, FigureSpec
 from knotless.library.skeleton import Body, Pose
 
 ARROW_POINTS = (
@@ -102,6 +102,8 @@ def bounds(spec: FigureSpec, scenes: Iterable[Scene]) -> tuple[float, float, flo
     for prop in spec.props:
         if prop.kind == "wall" and spec.view == "side":
             xs.append(prop.x)
+        if prop.kind == "bench" and spec.view == "side":
+            xs += [prop.x - 2, prop.x + (prop.size or BENCH_LENGTH) + 2]
         if prop.kind == "band" and prop.anchor is not None:
             xs.append(prop.anchor[0])
             ys.append(-prop.anchor[1])

@@ -6,7 +6,15 @@ Pure Python, no Django.
 from __future__ import annotations
 
 from knotless.library.figure.geometry import Box, Shape, depth_of, project
-from knotless.library.figure.spec import BALL_RADIUS, ROLLER_RADIUS, SEAT_PELVIS, FigureSpec
+from knotless.library.figure.spec import (
+    BALL_RADIUS,
+    BENCH_LENGTH,
+    BENCH_TOP,
+    DOOR_WIDTH,
+    ROLLER_RADIUS,
+    SEAT_PELVIS,
+    FigureSpec,
+)
 from knotless.library.skeleton import Body
 
 
@@ -70,7 +78,7 @@ def moving_prop_shapes(spec: FigureSpec, view: str, body: Body) -> list[Shape]:
 
 
 def still_props(spec: FigureSpec, view: str, body: Body, box: Box) -> list[str]:
-    """SVG for props that do not move: chair, desk, wall, door frame, mat."""
+    """SVG for props that do not move: chair, bench, desk, wall, door frame, mat."""
     out: list[str] = []
     pelvis = body.points["pelvis"]
     px = project(view, pelvis)[0]
@@ -90,6 +98,14 @@ def still_props(spec: FigureSpec, view: str, body: Body, box: Box) -> list[str]:
                     f"M{px + 20:.1f} {seat:.1f}v{-seat:.1f}"
                 )
                 out.append(f'<path class="kf-prop-line" d="{d}"/>')
+        elif prop.kind == "bench" and view == "side":
+            # A flat seat to kneel or lean on: the top, and a leg under each end.
+            length, top = prop.size or BENCH_LENGTH, -BENCH_TOP
+            d = (
+                f"M{prop.x:.1f} {top:.1f}h{length:.1f} M{prop.x + 4:.1f} {top:.1f}v{BENCH_TOP:.1f} "
+                f"M{prop.x + length - 4:.1f} {top:.1f}v{BENCH_TOP:.1f}"
+            )
+            out.append(f'<path class="kf-prop-line" d="{d}"/>')
         elif prop.kind == "desk" and view == "side":
             edge = prop.x if prop.x else px + 30  # by default just in front of the knees
             d = f"M{edge:.1f} -73h{box[0] + box[2] - edge:.1f} M{edge + 4:.1f} -73v73"
@@ -104,7 +120,9 @@ def still_props(spec: FigureSpec, view: str, body: Body, box: Box) -> list[str]:
                 x = prop.x - 3
                 out.append(f'<rect class="kf-prop" x="{x:.1f}" y="-205" width="6" height="205"/>')
             else:
-                out.append(f'<path class="kf-door" d="M{px - 48:.1f} 0V-205H{px + 48:.1f}V0"/>')
+                half = (prop.size or DOOR_WIDTH) / 2
+                d = f"M{px - half:.1f} 0V-205H{px + half:.1f}V0"
+                out.append(f'<path class="kf-door" d="{d}"/>')
         elif prop.kind == "mat":
             left, width = box[0] + 6, box[2] - 12
             size = f'x="{left:.1f}" y="-2" width="{width:.1f}" height="3"'

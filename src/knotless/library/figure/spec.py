@@ -12,7 +12,21 @@ from knotless.library.skeleton import Vec
 
 VIEWS = ("side", "front")
 ANCHORS = ("pelvis", "feet", "hands")
-PROP_KINDS = ("chair", "desk", "wall", "door", "mat", "ball", "roller", "band", "dumbbell")
+PROP_KINDS = (
+    "chair",
+    "bench",
+    "desk",
+    "wall",
+    "door",
+    "mat",
+    "ball",
+    "roller",
+    "band",
+    "dumbbell",
+)
+BENCH_TOP = 45.0  # a bench or chair seat that the body leans on, not sits on (cm)
+BENCH_LENGTH = 60.0
+DOOR_WIDTH = 96.0  # a doorway seen from the front, post to post (cm)
 SEAT_PELVIS = 48.0  # height of the hip joints above the floor when seated on a chair
 BALL_RADIUS = 5.0
 ROLLER_RADIUS = 7.5
@@ -70,7 +84,8 @@ class Prop:
     offset: Vec = (0.0, 0.0, 0.0)
     to: str = ""  # band: the other end, a body point ...
     anchor: tuple[float, float] | None = None  # ... or a fixed spot [x, y] in the room
-    x: float = 0.0  # wall and door: where they stand
+    x: float = 0.0  # wall, door, desk and bench: where they stand (a bench: its near end)
+    size: float = 0.0  # a bench's length; a doorway's width in the front view (0 = usual)
 
 
 @dataclass(frozen=True, slots=True)
