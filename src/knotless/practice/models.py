@@ -181,6 +181,10 @@ class DayPlan(models.Model):
     # [{"slug", "reps" (or null), "reason", "knots": [ids]}], in playing order.
     items = models.JSONField(default=list)
     left_out = models.JSONField(default=list)  # [[label, why], ...]
+    notes = models.JSONField(default=list)  # what the planner wants said: ["...", ...]
+    # A fingerprint of the knots and safety answers the plan was built on (planning.Inputs):
+    # when they change, the kept plan is rebuilt or cleared of what is no longer allowed.
+    basis = models.CharField(max_length=16, blank=True)
     edited = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

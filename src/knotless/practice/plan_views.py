@@ -49,6 +49,7 @@ def plan_page(request: AuthedRequest) -> HttpResponse:
     variant = _variant(request)
     minutes = _int(request.GET.get("minutes"))
     place = request.GET.get("place") or None
+    inputs = planning.gather(request.user)
     try:
         dayplan = planning.todays_plan(
             request.user,
@@ -56,15 +57,17 @@ def plan_page(request: AuthedRequest) -> HttpResponse:
             minutes=minutes,
             place=place,
             rebuild=request.GET.get("rebuild") == "1",
+            inputs=inputs,
         )
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
-        dayplan = planning.todays_plan(request.user, variant)
+        dayplan = planning.todays_plan(request.user, variant, inputs=inputs)
     items = planning.planned(dayplan)
-    total = sum(p.seconds for p in items)
+    total = planning.total_seconds(items)
     taken = {p.exercise.slug for p in items}
     addable = sorted(
-        (e for e in load_exercises().values() if e.slug not in taken), key=lambda e: e.name
+        (e for e in load_exercises().values() if e.slug not in taken and inputs.allows(e)),
+        key=lambda e: e.name,
     )
     return render(
         request,
@@ -82,13 +85,13 @@ def plan_page(request: AuthedRequest) -> HttpResponse:
             "kinds": KIND_LABELS,
             "addable": addable,
             "week": planning.week(request.user),
-            "safety_url": _safety_url(request),
+            "safety_url": _safety_url(inputs.pending_areas),
+            "emergency": inputs.emergency,
         },
     )
 
 
-def _safety_url(request: AuthedRequest) -> str:
-    areas = planning.pending_areas(request.user)
+def _safety_url(areas: frozenset[str]) -> str:
     if not areas:
         return ""
     query = urlencode({"areas": ",".join(sorted(areas)), "next": reverse("plan") + "?rebuild=1"})

@@ -4,10 +4,12 @@ weekly schedule with what was done. Views, the CLI and the calendar feed all cal
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,12 +19,17 @@ from django.utils import timezone
 
 from knotless.accounts.services import local_today, user_zone
 from knotless.atlas.muscles import load_muscles
+from knotless.atlas.relations import load_relations
 from knotless.journal.models import CheckIn, Knot
 from knotless.lib import finder, planner
 from knotless.lib.days import day_bounds
+from knotless.lib.sequence import BETWEEN_SECONDS
 from knotless.library.exercises import EQUIPMENT, Exercise, load_exercises
 from knotless.practice.models import DayPlan, PlanSettings, Session, SessionExercise
-from knotless.safety import screening
+from knotless.practice.services import counts_as_done
+from knotless.safety import policy
+from knotless.safety.checklist import areas_for
+from knotless.safety.policy import Verdict
 
 GUESSED_MUSCLES = 2  # a knot without a muscle: the finder's two likeliest
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -34,10 +41,10 @@ def settings_of(user: Any) -> PlanSettings:
     return found
 
 
-def _active_knots(user: Any) -> Any:
+def _active_knots(user: Any) -> list[Knot]:
     """Active knots with their latest rating, in one query."""
     latest = CheckIn.objects.filter(knot=OuterRef("pk")).order_by("-moment", "-id")
-    return (
+    return list(
         Knot.objects.filter(user=user, status=Knot.Status.ACTIVE)
         .annotate(
             latest_pain=Subquery(latest.values("pain")[:1]),
@@ -47,64 +54,142 @@ def _active_knots(user: Any) -> Any:
     )
 
 
-def knot_needs(user: Any) -> list[planner.KnotNeed]:
-    """Active knots as the planner sees them: muscles, latest pain and the day it was rated."""
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything a plan for one user and day rests on, read once: the day and zone, the plan
+    settings, the active knots with their muscles, the safety verdict for each, and what the
+    user said about exercises before. The pure planner gets it as a ``planner.Request``."""
+
+    today: date
+    zone: ZoneInfo
+    settings: PlanSettings
+    knots: tuple[planner.KnotNeed, ...]
+    verdicts: dict[int, Verdict]  # knot id -> where its safety answers stand
+    emergency: bool
+    feedback: dict[str, planner.Feedback]
+    strength_log: dict[str, list[tuple[date, str]]]
+
+    @property
+    def blocked(self) -> dict[int, str]:
+        """Knots the safety answers keep out of self-care plans, with the reason in words."""
+        return {k: v.why for k, v in self.verdicts.items() if not v.allowed}
+
+    @property
+    def pending_areas(self) -> frozenset[str]:
+        return frozenset(
+            a for v in self.verdicts.values() if v.state == policy.NEEDS_ANSWERS for a in v.areas
+        )
+
+    @property
+    def held_muscles(self) -> frozenset[str]:
+        """No exercise for these, not even as variety: the muscles of knots the answers hold
+        back, and every muscle whose usual pain falls in an area still waiting for answers or
+        a doctor."""
+        held = {m for k in self.knots if k.knot_id in self.blocked for m in k.muscles}
+        areas = frozenset(a for v in self.verdicts.values() if not v.allowed for a in v.areas)
+        if areas:
+            held |= {m.slug for m in load_muscles().values() if areas_for(m.essential) & areas}
+        return frozenset(held)
+
+    @property
+    def basis(self) -> str:
+        """A short fingerprint of what the plan rests on: when knots or answers change, a kept
+        plan is rebuilt (or, when edited, cleared of what is no longer allowed)."""
+        parts = [f"e{int(self.emergency)}"] + [
+            f"{k.knot_id}:{','.join(k.muscles)}:{k.side}:{self.verdicts[k.knot_id].state}"
+            for k in self.knots
+        ]
+        return hashlib.blake2s("|".join(parts).encode(), digest_size=8).hexdigest()
+
+    def request(self, *, minutes: int, place: str, moment: str) -> planner.Request:
+        return planner.Request(
+            knots=self.knots,
+            minutes=minutes,
+            place=place,
+            equipment=frozenset(e for e in self.settings.equipment if e in EQUIPMENT),
+            today=self.today,
+            time_of_day=moment,
+            blocked=self.blocked,
+            avoid_muscles=self.held_muscles,
+            feedback=self.feedback,
+            strength_log=self.strength_log,
+            stop=policy.WHY[policy.EMERGENCY] if self.emergency else "",
+        )
+
+    def allows(self, exercise: Exercise) -> bool:
+        """May this exercise stand in a plan now (a kept or edited one included)?"""
+        if self.emergency:
+            return False
+        if set(exercise.primary + exercise.secondary) & self.held_muscles:
+            return False
+        if exercise.kind == "strength":
+            gentle = {m for k in self.knots if k.gentle_only for m in k.muscles}
+            return not set(exercise.primary + exercise.secondary) & gentle
+        return True
+
+
+def gather(user: Any, today: date | None = None) -> Inputs:
+    """Read what a plan needs, once."""
+    zone = user_zone(user)
+    today = today or timezone.localtime(timezone.now(), zone).date()
     muscles = load_muscles()
-    tz = user_zone(user)
+    gates = policy.Gates(user)
     needs = []
+    verdicts = {}
     for knot in _active_knots(user):
         if knot.muscle:
             chosen: tuple[str, ...] = (knot.muscle,)
         else:
             found = finder.find({knot.region: 1.0}, muscles.values(), limit=GUESSED_MUSCLES)
             chosen = tuple(f.slug for f in found)
-        rated = knot.latest_moment
+        verdict = gates.for_knot(knot)
+        verdicts[knot.pk] = verdict
+        rated = knot.latest_moment  # type: ignore[attr-defined]
         needs.append(
             planner.KnotNeed(
                 knot_id=knot.pk,
                 label=knot.label,
                 muscles=chosen,
-                pain=knot.latest_pain,
-                rated_on=timezone.localtime(rated, tz).date() if rated else None,
+                pain=knot.latest_pain,  # type: ignore[attr-defined]
+                rated_on=timezone.localtime(rated, zone).date() if rated else None,
                 guessed=not knot.muscle,
+                side=knot.side,
+                gentle_only=verdict.gentle_only,
             )
         )
-    return needs
+    feedback, strength = history(user, zone)
+    return Inputs(
+        today=today,
+        zone=zone,
+        settings=settings_of(user),
+        knots=tuple(needs),
+        verdicts=verdicts,
+        emergency=gates.emergency is not None,
+        feedback=feedback,
+        strength_log=strength,
+    )
 
 
-def _gates(user: Any) -> list[tuple[Knot, frozenset[str], screening.Gate]]:
-    """Each active knot with the safety areas it involves and where its answers stand."""
-    muscles = load_muscles()
-    gates = []
-    for knot in Knot.objects.filter(user=user, status=Knot.Status.ACTIVE):
-        involved = [muscles[knot.muscle]] if knot.muscle in muscles else []
-        areas = screening.areas_involved([knot.region], involved)
-        gates.append((knot, areas, screening.gate(user, areas)))
-    return gates
+def knot_needs(user: Any) -> list[planner.KnotNeed]:
+    """Active knots as the planner sees them: muscles, latest pain and the day it was rated."""
+    return list(gather(user).knots)
 
 
 def blocked_knots(user: Any) -> dict[int, str]:
     """Knots the safety answers keep out of self-care plans, with the reason in words."""
-    blocked = {}
-    for knot, _, gate in _gates(user):
-        if gate.emergency:
-            blocked[knot.pk] = "an emergency answer stands: see the safety page, not exercises"
-        elif gate.needs_answers:
-            blocked[knot.pk] = "answer the safety questions for this area first"
-        elif gate.advice:
-            blocked[knot.pk] = "your safety answers call for a professional first"
-    return blocked
+    return gather(user).blocked
 
 
 def pending_areas(user: Any) -> frozenset[str]:
     """Body areas whose safety questions must be answered before their knots get a plan."""
-    return frozenset(a for _, areas, gate in _gates(user) if gate.needs_answers for a in areas)
+    return gather(user).pending_areas
 
 
-def history(user: Any) -> tuple[dict[str, planner.Feedback], dict[str, list[tuple[date, str]]]]:
+def history(
+    user: Any, zone: ZoneInfo
+) -> tuple[dict[str, planner.Feedback], dict[str, list[tuple[date, str]]]]:
     """Per exercise: what the user said about it, and (for strength) when it was done."""
     library = load_exercises()
-    tz = user_zone(user)
     rows = (
         SessionExercise.objects.filter(session__user=user)
         .exclude(session__status=Session.Status.STARTED)
@@ -115,7 +200,7 @@ def history(user: Any) -> tuple[dict[str, planner.Feedback], dict[str, list[tupl
     last_hurt: dict[str, date] = {}
     strength: dict[str, list[tuple[date, str]]] = {}
     for row in rows:
-        day = timezone.localtime(row.session.started_at, tz).date()
+        day = timezone.localtime(row.session.started_at, zone).date()
         counts.setdefault(row.slug, [0, 0])
         if row.verdict == SessionExercise.Verdict.HELPED:
             counts[row.slug][0] += 1
@@ -131,40 +216,18 @@ def history(user: Any) -> tuple[dict[str, planner.Feedback], dict[str, list[tupl
     return feedback, strength
 
 
-def build_request(
-    user: Any, *, minutes: int, place: str, moment: str, today: date
-) -> planner.Request:
-    plan_settings = settings_of(user)
-    feedback, strength = history(user)
-    knots = tuple(knot_needs(user))
-    blocked = blocked_knots(user)
-    # Nothing for a muscle whose knot the safety answers hold back, not even as variety.
-    held = frozenset(m for k in knots if k.knot_id in blocked for m in k.muscles)
-    return planner.Request(
-        knots=knots,
-        minutes=minutes,
-        place=place,
-        equipment=frozenset(e for e in plan_settings.equipment if e in EQUIPMENT),
-        today=today,
-        time_of_day=moment,
-        blocked=blocked,
-        avoid_muscles=held,
-        feedback=feedback,
-        strength_log=strength,
-    )
-
-
 def _names() -> dict[str, str]:
     return {m.slug: m.name.lower() for m in load_muscles().values()}
 
 
-def _compute(user: Any, variant: str, minutes: int, place: str, today: date) -> planner.Plan:
+def compute(inputs: Inputs, variant: str, minutes: int, place: str) -> planner.Plan:
+    """The pure planner's answer for these inputs."""
     # The morning routine is its own variant; the main plan is the same at any hour.
     moment = "morning" if variant == "morning" else "day"
     if variant == "desk":
         place = "desk"
-    request = build_request(user, minutes=minutes, place=place, moment=moment, today=today)
-    return planner.plan(request, load_exercises(), _names())
+    request = inputs.request(minutes=minutes, place=place, moment=moment)
+    return planner.plan(request, load_exercises(), _names(), load_relations())
 
 
 def check_choice(minutes: int, place: str) -> None:
@@ -182,11 +245,15 @@ def todays_plan(
     place: str | None = None,
     rebuild: bool = False,
     today: date | None = None,
+    inputs: Inputs | None = None,
 ) -> DayPlan:
     """The plan for today: the one kept (edited or not), or a new one when asked for other
-    minutes or another place, or to rebuild."""
-    plan_settings = settings_of(user)
-    today = today or local_today(user)
+    minutes or another place, or to rebuild. A kept plan whose knots or safety answers have
+    changed since is rebuilt; an edited one keeps the user's edits minus what is no longer
+    allowed."""
+    inputs = inputs or gather(user, today)
+    today = inputs.today
+    plan_settings = inputs.settings
     asked_minutes, asked_place = minutes, place
     minutes = minutes or getattr(plan_settings, VARIANT_DEFAULTS[variant])
     place = "desk" if variant == "desk" else (place or plan_settings.place)
@@ -196,22 +263,20 @@ def todays_plan(
         minutes, place = kept.minutes, kept.place  # start over with the same time and place
     if kept is not None and not rebuild:
         same = (asked_minutes in (None, kept.minutes)) and (asked_place in (None, kept.place))
-        if same:
+        if same and kept.basis == inputs.basis:
             return kept
-    result = _compute(user, variant, minutes, place, today)
+        if same and kept.edited:
+            return _refit(kept, inputs)
+        if same:
+            minutes, place = kept.minutes, kept.place
+    result = compute(inputs, variant, minutes, place)
     fields = {
         "minutes": minutes,
         "place": place,
-        "items": [
-            {
-                "slug": item.slug,
-                "reps": item.dose.reps or None,
-                "reason": item.reason,
-                "knots": list(item.knot_ids),
-            }
-            for item in result.items
-        ],
+        "items": [_stored(item) for item in result.items],
         "left_out": [list(pair) for pair in result.left_out],
+        "notes": list(result.notes),
+        "basis": inputs.basis,
         "edited": False,
     }
     try:
@@ -224,12 +289,47 @@ def todays_plan(
     return dayplan
 
 
+def _stored(item: planner.Item) -> dict[str, Any]:
+    return {
+        "slug": item.slug,
+        "reps": item.dose.reps or None,
+        "sets": item.dose.sets,
+        "reason": item.reason,
+        "knots": list(item.knot_ids),
+        "side": item.side,
+        "aim": item.aim,
+    }
+
+
+def _refit(dayplan: DayPlan, inputs: Inputs) -> DayPlan:
+    """An edited plan after the knots or safety answers changed: keep the user's edits, drop
+    what the safety gate no longer allows, and say so."""
+    library = load_exercises()
+    kept = [i for i in dayplan.items if i["slug"] in library and inputs.allows(library[i["slug"]])]
+    dropped = len(dayplan.items) - len(kept)
+    dayplan.items = kept
+    dayplan.basis = inputs.basis
+    blocked = inputs.blocked
+    dayplan.left_out = [[k.label, blocked[k.knot_id]] for k in inputs.knots if k.knot_id in blocked]
+    if inputs.emergency:
+        dayplan.notes = [policy.WHY[policy.EMERGENCY]]
+    elif dropped:
+        dayplan.notes = [
+            f"{dropped} exercise{'s' * (dropped != 1)} left your edited plan: your safety "
+            "answers no longer allow them today."
+        ]
+    dayplan.save(update_fields=["items", "basis", "left_out", "notes"])
+    return dayplan
+
+
 @dataclass(frozen=True, slots=True)
 class Planned:
     position: int
-    exercise: Exercise  # with the plan's reps
+    exercise: Exercise  # with the plan's reps and sets
     reason: str
-    seconds: int
+    seconds: int  # playing time on its own, the pause after excluded
+    side: str = ""  # the one side its knots are on, if so
+    aim: str = ""
 
     @property
     def token(self) -> str:
@@ -247,10 +347,23 @@ def planned(dayplan: DayPlan) -> list[Planned]:
         exercise = library[item["slug"]]
         if item.get("reps") and exercise.dose.reps:
             exercise = replace(exercise, dose=replace(exercise.dose, reps=int(item["reps"])))
+        side = item.get("side", "")
         out.append(
-            Planned(position, exercise, item.get("reason", ""), planner.seconds_for(exercise.dose))
+            Planned(
+                position,
+                exercise,
+                item.get("reason", ""),
+                planner.play_seconds(exercise, exercise.dose, side),
+                side,
+                item.get("aim", ""),
+            )
         )
     return out
+
+
+def total_seconds(items: list[Planned]) -> int:
+    """The routine's playing time: every item and the pause between two."""
+    return sum(p.seconds for p in items) + BETWEEN_SECONDS * max(0, len(items) - 1)
 
 
 def play_url(dayplan: DayPlan) -> str:
@@ -294,18 +407,20 @@ def alternatives(dayplan: DayPlan, position: int) -> list[Exercise]:
         today=dayplan.day,
     )
     taken = {i["slug"] for i in dayplan.items}
+    inputs = gather(dayplan.user)
     wanted = set(current.primary + current.trains) or set(current.secondary)
     options = [
         e
         for e in library.values()
         if e.slug not in taken
         and wanted & set(e.primary + e.secondary + e.trains)
-        and planner._usable(e, request)
+        and planner.usable(e, request)
+        and inputs.allows(e)
     ]
     # The same kind first (a release for a release), then other kinds for the same muscles.
     return sorted(
         options,
-        key=lambda e: (e.kind != current.kind, *planner._rank(e, sorted(wanted), request)),
+        key=lambda e: (e.kind != current.kind, *planner.rank(e, sorted(wanted), request)),
     )
 
 
@@ -334,6 +449,11 @@ def add(dayplan: DayPlan, slug: str) -> DayPlan:
         raise ValidationError("No such exercise in the library.", code="unknown")
     if any(i["slug"] == slug for i in dayplan.items):
         raise ValidationError("It is already in today's plan.", code="twice")
+    if not gather(dayplan.user).allows(library[slug]):
+        raise ValidationError(
+            "Your safety answers hold this exercise back for now; see the note on the plan.",
+            code="unsafe",
+        )
     items = [dict(i) for i in dayplan.items]
     items.append(
         {
@@ -394,7 +514,8 @@ def week(user: Any, around: date | None = None) -> Week:
     ).exclude(status=Session.Status.STARTED):
         day = timezone.localtime(session.started_at, tz).date()
         count = done.setdefault(day, [0, 0])
-        count[0] += 1
+        # A session stopped after a few seconds is kept, but does not make the day "done".
+        count[0] += int(counts_as_done(session))
         count[1] += session.played_seconds
     days = []
     for offset in range(7):
@@ -435,3 +556,32 @@ def stop_feed(user: Any) -> None:
     plan_settings = settings_of(user)
     plan_settings.feed_token = ""
     plan_settings.save(update_fields=["feed_token"])
+
+
+# --- desk breaks -----------------------------------------------------------------------------
+
+
+def desk_break(
+    user: Any, kind: str, *, minutes: int, turn: int, inputs: Inputs | None = None
+) -> planner.Plan:
+    """The moves for one desk break, aimed at the user's knots: ``turn`` counts the breaks
+    already offered today, so each break brings different moves."""
+    inputs = inputs or gather(user)
+    request = inputs.request(minutes=max(1, minutes), place="desk", moment="day")
+    return planner.desk_break(
+        request, load_exercises(), _names(), load_relations(), kind=kind, turn=turn
+    )
+
+
+def play_url_for(plan: planner.Plan) -> str:
+    """The player for a plan computed now (not kept), with its reps."""
+    from knotless.practice.services import token_for
+
+    library = load_exercises()
+    tokens = []
+    for item in plan.items:
+        exercise = library[item.slug]
+        if item.dose.reps and exercise.dose.reps:
+            exercise = replace(exercise, dose=replace(exercise.dose, reps=item.dose.reps))
+        tokens.append(token_for(exercise))
+    return reverse("play_new") + "?" + "&".join(f"e={t}" for t in tokens)
