@@ -112,7 +112,8 @@ def test_active_time_brings_one_notification_and_take_opens_the_routine(rig: Rig
     assert len(rig.notifier.shown) == 1
     rig.agent.paths.command.write_text("take")
     rig.run(0.1)
-    assert rig.opened == ["http://127.0.0.1:8000/plan/?variant=desk"]
+    # The offer's kind goes along: a micro-break plays seated moves, a movement break standing.
+    assert rig.opened == ["http://127.0.0.1:8000/plan/?variant=desk&kind=micro"]
     assert rig.notifier.cleared >= 1
 
 
@@ -205,8 +206,8 @@ def test_the_offer_names_todays_routine_and_a_sip(rig: Rig) -> None:
     rig.agent.paths.hints.write_text(_hint(MONDAY + timedelta(minutes=10)))
     rig.run(20.5)
     assert rig.notifier.texts == [
-        "30 seconds: drop your shoulders, look far away, breathe out. Today's 2-minute desk "
-        "routine for your right top of shoulder knot: Chin tuck, Upper trapezius stretch. "
+        "30 seconds: drop your shoulders, look far away, breathe out. At your desk, 2 minutes "
+        "for your right top of shoulder knot: Chin tuck, Upper trapezius stretch. "
         "You're behind on water: take a sip."
     ]
 

@@ -9,13 +9,16 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from knotless.desk import services
 from knotless.desk.models import DeskEvent
+from knotless.library.exercises import load_exercises
 from knotless.practice import planning
-from knotless.practice.models import DayPlan
 from knotless.safety import screening
 from tests.practice.conftest import add_knot
+
+LIBRARY = load_exercises()
 
 MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Berlin, within working hours
 SETTINGS = {  # the settings form as it comes, with the defaults
@@ -137,20 +140,56 @@ def test_a_break_names_todays_desk_routine_for_the_knots_and_a_sip_when_behind(
     assert data["offer"] == "micro"
     assert data["routine"] == list(hint.routine) and data["knots"] == [knot.label]
     assert data["sip"] is True and data["break_url"] == reverse("desk_break")
-    # "Start the break" plays exactly that routine.
-    response = client_in.get(reverse("desk_break"))
+    # "Start the break" plays exactly those moves: seated ones for a micro-break.
+    with time_machine.travel(afternoon, tick=False):
+        response = client_in.get(reverse("desk_break") + "?kind=micro")
+        micro = services.break_plan(user, "micro")
     assert response.status_code == 302 and response["Location"].startswith(reverse("play_new"))
     tokens = [part.split("=")[1] for part in response["Location"].split("?")[1].split("&")]
-    dayplan = planning.todays_plan(user, DayPlan.Variant.DESK)
-    assert [t.split(":")[0] for t in tokens] == [item["slug"] for item in dayplan.items]
+    assert [t.split(":")[0] for t in tokens] == micro.slugs
+    assert [LIBRARY[s].position for s in micro.slugs] == ["seated"] * len(micro.slugs)
+    assert micro.slugs == list(hint_slugs(hint))
 
 
-def test_a_break_with_nothing_to_play_sends_the_user_walking(client_in: Client, user: Any) -> None:
-    dayplan = planning.todays_plan(user, DayPlan.Variant.DESK)
-    dayplan.items = []
-    dayplan.save()
-    response = client_in.get(reverse("desk_break"), follow=True)
-    assert "stand up and walk" in response.content.decode()
+def hint_slugs(hint: services.Hint) -> list[str]:
+    by_name = {e.name: e.slug for e in LIBRARY.values()}
+    return [by_name[name] for name in hint.routine]
+
+
+def test_a_movement_break_gets_the_person_up_for_their_knot(client_in: Client, user: Any) -> None:
+    add_knot(user, "medial-border-of-scapula", "right", "rhomboids")
+    screening.record(user, planning.pending_areas(user), [])
+    response = client_in.get(reverse("desk_break") + "?kind=movement", follow=True)
+    page = response.content.decode()
+    assert "walk for a minute first" in page  # the walk is said before the moves
+    slugs = [
+        token.split(":")[0]
+        for token in response.redirect_chain[0][0].split("?")[1].replace("e=", "").split("&")
+    ]
+    assert slugs and all(LIBRARY[s].position in ("standing", "wall") for s in slugs)
+
+
+def test_breaks_through_the_day_bring_different_moves(user: Any) -> None:
+    add_knot(user, "medial-border-of-scapula", "right", "rhomboids")
+    screening.record(user, planning.pending_areas(user), [])
+    seen = set()
+    for n in range(3):
+        seen.add(tuple(services.break_plan(user, "micro").slugs))
+        DeskEvent.objects.create(
+            user=user, kind="micro", outcome="taken", start=timezone.now(), end=timezone.now()
+        )
+        assert services.break_turn(user, "micro") == n + 1
+    assert len(seen) > 1
+
+
+def test_a_break_after_an_emergency_answer_offers_no_exercise(client_in: Client, user: Any) -> None:
+    add_knot(user, "medial-border-of-scapula", "right", "rhomboids")
+    screening.record(user, ["back"], ["A1a"])  # new chest pain: an emergency answer
+    for kind in ("micro", "movement"):
+        response = client_in.get(reverse("desk_break") + f"?kind={kind}", follow=True)
+        assert not any("/play/" in url for url, _ in response.redirect_chain)
+        assert "emergency answer" in response.content.decode()
+    assert services.hint(user).routine == () and services.hint(user).movement == ()
 
 
 def test_the_week_puts_each_block_on_its_local_day_in_one_query(

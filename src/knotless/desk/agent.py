@@ -37,7 +37,7 @@ TEXT = {
     breaks.MICRO: ("Micro-break", "{s} seconds: drop your shoulders, look far away, breathe out."),
     breaks.MOVEMENT: (
         "Movement break",
-        "Get up for {m} minutes: walk, stretch, refill your glass.",
+        "Get up for {m} minutes: walk for a minute first (refill your glass).",
     ),
     breaks.LIMIT: (
         "Daily limit reached",
@@ -60,15 +60,19 @@ def offer_text(
     try:
         until = datetime.fromisoformat(hint["until"])
         made = datetime.fromisoformat(hint["made"])
-        routine = [str(name) for name in hint.get("routine", [])]
+        moving = kind == breaks.MOVEMENT
+        routine = [str(name) for name in hint.get("movement" if moving else "routine", [])]
         knots = [str(knot).lower() for knot in hint.get("knots", [])]
-        minutes = int(hint.get("minutes", 0))
+        minutes = int(hint.get("movement_minutes" if moving else "minutes", 0))
     except (KeyError, TypeError, ValueError):
         return text
-    if routine and now < until:
+    if routine and now < until and kind in (breaks.MICRO, breaks.MOVEMENT):
         names = ", ".join(routine[:3]) + (" and more" if len(routine) > 3 else "")
         aim = f" for your {' and '.join(knots)} knot{'s' * (len(knots) > 1)}" if knots else ""
-        text += f" Today's {minutes}-minute desk routine{aim}: {names}."
+        if moving:
+            text += f" Then, standing, {minutes} minutes{aim}: {names}."
+        else:
+            text += f" At your desk, {minutes} minute{'s' * (minutes != 1)}{aim}: {names}."
     if hint.get("sip") and 0 <= (now - made).total_seconds() <= SIP_FRESH:
         text += " You're behind on water: take a sip."
     return text
@@ -209,9 +213,11 @@ class Agent:
         """The user's answer, from a notification button or ``knotless desk take|...``."""
         now = self.now()
         if action == "take" and self.state.offer is not None:
+            kind = self.state.offer.kind  # the moves differ: seated, or up and standing
             self.state = breaks.take(self.policy, self.state, now)
             if self.break_url:
-                self.open_url(self.break_url)
+                sep = "&" if "?" in self.break_url else "?"
+                self.open_url(f"{self.break_url}{sep}kind={kind}")
         elif action == "skip":
             self.state = breaks.skip(self.policy, self.state, now)
         elif action == "postpone":

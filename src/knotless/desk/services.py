@@ -163,14 +163,17 @@ def with_open_stretch(stats: DayStats, state: breaks.State, tz: Any) -> DayStats
 
 @dataclass(frozen=True, slots=True)
 class Hint:
-    """What a break offers besides rest: today's desk routine and, when behind, a sip."""
+    """What a break offers besides rest: moves for the user's knots (seated for a micro-break,
+    standing after a short walk for a movement break) and, when behind, a sip."""
 
-    routine: tuple[str, ...]  # exercise names
+    routine: tuple[str, ...]  # the micro-break's exercise names
     minutes: int
     knots: tuple[str, ...]  # the knots it is aimed at, in words
     sip: bool
     made: datetime
-    until: datetime  # the routine is today's; after this it is stale
+    until: datetime  # the moves are today's; after this they are stale
+    movement: tuple[str, ...] = ()  # the movement break's standing moves
+    movement_minutes: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -180,29 +183,56 @@ class Hint:
             "sip": self.sip,
             "made": self.made.isoformat(),
             "until": self.until.isoformat(),
+            "movement": list(self.movement),
+            "movement_minutes": self.movement_minutes,
         }
 
 
+def break_turn(user: Any, kind: str, now: datetime | None = None) -> int:
+    """How many breaks of this kind were offered today: the next break starts further along
+    the list of moves, so the day brings different ones."""
+    now = now or timezone.now()
+    start, end = day_bounds(local_date(now, user_zone(user)), user_zone(user))
+    return DeskEvent.objects.filter(user=user, kind=kind, start__gte=start, start__lt=end).count()
+
+
+def break_plan(user: Any, kind: str, now: datetime | None = None, inputs: Any = None) -> Any:
+    """The moves for the user's next break of this kind (micro or movement)."""
+    from knotless.practice import planning
+
+    if kind not in (breaks.MICRO, breaks.MOVEMENT):
+        kind = breaks.MICRO
+    desk = settings_of(user)
+    minutes = (
+        planning.settings_of(user).desk_minutes if kind == breaks.MICRO else desk.movement_minutes
+    )
+    return planning.desk_break(
+        user, kind, minutes=minutes, turn=break_turn(user, kind, now), inputs=inputs
+    )
+
+
 def hint(user: Any, now: datetime | None = None) -> Hint:
-    """The hint for a break offered at ``now`` (builds today's desk plan if not yet built)."""
+    """The hint for a break offered at ``now``."""
     from knotless.hydration import services as water
     from knotless.journal.models import Knot
     from knotless.practice import planning
-    from knotless.practice.models import DayPlan
 
     now = now or timezone.now()
-    dayplan = planning.todays_plan(user, DayPlan.Variant.DESK)
-    items = planning.planned(dayplan)
-    knot_ids = {k for item in dayplan.items for k in item.get("knots", [])}
+    inputs = planning.gather(user)
+    micro = break_plan(user, breaks.MICRO, now, inputs)
+    movement = break_plan(user, breaks.MOVEMENT, now, inputs)
+    knot_ids = {k for item in (*micro.items, *movement.items) for k in item.knot_ids}
     knots = tuple(k.label for k in Knot.objects.filter(user=user, pk__in=knot_ids).order_by("pk"))
-    _, until = day_bounds(dayplan.day, user_zone(user))
+    _, until = day_bounds(inputs.today, user_zone(user))
     return Hint(
-        routine=tuple(p.exercise.name for p in items),
-        minutes=max(1, round(sum(p.seconds for p in items) / 60)) if items else 0,
+        routine=tuple(i.name for i in micro.items),
+        minutes=max(1, round(micro.seconds / 60)) if micro.items else 0,
         knots=knots,
         sip=water.today(user, now).behind > 0,
         made=now,
         until=until,
+        movement=tuple(i.name for i in movement.items),
+        movement_minutes=max(1, round(movement.seconds / 60)) if movement.items else 0,
     )
 
 

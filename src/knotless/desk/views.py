@@ -20,7 +20,6 @@ from knotless.forms import ModelForm
 from knotless.hydration import services as water
 from knotless.lib import hydration
 from knotless.practice import planning
-from knotless.practice.models import DayPlan
 
 WEEKDAYS = [(n, d) for n, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))]
 
@@ -150,12 +149,17 @@ def desk_tick(request: AuthedRequest) -> JsonResponse:
 
 @require_GET
 def desk_break(request: AuthedRequest) -> HttpResponse:
-    """ "Start the break": today's desk routine, aimed at the user's knots, in the player."""
-    dayplan = planning.todays_plan(request.user, DayPlan.Variant.DESK)
-    if not dayplan.items:
-        messages.info(request, "Nothing fits a desk routine today: stand up and walk a little.")
+    """ "Start the break": moves for the user's knots in the player, seated for a micro-break
+    and standing (after a short walk) for a movement break."""
+    kind = request.GET.get("kind", "micro")
+    plan = services.break_plan(request.user, kind)
+    if not plan.items:
+        note = plan.notes[-1] if plan.notes else "Nothing aimed at your knots fits this break."
+        messages.info(request, note)
         return redirect(reverse("plan") + "?variant=desk")
-    return redirect(planning.play_url(dayplan))
+    if kind == "movement":
+        messages.info(request, plan.notes[0])  # the walk comes first, then these moves
+    return redirect(planning.play_url_for(plan))
 
 
 @require_POST

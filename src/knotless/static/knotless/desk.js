@@ -41,7 +41,7 @@ function show(status) {
   if (status.offer) {
     const [title, text] = {
       micro: ["Time for a micro-break", `${status.length} seconds: drop your shoulders, look into the distance, breathe out.`],
-      movement: ["Time for a movement break", `Get up for ${Math.round(status.length / 60)} minutes: walk, stretch, refill your glass.`],
+      movement: ["Time for a movement break", `Get up for ${Math.round(status.length / 60)} minutes: walk for a minute first (refill your glass).`],
       limit: ["Daily limit reached", `${status.daily_limit_hours} active hours at the computer today: time to stop, or at least to get up and move.`],
     }[status.offer];
     $("desk-offer-title").textContent = title;
@@ -57,13 +57,18 @@ function show(status) {
 }
 
 function routineText(status) {
-  if (!status.routine || !status.routine.length) return "";
-  const names = status.routine.slice(0, 3).join(", ") + (status.routine.length > 3 ? " and more" : "");
+  const moving = status.offer === "movement";
+  const routine = (moving ? status.movement : status.routine) || [];
+  if (!routine.length || status.offer === "limit") return "";
+  const names = routine.slice(0, 3).join(", ") + (routine.length > 3 ? " and more" : "");
   const knots = status.knots || [];
   const aim = knots.length
     ? ` for your ${knots.join(" and ").toLowerCase()} knot${knots.length > 1 ? "s" : ""}`
     : "";
-  return `Today's ${status.minutes}-minute desk routine${aim}: ${names}.`;
+  const minutes = moving ? status.movement_minutes : status.minutes;
+  return moving
+    ? `Then, standing, ${minutes} minutes${aim}: ${names}.`
+    : `At your desk, ${minutes} minute${minutes === 1 ? "" : "s"}${aim}: ${names}.`;
 }
 
 function notify(status) {
@@ -93,8 +98,12 @@ async function tick() {
 }
 
 async function act(action) {
+  const kind = lastOffer; // the moves differ: seated for a micro-break, standing for a movement break
   show(await post("/desk/action/", { action }));
-  if (action === "take") window.location.href = JSON.parse($("desk-status").textContent).break_url;
+  if (action === "take") {
+    const url = JSON.parse($("desk-status").textContent).break_url;
+    window.location.href = `${url}?kind=${encodeURIComponent(kind || "micro")}`;
+  }
 }
 
 $("desk-take").addEventListener("click", () => act("take"));
