@@ -62,7 +62,8 @@ class Card:
 def _card(exercise: Exercise) -> Card:
     muscles = load_muscles()
     names = [muscles[m].name for m in exercise.primary] + list(exercise.trains)
-    return Card(exercise, item_seconds(exercise.dose), names)
+    seconds = item_seconds(exercise.dose, seconds_per_rep=exercise.seconds_per_rep)
+    return Card(exercise, seconds, names)
 
 
 def _muscles_for_region(region: str) -> set[str]:
