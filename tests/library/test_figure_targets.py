@@ -23,20 +23,16 @@ EXERCISES = load_exercises()
 STILL_TO_REDRAW = {
     "behind-back-arm-pull-stretch": "the side of the shoulder, in a view from behind",
     "deltoid-thumb-release": "the back of the shoulder, in a front view",
-    "rear-armpit-release": "the back of the armpit, in a front view",
-    "overhead-side-reach-stretch": "the back of the flank, in a front view",
+    "overhead-side-reach-stretch": "the back of the waist, in a front view",
     "upper-arm-pincer-release": "the back of the arm, in a front view",
     "outer-forearm-release": "the thumb side of a forearm that cannot turn palm down",
     "wrist-extensor-stretch": "the thumb side of a forearm that cannot turn palm down",
     "seated-figure-4-stretch": "the buttock, in a front view",
     "thigh-foam-roll": "the inner thigh, seen from the outside",
     "standing-quad-stretch": "the inner thigh, seen from the outside",
-    "wall-slide": "the lower shoulder blade, in a front view",
     "side-lying-external-rotation": "the back of the shoulder blade, in a front view",
-    "band-internal-rotation": "the front of the shoulder blade, under the chest",
     "side-plank-knees": "the back of the waist, in a front view",
     "side-plank": "the back of the waist, in a front view",
-    "seated-spinal-twist": "the back muscles, in a front view",
     "open-book": "the back muscles, in a front view",
 }
 

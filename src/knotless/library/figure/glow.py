@@ -35,11 +35,13 @@ ZONES: dict[str, tuple[Zone, ...]] = {
     "lateral-pterygoid": (("head", (5, 9, 8), (7, 9, 8), 4),),
     "supraspinatus": (("trunk", (-5, 49, 6), (-5, 47, 15), 6),),
     "infraspinatus": (("trunk", (-10, 42, 8), (-10, 34, 13), 9),),
-    "subscapularis": (("trunk", (-7, 42, 10), (-7, 34, 13), 8),),
+    # Deep on the front of the shoulder blade; the part a hand can reach is the back of the armpit.
+    "subscapularis": (("trunk", (-3, 42, 14), (-3, 34, 15), 8),),
     "anterior-deltoid": (("upper_arm", (4, -1, 0), (4, -12, 0), 8),),
     "middle-deltoid": (("upper_arm", (0, -1, 4), (0, -12, 4), 8),),
     "posterior-deltoid": (("upper_arm", (-4, -1, 0), (-4, -12, 0), 8),),
-    "latissimus-dorsi": (("trunk", (-9, 38, 13), (-7, 18, 11), 9),),
+    # Drawn along its outer edge, the flank below the armpit, which shows from the front and side.
+    "latissimus-dorsi": (("trunk", (-4, 38, 15), (-4, 18, 13), 9),),
     "serratus-anterior": (("trunk", (2, 36, 14), (2, 26, 14), 8),),
     "pectoralis-major": (("trunk", (8, 44, 3), (8, 40, 13), 9),),
     "pectoralis-minor": (("trunk", (9, 44, 9), (9, 38, 9), 6),),
