@@ -10,8 +10,8 @@ It prints, for (a) one knot in each atlas muscle, at each place with typical equ
 15 and 30 minutes, and (b) seeded random users with 1-4 knots (random places, equipment, minutes
 and sides): the share of plan time aimed (median and 10th percentile), plans over their minutes,
 and plans that give every active knot a release or stretch when one is available for it (a usable
-one whose own playing time fits the minutes). The same for desk breaks: micro-breaks (2 min) and
-movement breaks (5 min), over the first four breaks of a day.
+one exists, and the quickest ones of the more painful knots leave time for it). The same for desk
+breaks: micro-breaks (2 min) and movement breaks (5 min), over the first four breaks of a day.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import argparse
 import random
 import statistics
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 
 from rich.console import Console
@@ -70,20 +71,37 @@ def aimed_share(result: Plan, knots: Sequence[KnotNeed]) -> float | None:
     return sum(i.seconds for i in result.items if works(i.slug) & wanted) / total
 
 
-def available(knot: KnotNeed, request: Request, positions: Iterable[str] = ()) -> bool:
-    """A usable release or stretch for the knot's muscle exists whose own time fits."""
+def quickest(knot: KnotNeed, request: Request, positions: Iterable[str] = ()) -> int | None:
+    """Seconds of the quickest usable release or stretch for the knot's muscle, if any."""
     wanted = set(knot.muscles)
-    for e in LIBRARY.values():
-        if e.kind not in ("release", "stretch") or not wanted & works(e.slug):
+    side = knot.side if knot.side in ("left", "right") else ""
+    times = [
+        planner.play_seconds(e, e.dose, side)
+        for e in LIBRARY.values()
+        if e.kind in ("release", "stretch")
+        and wanted & works(e.slug)
+        and (not positions or e.position in positions)
+        and planner.usable(e, request)
+    ]
+    return min(times, default=None)
+
+
+def available(request: Request, positions: Iterable[str] = ()) -> list[KnotNeed]:
+    """The knots that have a release or stretch available: a usable one exists, and the
+    quickest ones of the knots before it (most painful first, as the planner goes) leave time
+    for its quickest one. A knot past that point cannot fit whatever the planner does."""
+    budget = request.minutes * 60
+    used = 0
+    out = []
+    for knot in sorted(request.knots, key=lambda k: (-(k.pain or 0), k.knot_id)):
+        seconds = quickest(knot, request, positions)
+        if seconds is None:
             continue
-        if positions and e.position not in positions:
-            continue
-        side = knot.side if knot.side in ("left", "right") else ""
-        if planner.usable(e, request) and planner.play_seconds(e, e.dose, side) <= (
-            request.minutes * 60
-        ):
-            return True
-    return False
+        cost = seconds + (10 if used else 0)
+        if used + cost <= budget:
+            used += cost
+            out.append(knot)
+    return out
 
 
 def covered(result: Iterable[Plan], knot: KnotNeed) -> bool:
@@ -98,6 +116,7 @@ class Tally:
     def __init__(self, name: str) -> None:
         self.name = name
         self.shares: list[float] = []
+        self.filled: list[float] = []  # plan time / minutes given
         self.plans = 0
         self.empty = 0
         self.over = 0
@@ -120,6 +139,7 @@ class Tally:
             else:
                 self.shares.append(share)
             self.over += result.seconds > budget
+            self.filled.append(result.seconds / budget)
         if avail:
             self.with_available += 1
             self.all_covered += cover
@@ -134,6 +154,7 @@ class Tally:
             f"{statistics.median(shares):.0%}" if shares else "-",
             f"{p10:.0%}",
             str(self.over),
+            f"{statistics.median(self.filled):.0%}" if self.filled else "-",
             f"{self.all_covered} of {self.with_available}",
         ]
 
@@ -157,10 +178,17 @@ def check_breaks(tallies: dict[str, Tally], knots: tuple[KnotNeed, ...]) -> None
     for kind in (MICRO, MOVEMENT):
         results, request = breaks_for(knots, kind)
         desk = Request(
-            knots, request.minutes, "desk" if kind == MICRO else "floor", frozenset(), TODAY
+            knots,
+            request.minutes,
+            "desk" if kind == MICRO else "floor",
+            frozenset(),
+            TODAY,
+            quick=kind == MICRO,
         )
         positions = ("seated", "standing") if kind == MICRO else ("standing", "wall")
-        avail = [k for k in knots if available(k, desk, positions)]
+        # Breaks share the knots out over the day: each knot that has a move available on
+        # its own should get one within the first four breaks.
+        avail = [k for k in knots if available(replace(desk, knots=(k,)), positions)]
         cover = all(covered(results, k) for k in avail)
         tallies[kind].add(results, request.minutes * 60, knots, bool(avail), cover)
 
@@ -169,7 +197,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=1000)
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=150)
     single = {place: Tally(f"(a) one knot, {place}") for place in TYPICAL}
     random_plans = Tally("(b) random users, plans")
     tallies = {MICRO: Tally("micro-breaks, 2 min"), MOVEMENT: Tally("movement breaks, 5 min")}
@@ -178,7 +206,7 @@ def main() -> None:
         for place, equipment in TYPICAL.items():
             for minutes in MINUTES:
                 result, request = plan_for(knots, minutes, place, equipment)
-                avail = available(knots[0], request)
+                avail = bool(available(request))
                 single[place].add([result], minutes * 60, knots, avail, covered([result], knots[0]))
         check_breaks(tallies, knots)
     rng = random.Random(11)
@@ -199,7 +227,7 @@ def main() -> None:
         equipment = frozenset(rng.sample(EQUIPMENT, rng.randint(0, len(EQUIPMENT))))
         minutes = rng.choice((5, 10, 15, 20, 30, 45))
         result, request = plan_for(knots, minutes, place, equipment)
-        avail = [k for k in knots if available(k, request)]
+        avail = available(request)
         # With several knots, "available" means each knot's own option fits on its own; the
         # table counts plans where every such knot got one, and a knot left out says why.
         random_plans.add(
@@ -214,6 +242,7 @@ def main() -> None:
         "aimed, median",
         "aimed, 10th pct",
         "over budget",
+        "time used, median",
         "every knot with an option got a release or stretch",
     ):
         table.add_column(column)

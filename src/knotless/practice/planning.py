@@ -101,7 +101,9 @@ class Inputs:
         ]
         return hashlib.blake2s("|".join(parts).encode(), digest_size=8).hexdigest()
 
-    def request(self, *, minutes: int, place: str, moment: str) -> planner.Request:
+    def request(
+        self, *, minutes: int, place: str, moment: str, quick: bool = False
+    ) -> planner.Request:
         return planner.Request(
             knots=self.knots,
             minutes=minutes,
@@ -114,6 +116,7 @@ class Inputs:
             feedback=self.feedback,
             strength_log=self.strength_log,
             stop=policy.WHY[policy.EMERGENCY] if self.emergency else "",
+            quick=quick,
         )
 
     def allows(self, exercise: Exercise) -> bool:
@@ -193,6 +196,7 @@ def history(
     rows = (
         SessionExercise.objects.filter(session__user=user)
         .exclude(session__status=Session.Status.STARTED)
+        .filter(reached=True)  # an exercise a stopped session never got to was not done
         .select_related("session")
         .order_by("session__started_at", "position")
     )
@@ -226,7 +230,7 @@ def compute(inputs: Inputs, variant: str, minutes: int, place: str) -> planner.P
     moment = "morning" if variant == "morning" else "day"
     if variant == "desk":
         place = "desk"
-    request = inputs.request(minutes=minutes, place=place, moment=moment)
+    request = inputs.request(minutes=minutes, place=place, moment=moment, quick=variant == "desk")
     return planner.plan(request, load_exercises(), _names(), load_relations())
 
 

@@ -123,7 +123,7 @@ def desk_break(
         return Plan(
             (), 0, budget, tuple((k.label, request.stop) for k in request.knots), (request.stop,)
         )
-    desk = replace(request, place="desk" if kind == MICRO else "floor")
+    desk = replace(request, place="desk" if kind == MICRO else "floor", quick=kind == MICRO)
     positions = MOVEMENT_POSITIONS if kind == MOVEMENT else MICRO_POSITIONS
     candidates: list[tuple[ExerciseLike, KnotNeed | None, str, str]] = [
         c for c in _candidates(desk, library, names, relations or {}, kind) if usable(c[0], desk)

@@ -23,7 +23,7 @@ def usable(exercise: ExerciseLike, request: Request) -> bool:
     """Possible in the place with the equipment, not ruled out by safety or by a recent hurt."""
     if exercise.position not in PLACE_POSITIONS[request.place]:
         return False
-    if request.place == "desk" and not exercise.desk and exercise.kind != "strength":
+    if request.quick and not exercise.desk:
         return False
     have = request.equipment | PLACE_EQUIPMENT[request.place]
     if not set(exercise.equipment) <= have:

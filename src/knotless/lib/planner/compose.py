@@ -171,11 +171,22 @@ class _Builder:
         return [m for m in knot.muscles if m not in self.request.avoid_muscles]
 
     def aimed_item(
-        self, knot: KnotNeed, kinds: Sequence[str], muscles: Sequence[str], aim: str, why: str
+        self,
+        knot: KnotNeed,
+        kinds: Sequence[str],
+        muscles: Sequence[str],
+        aim: str,
+        why: str,
+        *,
+        cheapest: bool = False,
     ) -> bool:
-        """The best exercise of ``kinds`` for ``muscles`` that is not yet in the plan and fits;
-        True when one was added (or an item already there now also covers this knot)."""
-        for exercise in options(self.exercises, kinds, muscles, self.request):
+        """The best exercise of ``kinds`` for ``muscles`` that is not yet in the plan and fits
+        (the quickest one first when ``cheapest``); True when one was added (or an item already
+        there now also covers this knot)."""
+        found = options(self.exercises, kinds, muscles, self.request)
+        if cheapest:
+            found.sort(key=lambda e: play_seconds(e, self.dose(e, knot), knot.side))
+        for exercise in found:
             if exercise.kind == "strength":
                 continue  # strength goes through progression (see strengthen)
             muscle = next(m for m in muscles if m in works_on(exercise))
@@ -304,18 +315,27 @@ def plan(
         else:
             workable.append(knot)
 
-    # 1. Every knot's own muscle gets one item before any knot gets a second.
+    # 1. Every knot's own muscle gets one release or stretch before any knot gets a second
+    # item; when the best ones do not all fit, the quickest ones, so every knot gets its turn.
+    kinds = ("stretch", "release") if morning else ("release", "stretch")
+    first = build
+    for cheapest in (False, True):
+        build = _Builder(request, library, names, relations or {}) if cheapest else first
+        for knot in workable:
+            build.aimed_item(knot, kinds, build.knot_muscles(knot), OWN, "", cheapest=cheapest)
+        if all(build.covers(k) for k in workable) or cheapest:
+            break
+    if sum(map(build.covers, workable)) < sum(map(first.covers, workable)):
+        build = first
     covered = []
     for knot in workable:
-        kinds = (
-            ("stretch", "release", "mobility") if morning else ("release", "stretch", "mobility")
-        )
-        if build.aimed_item(knot, kinds, build.knot_muscles(knot), OWN, ""):
+        # A knot with no release or stretch possible here may still get a mobility move.
+        if build.covers(knot) or build.aimed_item(
+            knot, ("mobility",), build.knot_muscles(knot), OWN, ""
+        ):
             covered.append(knot)
         elif knot.knot_id in build.did_not_fit:
-            left_out.append(
-                (knot.label, "it did not fit in the time; more minutes would include it")
-            )
+            left_out.append((knot.label, TIME_REASON))
         else:
             left_out.append((knot.label, "nothing for its muscle fits your place and equipment"))
 

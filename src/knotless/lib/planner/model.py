@@ -137,6 +137,9 @@ class Request:
     strength_log: Mapping[str, Sequence[tuple[date, str]]] = field(default_factory=dict)
     # An emergency answer stands: no exercise at all, only this reason.
     stop: str = ""
+    # A desk break between two stretches of work: only the library's desk moves (seated or
+    # standing, two minutes or less), not everything one could do in an office.
+    quick: bool = False
 
 
 @dataclass(frozen=True, slots=True)
