@@ -165,7 +165,11 @@ def body_shapes(view: str, body: Body) -> list[Shape]:
         )
     for shape in list(shapes):
         if not shape.cls:
-            far = shape.depth < -5.0 if view == "side" else shape.depth < -8.0
+            # Far from the body's own middle, not from the room's, so a body turned with root
+            # yaw still shows its near limbs dark.
+            middle = dp("pelvis", "neck_base")  # the middle of the trunk
+            near = shape.depth - middle
+            far = near < -5.0 if view == "side" else near < -8.0
             shapes[shapes.index(shape)] = Shape(
                 shape.key,
                 shape.kind,
