@@ -336,6 +336,19 @@ class Planned:
     aim: str = ""
 
     @property
+    def dose_words(self) -> str:
+        """The dose as it will be played: a one-sided knot changes which sides are worked."""
+        words = self.exercise.dose.describe()
+        if not self.side or not self.exercise.dose.per_side:
+            return words
+        words = words.replace(", each side", "")
+        if self.exercise.kind == "release":
+            return f"{words}, {self.side} side only"
+        if self.exercise.kind in ("stretch", "mobility"):
+            return f"{words}, {self.side} side first and twice, the other side once"
+        return f"{words}, each side, {self.side} side first"
+
+    @property
     def token(self) -> str:
         from knotless.practice.services import token_for
 

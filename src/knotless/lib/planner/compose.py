@@ -54,6 +54,13 @@ from knotless.lib.planner.progression import chain, progression, recently_streng
 from knotless.lib.planner.words import pain_words
 from knotless.lib.sequence import BETWEEN_SECONDS
 
+
+def _clause(sentence: str) -> str:
+    """A sentence of the data as a clause after a colon: "Tight chest ..." -> "tight chest"."""
+    sentence = sentence.rstrip(".")
+    return sentence[:1].lower() + sentence[1:]
+
+
 TIME_REASON = "it did not fit in the time; more minutes would include it"
 
 
@@ -263,7 +270,7 @@ class _Builder:
             for muscle in relation.tight[first:last]:
                 if muscle in self.request.avoid_muscles:
                     continue
-                why = f", which keeps your {self.name(own)} knot going: {relation.why.rstrip('.')}"
+                why = f", which keeps your {self.name(own)} knot going: {_clause(relation.why)}"
                 self.aimed_item(knot, ("stretch", "release"), [muscle], TIGHT, why)
 
     def fillers(self, why: str) -> None:
