@@ -134,12 +134,12 @@ def test_it_answers_health_checks_without_signing_in(client: Client, db: None) -
 def test_it_hides_stack_traces_outside_debug(
     client_in: Client, settings: Any, monkeypatch: Any
 ) -> None:
-    from knotless.journal import views
+    from knotless.journal import services as journal_services
 
     def explode(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(views.services, "summaries", explode)
+    monkeypatch.setattr(journal_services, "summaries", explode)
     client_in.raise_request_exception = False
     response = client_in.get(reverse("today"))
     assert response.status_code == 500

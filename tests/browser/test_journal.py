@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Page, expect
 
 from knotless.journal.models import Knot
 from tests.atlas.test_hit_size import DESKTOP_FIGURE_PX, PHONE_FIGURE_PX
@@ -206,7 +206,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 BETWEEN = "between-shoulder-blades"
 
 
-def _shape_box(page: Page, region: str, side: str) -> dict[str, float]:
+def _shape_box(page: Page, region: str, side: str) -> FloatRect:
     box = page.locator(
         f'[data-picker] a.region-link[data-region="{region}"][data-side="{side}"] path'
     ).bounding_box()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Page, expect
 
 from knotless.accounts.models import Profile
 from knotless.journal import services
@@ -31,7 +31,7 @@ def shoot(page: Page, name: str) -> None:
         page.set_viewport_size({"width": width, "height": 900})
         # Full pages, cut at 2400 px: the library's list goes on for metres on a phone.
         height = min(2400, page.evaluate("document.documentElement.scrollHeight"))
-        clip = {"x": 0, "y": 0, "width": width, "height": height}
+        clip: FloatRect = {"x": 0, "y": 0, "width": width, "height": height}
         page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True, clip=clip)
     page.set_viewport_size({"width": 1280, "height": 900})
 

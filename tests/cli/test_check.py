@@ -48,7 +48,7 @@ def knotless(data_dir: Path, *args: str, stdin: str = "") -> subprocess.Complete
     )
 
 
-def in_terminal(data_dir: Path, *args: str) -> pexpect.spawn:
+def in_terminal(data_dir: Path, *args: str) -> pexpect.spawn[str]:
     return pexpect.spawn(
         sys.executable,
         ["-m", "knotless", *args],

@@ -177,7 +177,8 @@ class Keyboard:
     """Presses Enter once a set of reps has run ``after`` seconds of the fake clock."""
 
     def __init__(self, clock: FakeClock, after: float) -> None:
-        self.clock, self.after, self.begun, self.presses = clock, after, None, 0
+        self.clock, self.after, self.presses = clock, after, 0
+        self.begun: float | None = None
 
     def __call__(self, timeout: float) -> bool:
         if self.begun is None:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from knotless.desk import services
-from knotless.desk.models import DeskEvent
+from knotless.desk.models import DeskEvent, DeskState
 from knotless.library.exercises import load_exercises
 from knotless.practice import planning
 from knotless.safety import screening
@@ -115,7 +115,7 @@ def test_the_page_stands_back_while_the_agent_runs(
     paths.pid.write_text(str(os.getpid()))  # a live process stands in for the agent
     response = client_in.post(reverse("desk_tick"), {"idle": "0"})
     assert response.json()["agent"] is True
-    assert not services.DeskState.objects.filter(user=user).exists()  # the page ticked nothing
+    assert not DeskState.objects.filter(user=user).exists()  # the page ticked nothing
     assert "The desk agent is running" in client_in.get(reverse("desk")).content.decode()
     paths.pid.unlink()
     assert client_in.post(reverse("desk_tick"), {"idle": "0"}).json()["agent"] is False
@@ -172,7 +172,7 @@ def test_a_movement_break_gets_the_person_up_for_their_knot(client_in: Client, u
 def test_breaks_through_the_day_bring_different_moves(user: Any) -> None:
     add_knot(user, "medial-border-of-scapula", "right", "rhomboids")
     screening.record(user, planning.pending_areas(user), [])
-    seen = set()
+    seen: set[tuple[str, ...]] = set()
     for n in range(3):
         seen.add(tuple(services.break_plan(user, "micro").slugs))
         DeskEvent.objects.create(
@@ -226,7 +226,7 @@ def test_a_daily_limit_set_on_the_page_reminds_once(client_in: Client, user: Any
     client_in.post(reverse("desk_settings"), data)
     assert services.policy_for(user).daily_limit == 3600
     services.tick(user, idle=0, now=MONDAY)
-    now, seen = MONDAY, []
+    now, seen = MONDAY, list[str]()
     while not seen or seen[-1] != "limit":  # take each break as it comes, until the limit
         now = _work(user, now, 1)
         status = services.status(user, now)

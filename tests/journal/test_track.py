@@ -136,7 +136,8 @@ def test_it_will_not_name_the_muscle_of_an_untied_knot(client_in: Client, user: 
     ],
 )
 def test_it_rejects_bad_input(client_in: Client, user: Any, overrides: dict[str, str]) -> None:
-    response = post(client_in, overrides.pop("action", "new"), **overrides)
+    action = overrides.pop("action", "new")
+    response = post(client_in, action, None, **overrides)
     assert response.status_code == 400
     assert "Could not track that" in response.content.decode()
     assert not Knot.objects.exists()

@@ -4,6 +4,7 @@ library and its player, the finder and the atlas (the tester's findings of issue
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -64,7 +65,7 @@ def test_it_shows_the_emergency_banner_on_today_for_twelve_hours(
         assert reverse("safety_emergency") in page
         # No exercise suggestions anywhere on Today: no plan card, nothing to play.
         assert "Plan today" not in page and "today's plan" not in page and not plays(page)
-    with time_machine.travel(start + timezone.timedelta(hours=13), tick=False):
+    with time_machine.travel(start + timedelta(hours=13), tick=False):
         page = client_in.get(reverse("today")).content.decode()
         assert "Please get medical help now" not in page and "Plan today" in page
 

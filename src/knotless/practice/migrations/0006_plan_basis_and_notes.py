@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('practice', '0005_reps_done_and_reached'),
+        ("practice", "0005_reps_done_and_reached"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dayplan',
-            name='basis',
+            model_name="dayplan",
+            name="basis",
             field=models.CharField(blank=True, max_length=16),
         ),
         migrations.AddField(
-            model_name='dayplan',
-            name='notes',
+            model_name="dayplan",
+            name="notes",
             field=models.JSONField(default=list),
         ),
     ]
