@@ -13,7 +13,16 @@ from knotless.cli import main
 from knotless.cli import player as play_module
 from knotless.practice.models import Session, SessionKnot
 from knotless.practice.services import routine, script
+from knotless.safety import screening
 from tests.practice.conftest import add_knot
+
+
+def answered(knot: Any) -> Any:
+    """The knot with its red-flag questions answered ("none apply"), as a user would first."""
+    from knotless.safety.policy import knot_areas
+
+    screening.record(knot.user, knot_areas(knot), [])
+    return knot
 
 
 class FakeClock:
@@ -42,7 +51,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 def test_it_plays_the_shared_script_and_stores_the_session(
     db: None, user: Any, clock: FakeClock
 ) -> None:
-    knot = add_knot(user, "top-of-shoulder", "right", "upper-trapezius")
+    knot = answered(add_knot(user, "top-of-shoulder", "right", "upper-trapezius"))
     slugs = ["upper-trapezius-side-bend-stretch", "chin-tuck"]
     # Pain before, pain after, then a verdict per exercise (and for reps, sets and reps done).
     result = CliRunner().invoke(
@@ -69,7 +78,7 @@ def test_it_plays_the_shared_script_and_stores_the_session(
 
 
 def test_it_asks_again_for_a_pain_off_the_scale(db: None, user: Any, clock: FakeClock) -> None:
-    add_knot(user, "top-of-shoulder", "right", "upper-trapezius")
+    answered(add_knot(user, "top-of-shoulder", "right", "upper-trapezius"))
     result = CliRunner().invoke(
         main,
         ["play", "upper-trapezius-side-bend-stretch", "--no-bell"],
@@ -122,7 +131,7 @@ def test_figure_writes_svg_for_a_still_or_the_movement() -> None:
 def test_answers_are_read_as_words_and_odd_digits_are_asked_again(
     db: None, user: Any, clock: FakeClock
 ) -> None:
-    add_knot(user, "top-of-shoulder", "right", "upper-trapezius")
+    answered(add_knot(user, "top-of-shoulder", "right", "upper-trapezius"))
     result = CliRunner().invoke(
         main,
         ["play", "upper-trapezius-side-bend-stretch", "--no-bell"],
@@ -137,7 +146,7 @@ def test_answers_are_read_as_words_and_odd_digits_are_asked_again(
 def test_leaving_the_questions_still_saves_the_session(
     db: None, user: Any, clock: FakeClock
 ) -> None:
-    add_knot(user, "top-of-shoulder", "right", "upper-trapezius")
+    answered(add_knot(user, "top-of-shoulder", "right", "upper-trapezius"))
     # Input ends after the first answer, as if the terminal closed.
     result = CliRunner().invoke(
         main, ["play", "upper-trapezius-side-bend-stretch", "--no-bell"], input="5\n"
@@ -239,3 +248,24 @@ def test_an_early_stop_asks_only_about_what_was_reached(
     assert session.status == Session.Status.STOPPED
     rows = list(session.exercises.all())
     assert [(r.reached, r.verdict) for r in rows] == [(True, "helped"), (False, ""), (False, "")]
+
+
+def test_it_holds_back_exercises_for_a_knot_whose_questions_wait(
+    db: None, user: Any, clock: FakeClock
+) -> None:
+    knot = add_knot(user, "top-of-shoulder", "right", "upper-trapezius")
+    result = CliRunner().invoke(main, ["play", "upper-trapezius-side-bend-stretch"])
+    assert result.exit_code == 2
+    assert "held back" in result.output
+    assert f"knotless check --knot {knot.pk}" in result.output
+    assert not Session.objects.exists()
+    # An exercise that works on nothing waiting plays as usual.
+    result = CliRunner().invoke(main, ["play", "calf-ball-release"], input="\n" * 5)
+    assert result.exit_code == 0, result.output
+
+
+def test_an_emergency_answer_stops_the_player(db: None, user: Any, clock: FakeClock) -> None:
+    screening.record(user, ["back"], ["A1a"])
+    result = CliRunner().invoke(main, ["play", "calf-ball-release"])
+    assert result.exit_code == 3
+    assert "emergency" in result.output and not Session.objects.exists()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import select
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,6 +201,35 @@ def _ask_count(question: str, default: int, top: int) -> int:
         click.echo(f"Please type a whole number from 0 to {top}.")
 
 
+def _obey_the_gate(account: Any, exercises: Sequence[Any]) -> None:
+    """The one safety gate, as on the web: nothing is played while an emergency answer stands
+    (exit 3); an exercise for a knot whose questions wait, or whose answers hold it back, is
+    refused with the reason and what to do (exit 2)."""
+    from knotless.journal.models import Knot
+    from knotless.safety import policy
+
+    gates = policy.Gates(account)
+    if gates.emergency is not None:
+        click.secho(
+            "An emergency answer from the last 12 hours stands: get medical help now, and no "
+            "exercise meanwhile. `knotless check` shows what to do again.",
+            fg="red",
+            bold=True,
+            err=True,
+        )
+        raise SystemExit(3)
+    knots = list(Knot.objects.filter(user=account, status=Knot.Status.ACTIVE).order_by("id"))
+    held = gates.held(exercises, knots)
+    if not held:
+        return
+    for exercise, verdict in held:
+        click.echo(f"{exercise.name}: held back — {verdict.why}.", err=True)
+    for knot in policy.targeted([e for e, _ in held], knots):
+        if gates.for_knot(knot).state == policy.NEEDS_ANSWERS:
+            click.echo(f"Answer them with: knotless check --knot {knot.pk}", err=True)
+    raise SystemExit(2)
+
+
 @click.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--today", is_flag=True, help="Play today's plan (see `knotless plan`).")
@@ -235,6 +265,7 @@ def play(
         exercises = services.routine(list(slugs))
     except ValidationError as exc:
         raise click.BadParameter(exc.messages[0], param_hint="SLUGS") from None
+    _obey_the_gate(account, exercises)
     steps = services.script(exercises, services.active_knots(account))
     total = total_seconds(steps)
     console = Console()
