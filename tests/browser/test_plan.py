@@ -27,13 +27,14 @@ def page_in(browser: Browser, live_server: Any, user: Any) -> Iterator[Page]:
 
 def test_build_swap_play_and_count_it_done(page_in: Page, live_server: Any, user: Any) -> None:
     page = page_in
-    add_knot(user, "lateral-elbow", "right", "wrist-extensors")
+    # A knot with more than one way to work on it here, so a swap has somewhere to go.
+    add_knot(user, "back-of-shoulder", "right", "infraspinatus")
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Plan today's routine").click()
     page.get_by_label("Time I have").select_option("5")
     page.get_by_role("button", name="Plan it").click()
     items = page.locator(".plan-item")
-    expect(items.first).to_contain_text("Why: right outer elbow knot, 6/10")
+    expect(items.first).to_contain_text("Why: right back of shoulder knot, 6/10")
     first = items.first.locator("strong").first.inner_text()
 
     items.first.get_by_role("button", name="Swap").click()

@@ -365,3 +365,13 @@ def test_the_command_it_runs_really_serves_the_break_page(tmp_path: Path) -> Non
 def test_the_daily_limit_reads_in_hours() -> None:
     text = offer_text(LIMIT, 300, None, MONDAY, limit=4 * 3600)
     assert text.startswith("4 active hours at the computer today: time to stop")
+
+
+def test_take_plays_the_moves_the_offer_named(rig: Rig) -> None:
+    rig.agent.paths.hints.write_text(
+        _hint(MONDAY + timedelta(minutes=10), turns={"micro": 3, "movement": 1})
+    )
+    rig.run(20.5)
+    rig.agent.paths.command.write_text("take")
+    rig.run(0.1)
+    assert rig.opened == ["http://127.0.0.1:8000/plan/?variant=desk&kind=micro&turn=3"]

@@ -217,7 +217,12 @@ class Agent:
             self.state = breaks.take(self.policy, self.state, now)
             if self.break_url:
                 sep = "&" if "?" in self.break_url else "?"
-                self.open_url(f"{self.break_url}{sep}kind={kind}")
+                query = f"kind={kind}"
+                turns = (self._hint() or {}).get("turns")
+                turn = turns.get(kind) if isinstance(turns, dict) else None
+                if isinstance(turn, int) and not isinstance(turn, bool):
+                    query += f"&turn={turn}"  # the moves the offer named
+                self.open_url(f"{self.break_url}{sep}{query}")
         elif action == "skip":
             self.state = breaks.skip(self.policy, self.state, now)
         elif action == "postpone":

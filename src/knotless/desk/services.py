@@ -174,6 +174,7 @@ class Hint:
     until: datetime  # the moves are today's; after this they are stale
     movement: tuple[str, ...] = ()  # the movement break's standing moves
     movement_minutes: int = 0
+    turns: tuple[int, int] = (0, 0)  # which moves of the day's rotation (micro, movement)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -185,19 +186,32 @@ class Hint:
             "until": self.until.isoformat(),
             "movement": list(self.movement),
             "movement_minutes": self.movement_minutes,
+            "turns": {"micro": self.turns[0], "movement": self.turns[1]},
         }
 
 
+MAX_TURN = 1000  # a turn from a URL beyond this is nonsense, not a rotation
+
+
 def break_turn(user: Any, kind: str, now: datetime | None = None) -> int:
-    """How many breaks of this kind were offered today: the next break starts further along
-    the list of moves, so the day brings different ones."""
+    """How many breaks of this kind were taken today: each one taken moves the next break
+    further along the list of moves, so the day brings different ones."""
     now = now or timezone.now()
     start, end = day_bounds(local_date(now, user_zone(user)), user_zone(user))
-    return DeskEvent.objects.filter(user=user, kind=kind, start__gte=start, start__lt=end).count()
+    return DeskEvent.objects.filter(
+        user=user, kind=kind, outcome=DeskEvent.Outcome.TAKEN, start__gte=start, start__lt=end
+    ).count()
 
 
-def break_plan(user: Any, kind: str, now: datetime | None = None, inputs: Any = None) -> Any:
-    """The moves for the user's next break of this kind (micro or movement)."""
+def break_plan(
+    user: Any,
+    kind: str,
+    now: datetime | None = None,
+    inputs: Any = None,
+    turn: int | None = None,
+) -> Any:
+    """The moves for the user's next break of this kind (micro or movement); ``turn`` names
+    the one an offer showed, so "Start the break" plays what the offer said."""
     from knotless.practice import planning
 
     if kind not in (breaks.MICRO, breaks.MOVEMENT):
@@ -206,9 +220,9 @@ def break_plan(user: Any, kind: str, now: datetime | None = None, inputs: Any = 
     minutes = (
         planning.settings_of(user).desk_minutes if kind == breaks.MICRO else desk.movement_minutes
     )
-    return planning.desk_break(
-        user, kind, minutes=minutes, turn=break_turn(user, kind, now), inputs=inputs
-    )
+    if turn is None or not 0 <= turn <= MAX_TURN:
+        turn = break_turn(user, kind, now)
+    return planning.desk_break(user, kind, minutes=minutes, turn=turn, inputs=inputs)
 
 
 def hint(user: Any, now: datetime | None = None) -> Hint:
@@ -219,8 +233,9 @@ def hint(user: Any, now: datetime | None = None) -> Hint:
 
     now = now or timezone.now()
     inputs = planning.gather(user)
-    micro = break_plan(user, breaks.MICRO, now, inputs)
-    movement = break_plan(user, breaks.MOVEMENT, now, inputs)
+    turns = (break_turn(user, breaks.MICRO, now), break_turn(user, breaks.MOVEMENT, now))
+    micro = break_plan(user, breaks.MICRO, now, inputs, turns[0])
+    movement = break_plan(user, breaks.MOVEMENT, now, inputs, turns[1])
     knot_ids = {k for item in (*micro.items, *movement.items) for k in item.knot_ids}
     knots = tuple(k.label for k in Knot.objects.filter(user=user, pk__in=knot_ids).order_by("pk"))
     _, until = day_bounds(inputs.today, user_zone(user))
@@ -233,6 +248,7 @@ def hint(user: Any, now: datetime | None = None) -> Hint:
         until=until,
         movement=tuple(i.name for i in movement.items),
         movement_minutes=max(1, round(movement.seconds / 60)) if movement.items else 0,
+        turns=turns,
     )
 
 

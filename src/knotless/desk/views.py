@@ -152,7 +152,9 @@ def desk_break(request: AuthedRequest) -> HttpResponse:
     """ "Start the break": moves for the user's knots in the player, seated for a micro-break
     and standing (after a short walk) for a movement break."""
     kind = request.GET.get("kind", "micro")
-    plan = services.break_plan(request.user, kind)
+    raw = request.GET.get("turn", "")
+    turn = int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 5 else None
+    plan = services.break_plan(request.user, kind, turn=turn)
     if not plan.items:
         note = plan.notes[-1] if plan.notes else "Nothing aimed at your knots fits this break."
         messages.info(request, note)

@@ -46,6 +46,7 @@ function show(status) {
     }[status.offer];
     $("desk-offer-title").textContent = title;
     $("desk-offer-text").textContent = text;
+    if (status.turns) lastTurns = status.turns;
     const routine = routineText(status);
     $("desk-routine").textContent = routine;
     $("desk-routine").hidden = !routine;
@@ -97,12 +98,17 @@ async function tick() {
   }
 }
 
+let lastTurns = {}; // which of the day's moves the offer named, so the break plays those
+
 async function act(action) {
-  const kind = lastOffer; // the moves differ: seated for a micro-break, standing for a movement break
+  const kind = lastOffer || "micro"; // seated moves for a micro-break, standing for a movement break
+  const turn = lastTurns[kind];
   show(await post("/desk/action/", { action }));
   if (action === "take") {
     const url = JSON.parse($("desk-status").textContent).break_url;
-    window.location.href = `${url}?kind=${encodeURIComponent(kind || "micro")}`;
+    const query = new URLSearchParams({ kind });
+    if (turn !== undefined) query.set("turn", String(turn));
+    window.location.href = `${url}?${query}`;
   }
 }
 
