@@ -82,4 +82,13 @@ def today_parts(user: Any) -> TodayParts:
     dayplan = None
     if gates.emergency is None:
         dayplan = DayPlan.objects.filter(user=user, day=local_today(user), variant="main").first()
+    if dayplan is not None:
+        # A plan kept from before the knots or the safety answers changed is brought up to
+        # date (rebuilt, or an edited one cleared of what is no longer allowed) before Today
+        # shows it.
+        from knotless.practice import planning
+
+        inputs = planning.gather(user)
+        if dayplan.basis != inputs.basis:
+            dayplan = planning.todays_plan(user, inputs=inputs)
     return TodayParts(dayplan, gates.emergency, profile_for(user).emergency_number)
