@@ -100,3 +100,30 @@ def test_a_break_and_the_player_follow_the_knot(
     session = Session.objects.get(user=user)
     played = [e.slug for e in session.exercises.all()]
     assert played and all(LIBRARY[s].desk and aimed(s) for s in played), played
+
+
+def test_playing_the_plan_works_the_right_side_and_marks_the_chart(
+    page_in: Page, live_server: Any, knot: Knot, user: Any
+) -> None:
+    page = page_in
+    page.goto(f"{live_server.url}/plan/?minutes=15&place=floor")
+    page.get_by_role("link", name="▶ Play this plan").click()
+    page.locator(f"#before-{knot.pk} label", has_text="6").click()
+    page.get_by_role("button", name="Start the player").click()
+    player = page.locator("#player")
+    expect(player).to_have_attribute("data-state", "get-ready")
+    # The plan's first item is the knot's own release: its side only.
+    expect(page.locator("#player-why")).to_contain_text("Right side only")
+    page.get_by_role("button", name="▶ Start").click()
+    page.clock.run_for(6_000)
+    expect(player).to_have_attribute("data-state", "hold")
+    expect(page.locator("#player-name")).to_contain_text("right side")
+    page.clock.run_for(10_000)
+    page.get_by_role("button", name="■ Stop").click()
+    finish = page.locator("#player-finish")
+    finish.locator(f"#after-{knot.pk} label", has_text="4").click()
+    finish.get_by_role("button", name="Save session").click()
+    expect(page.locator("main")).to_contain_text("does not count toward your day")
+    page.goto(f"{live_server.url}/knots/{knot.pk}/")
+    expect(page.locator(".chart--wide")).to_contain_text("around a session (before → after)")
+    expect(page.locator("li.around-session")).to_contain_text("around a session: 6 → 4")
