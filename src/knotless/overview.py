@@ -54,6 +54,15 @@ class TodayParts:
     emergency_number: str
 
     @property
+    def plan_minutes(self) -> int:
+        """How long the plan plays, in whole minutes (it may be less than the minutes asked)."""
+        from knotless.practice import planning
+
+        if self.dayplan is None:
+            return 0
+        return max(1, round(planning.total_seconds(planning.planned(self.dayplan)) / 60))
+
+    @property
     def emergency_until(self) -> datetime | None:
         """When the emergency answer stops holding exercise back, unless answered again."""
         return self.emergency.created_at + VALID_FOR if self.emergency else None

@@ -93,3 +93,7 @@ def test_today_shows_the_plan_as_it_stands_now(client_in: Client, user: Any) -> 
     add_knot(user, "top-of-shoulder", "right", "upper-trapezius")  # unanswered: held back
     page = client_in.get(reverse("today")).content.decode()
     assert LIBRARY["upper-trapezius-side-bend-stretch"].name not in page
+    # It says how long the plan plays, not the minutes it was asked for.
+    kept = planning.todays_plan(user)
+    minutes = max(1, round(planning.total_seconds(planning.planned(kept)) / 60))
+    assert f"in about {minutes} min" in page

@@ -95,6 +95,7 @@ def today(request: AuthedRequest) -> HttpResponse:
         {
             "summaries": active,
             "dayplan": parts.dayplan,
+            "plan_minutes": parts.plan_minutes,
             "emergency": parts.emergency,
             "emergency_number": parts.emergency_number,
             "emergency_until": parts.emergency_until,
