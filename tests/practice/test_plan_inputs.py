@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from knotless.library.exercises import load_exercises
-from knotless.practice import planning
+from knotless.practice import plan_edits, planning
 from knotless.practice.models import DayPlan
 from knotless.safety import screening
 from tests.practice.conftest import NOW, add_knot
@@ -51,7 +51,7 @@ def test_an_edited_plan_keeps_its_edits_but_loses_what_the_gate_now_holds_back(
 ) -> None:
     add_knot(user, "calf", "right", "gastrocnemius")
     dayplan = planning.todays_plan(user, minutes=10, place="floor")
-    planning.add(dayplan, "upper-trapezius-side-bend-stretch")  # no neck knot: allowed
+    plan_edits.add(dayplan, "upper-trapezius-side-bend-stretch")  # no neck knot: allowed
     assert planning.todays_plan(user).edited
     # A neck knot arrives, its questions unanswered: its muscles are held back everywhere.
     add_knot(user, "top-of-shoulder", "right", "upper-trapezius")
@@ -89,7 +89,7 @@ def test_a_plan_never_runs_over_its_minutes_as_the_page_counts_them(
 def test_today_shows_the_plan_as_it_stands_now(client_in: Client, user: Any) -> None:
     add_knot(user, "calf", "right", "gastrocnemius")
     dayplan = planning.todays_plan(user, minutes=10, place="floor")
-    planning.add(dayplan, "upper-trapezius-side-bend-stretch")
+    plan_edits.add(dayplan, "upper-trapezius-side-bend-stretch")
     add_knot(user, "top-of-shoulder", "right", "upper-trapezius")  # unanswered: held back
     page = client_in.get(reverse("today")).content.decode()
     assert LIBRARY["upper-trapezius-side-bend-stretch"].name not in page

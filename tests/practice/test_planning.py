@@ -18,7 +18,7 @@ from knotless.accounts.services import local_today
 from knotless.atlas.muscles import load_muscles
 from knotless.journal.models import Knot
 from knotless.library.exercises import load_exercises
-from knotless.practice import planning, services
+from knotless.practice import plan_edits, planning, schedule, services
 from knotless.practice.models import DayPlan
 from knotless.safety import screening
 from tests.practice.conftest import NOW, add_knot
@@ -73,20 +73,20 @@ def test_the_plan_is_kept_for_the_day_until_asked_for_another(user: Any, calf_kn
 def test_edits_swap_remove_and_add(user: Any, calf_knot: Knot) -> None:
     dayplan = planning.todays_plan(user, minutes=15, place="floor")
     first = dayplan.items[0]["slug"]
-    options = planning.alternatives(dayplan, 0)
-    swapped = planning.swap(dayplan, 0)
+    options = plan_edits.alternatives(dayplan, 0)
+    swapped = plan_edits.swap(dayplan, 0)
     assert swapped.edited
     assert any(i["slug"] == options[0].slug for i in swapped.items)
     assert first not in [i["slug"] for i in swapped.items]
     count = len(swapped.items)
-    planning.remove(swapped, 0)
+    plan_edits.remove(swapped, 0)
     assert len(swapped.items) == count - 1
-    planning.add(swapped, "glute-bridge")
+    plan_edits.add(swapped, "glute-bridge")
     assert swapped.items[-1]["slug"] == "glute-bridge"  # strength goes last
     with pytest.raises(ValidationError, match="already"):
-        planning.add(swapped, "glute-bridge")
+        plan_edits.add(swapped, "glute-bridge")
     with pytest.raises(ValidationError, match="no longer in the plan"):
-        planning.remove(swapped, 99)
+        plan_edits.remove(swapped, 99)
     # An edited plan is kept as edited.
     assert planning.todays_plan(user).items == swapped.items
 
@@ -115,7 +115,7 @@ def test_strength_reps_carry_into_the_player(user: Any) -> None:
 
 
 def test_the_week_counts_sessions_against_the_schedule(user: Any) -> None:
-    week = planning.week(user)
+    week = schedule.week(user)
     assert week.start == date(2026, 11, 23)  # Monday
     assert [d.planned for d in week.days][:3] == [
         ("strength", "stretch"),
@@ -125,7 +125,7 @@ def test_the_week_counts_sessions_against_the_schedule(user: Any) -> None:
     assert week.days[6].planned == ()  # Sunday is a rest day by default
     session = services.start(user, ["chin-tuck"], before={})
     services.finish(user, session.pk, after={}, verdicts={}, played_seconds=120)
-    week = planning.week(user)
+    week = schedule.week(user)
     assert week.days[1].sessions == 1 and week.days[1].minutes == 2
     assert (week.done_planned_days, week.planned_days) == (1, 6)
 
@@ -133,7 +133,7 @@ def test_the_week_counts_sessions_against_the_schedule(user: Any) -> None:
 @pytest.mark.parametrize("days", [[0, 1], [5, 6], [0, 6]])
 def test_strength_days_need_a_day_between(days: list[int]) -> None:
     with pytest.raises(ValidationError, match="rest day between"):
-        planning.check_days(days, "strength")
+        schedule.check_days(days, "strength")
 
 
 def test_the_calendar_feed_is_private_valid_and_revocable(client_in: Client, user: Any) -> None:

@@ -28,7 +28,7 @@ from knotless.atlas.muscles import load_muscles
 from knotless.journal import services as journal
 from knotless.journal.models import Knot
 from knotless.library.exercises import load_exercises
-from knotless.practice import planning
+from knotless.practice import schedule
 from knotless.practice import services as practice
 from knotless.practice.models import DayPlan, Session
 from knotless.safety.checklist import flags_for
@@ -199,7 +199,7 @@ def _world(user: Any, *, extra_knot: bool = False) -> World:
         checkin_id=knot.checkins.get().pk,
         session=saved,
         open_session=started,
-        feed_token=planning.new_feed_token(user),
+        feed_token=schedule.new_feed_token(user),
     )
 
 

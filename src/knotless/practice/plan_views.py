@@ -18,7 +18,7 @@ from knotless.accounts.services import local_today
 from knotless.accounts.typing import AuthedRequest
 from knotless.forms import Form
 from knotless.library.exercises import load_exercises
-from knotless.practice import calendar, planning
+from knotless.practice import calendar, plan_edits, planning, schedule
 from knotless.practice.models import DayPlan, PlanSettings
 from knotless.practice.views import EQUIPMENT_LABELS, KIND_LABELS
 
@@ -84,7 +84,7 @@ def plan_page(request: AuthedRequest) -> HttpResponse:
             "places": PLACE_LABELS,
             "kinds": KIND_LABELS,
             "addable": addable,
-            "week": planning.week(request.user),
+            "week": schedule.week(request.user),
             "safety_url": _safety_url(inputs.pending_areas),
             "emergency": inputs.emergency,
         },
@@ -106,11 +106,11 @@ def plan_edit(request: AuthedRequest) -> HttpResponse:
     position = _int(request.POST.get("position"))
     try:
         if action == "remove" and position is not None:
-            planning.remove(dayplan, position)
+            plan_edits.remove(dayplan, position)
         elif action == "swap" and position is not None:
-            planning.swap(dayplan, position)
+            plan_edits.swap(dayplan, position)
         elif action == "add":
-            planning.add(dayplan, request.POST.get("slug", ""))
+            plan_edits.add(dayplan, request.POST.get("slug", ""))
         else:
             raise ValidationError("Unknown change.", code="action")
     except ValidationError as exc:
@@ -126,7 +126,7 @@ def week_page(request: AuthedRequest) -> HttpResponse:
             around = date.fromisoformat(request.GET["week"])
         except ValueError:
             messages.error(request, "That is not a date; showing this week.")
-    week = planning.week(request.user, around)
+    week = schedule.week(request.user, around)
     today = local_today(request.user)
     settings = planning.settings_of(request.user)
     feed = ""
@@ -150,12 +150,12 @@ def week_page(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def feed_toggle(request: AuthedRequest) -> HttpResponse:
     if request.POST.get("action") == "stop":
-        planning.stop_feed(request.user)
+        schedule.stop_feed(request.user)
         messages.success(
             request, "The calendar link is switched off; calendars using it stop updating."
         )
     else:
-        planning.new_feed_token(request.user)
+        schedule.new_feed_token(request.user)
         messages.success(
             request, "A new private calendar link is ready. Any older link stops working."
         )
@@ -206,10 +206,10 @@ class PlanSettingsForm(Form):
     )
 
     def clean_strength_days(self) -> list[int]:
-        return planning.check_days(self.cleaned_data["strength_days"], "strength")
+        return schedule.check_days(self.cleaned_data["strength_days"], "strength")
 
     def clean_stretch_days(self) -> list[int]:
-        return planning.check_days(self.cleaned_data["stretch_days"], "stretch")
+        return schedule.check_days(self.cleaned_data["stretch_days"], "stretch")
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,9 +5,8 @@ weekly schedule with what was done. Views, the CLI and the calendar feed all cal
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,22 +16,19 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from knotless.accounts.services import local_today, user_zone
+from knotless.accounts.services import user_zone
 from knotless.atlas.muscles import load_muscles
 from knotless.atlas.relations import load_relations
 from knotless.journal.models import CheckIn, Knot
 from knotless.lib import finder, planner
-from knotless.lib.days import day_bounds
 from knotless.lib.sequence import BETWEEN_SECONDS
 from knotless.library.exercises import EQUIPMENT, Exercise, load_exercises
 from knotless.practice.models import DayPlan, PlanSettings, Session, SessionExercise
-from knotless.practice.services import counts_as_done
 from knotless.safety import policy
 from knotless.safety.checklist import areas_for
 from knotless.safety.policy import Verdict
 
 GUESSED_MUSCLES = 2  # a knot without a muscle: the finder's two likeliest
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 VARIANT_DEFAULTS = {"main": "minutes", "morning": "morning_minutes", "desk": "desk_minutes"}
 
 
@@ -386,193 +382,6 @@ def total_seconds(items: list[Planned]) -> int:
 def play_url(dayplan: DayPlan) -> str:
     tokens = [p.token for p in planned(dayplan)]
     return reverse("play_new") + "?" + "&".join(f"e={t}" for t in tokens)
-
-
-def _save_edit(dayplan: DayPlan, items: list[dict[str, Any]]) -> DayPlan:
-    order = {kind: n for n, kind in enumerate(planner.KIND_ORDER)}
-    library = load_exercises()
-    items.sort(key=lambda i: order[library[i["slug"]].kind] if i["slug"] in library else 9)
-    dayplan.items = items
-    dayplan.edited = True
-    dayplan.save(update_fields=["items", "edited"])
-    return dayplan
-
-
-def _item_at(dayplan: DayPlan, position: int) -> dict[str, Any]:
-    if not 0 <= position < len(dayplan.items):
-        raise ValidationError("That item is no longer in the plan; reload it.", code="stale")
-    return dict(dayplan.items[position])
-
-
-def remove(dayplan: DayPlan, position: int) -> DayPlan:
-    _item_at(dayplan, position)
-    items = [dict(i) for n, i in enumerate(dayplan.items) if n != position]
-    return _save_edit(dayplan, items)
-
-
-def alternatives(dayplan: DayPlan, position: int) -> list[Exercise]:
-    """Other exercises for the same muscles, possible here: the same kind first, best first."""
-    item = _item_at(dayplan, position)
-    library = load_exercises()
-    current = library[item["slug"]]
-    settings = settings_of(dayplan.user)
-    request = planner.Request(
-        knots=(),
-        minutes=dayplan.minutes,
-        place=dayplan.place,
-        equipment=frozenset(settings.equipment),
-        today=dayplan.day,
-    )
-    taken = {i["slug"] for i in dayplan.items}
-    inputs = gather(dayplan.user)
-    wanted = set(current.primary + current.trains) or set(current.secondary)
-    options = [
-        e
-        for e in library.values()
-        if e.slug not in taken
-        and wanted & set(e.primary + e.secondary + e.trains)
-        and planner.usable(e, request)
-        and inputs.allows(e)
-    ]
-    # The same kind first (a release for a release), then other kinds for the same muscles.
-    return sorted(
-        options,
-        key=lambda e: (e.kind != current.kind, *planner.rank(e, sorted(wanted), request)),
-    )
-
-
-def swap(dayplan: DayPlan, position: int) -> DayPlan:
-    item = _item_at(dayplan, position)
-    options = alternatives(dayplan, position)
-    if not options:
-        raise ValidationError(
-            "There is no other exercise for these muscles here; try Remove, or Add.", code="none"
-        )
-    chosen = options[0]
-    items = [dict(i) for i in dayplan.items]
-    reason = item.get("reason", "")
-    items[position] = {
-        "slug": chosen.slug,
-        "reps": chosen.dose.reps or None,
-        "reason": (reason + "; " if reason else "") + "swapped in by you",
-        "knots": item.get("knots", []),
-    }
-    return _save_edit(dayplan, items)
-
-
-def add(dayplan: DayPlan, slug: str) -> DayPlan:
-    library = load_exercises()
-    if slug not in library:
-        raise ValidationError("No such exercise in the library.", code="unknown")
-    if any(i["slug"] == slug for i in dayplan.items):
-        raise ValidationError("It is already in today's plan.", code="twice")
-    if not gather(dayplan.user).allows(library[slug]):
-        raise ValidationError(
-            "Your safety answers hold this exercise back for now; see the note on the plan.",
-            code="unsafe",
-        )
-    items = [dict(i) for i in dayplan.items]
-    items.append(
-        {
-            "slug": slug,
-            "reps": library[slug].dose.reps or None,
-            "reason": "added by you",
-            "knots": [],
-        }
-    )
-    return _save_edit(dayplan, items)
-
-
-# --- the week ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Day:
-    day: date
-    name: str
-    planned: tuple[str, ...]  # "strength", "stretch"
-    sessions: int
-    minutes: int
-
-    @property
-    def done(self) -> bool:
-        return self.sessions > 0
-
-
-@dataclass(frozen=True, slots=True)
-class Week:
-    days: tuple[Day, ...]
-    start: date
-
-    @property
-    def planned_days(self) -> int:
-        return sum(1 for d in self.days if d.planned)
-
-    @property
-    def done_planned_days(self) -> int:
-        return sum(1 for d in self.days if d.planned and d.done)
-
-    @property
-    def sessions(self) -> int:
-        return sum(d.sessions for d in self.days)
-
-
-def week(user: Any, around: date | None = None) -> Week:
-    """Monday to Sunday around a day: what the schedule plans and what was done."""
-    plan_settings = settings_of(user)
-    around = around or local_today(user)
-    start = around - timedelta(days=around.weekday())
-    tz = user_zone(user)
-    done: dict[date, list[int]] = {}
-    begin, _ = day_bounds(start, tz)
-    _, finish = day_bounds(start + timedelta(days=6), tz)
-    for session in Session.objects.filter(
-        user=user, started_at__gte=begin, started_at__lt=finish
-    ).exclude(status=Session.Status.STARTED):
-        day = timezone.localtime(session.started_at, tz).date()
-        count = done.setdefault(day, [0, 0])
-        # A session stopped after a few seconds is kept, but does not make the day "done".
-        count[0] += int(counts_as_done(session))
-        count[1] += session.played_seconds
-    days = []
-    for offset in range(7):
-        day = start + timedelta(days=offset)
-        kinds = []
-        if day.weekday() in plan_settings.strength_days:
-            kinds.append("strength")
-        if day.weekday() in plan_settings.stretch_days:
-            kinds.append("stretch")
-        sessions, seconds = done.get(day, [0, 0])
-        days.append(Day(day, DAY_NAMES[day.weekday()], tuple(kinds), sessions, round(seconds / 60)))
-    return Week(tuple(days), start)
-
-
-def check_days(days: list[int], what: str) -> list[int]:
-    chosen = sorted(set(days))
-    if any(d not in range(7) for d in chosen):
-        raise ValidationError("Days are Monday (0) to Sunday (6).", code="days")
-    if what == "strength" and len(chosen) > 1:
-        # Non-consecutive, Sunday to Monday included: a muscle needs a day between.
-        for a, b in zip(chosen, [*chosen[1:], chosen[0] + 7], strict=True):
-            if b - a == 1:
-                raise ValidationError(
-                    "Strength days need a rest day between them (e.g. Mon, Wed, Fri).",
-                    code="consecutive",
-                )
-    return chosen
-
-
-def new_feed_token(user: Any) -> str:
-    plan_settings = settings_of(user)
-    plan_settings.feed_token = secrets.token_urlsafe(24)
-    plan_settings.save(update_fields=["feed_token"])
-    return plan_settings.feed_token
-
-
-def stop_feed(user: Any) -> None:
-    plan_settings = settings_of(user)
-    plan_settings.feed_token = ""
-    plan_settings.save(update_fields=["feed_token"])
 
 
 # --- desk breaks -----------------------------------------------------------------------------
