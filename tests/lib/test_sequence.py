@@ -207,3 +207,24 @@ def test_reps_last_their_tempo_and_sides_keep_the_order_rules(
             assert after.state in ("hold", "reps") and after.side == before.side
         if after.state in ("hold", "reps") and before.state in ("hold", "reps"):
             assert after.side == before.side or not after.side  # a side change is announced
+
+
+def test_the_dose_in_words_says_which_sides_a_one_sided_knot_gets() -> None:
+    from knotless.lib.sequence import Item, build, dose_as_played
+
+    class D:
+        hold_seconds, reps, sets, per_side, rest_seconds = 30, 0, 2, True, 5
+
+    words = "hold 30 s × 2 sets, each side, rest 5 s between sets"
+
+    def played(kind: str, sides: tuple[str, ...]) -> str:
+        return dose_as_played(words, build([Item("x", "X", D(), kind=kind, knot_sides=sides)]))
+
+    assert (
+        played("release", ("right",))
+        == "hold 30 s × 2 sets, rest 5 s between sets, right side only"
+    )
+    assert played("stretch", ("left",)).endswith("left side first and twice, the right side once")
+    assert played("strength", ("right",)).endswith("each side, right side first")
+    assert played("stretch", ()) == words  # no knot on one side: as written
+    assert played("stretch", ("left", "right")) == words

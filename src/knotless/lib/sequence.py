@@ -239,6 +239,23 @@ def build(
     return steps
 
 
+def dose_as_played(words: str, steps: Sequence[Step]) -> str:
+    """An exercise's dose in words (``Dose.describe``) as its steps play it: a one-sided knot
+    changes "each side" into the side, or sides, actually worked."""
+    work = [s.side for s in steps if s.state in ("hold", "reps") and s.side]
+    if not work or (work.count("left") == work.count("right") and work[0] == "left"):
+        return words  # left then right, as written
+    words = words.replace(", each side", "")
+    first, counts = work[0], {side: work.count(side) for side in ("left", "right")}
+    other = "right" if first == "left" else "left"
+    if not counts[other]:
+        return f"{words}, {first} side only"
+    if counts[first] > counts[other]:
+        times = "twice" if counts[first] == 2 else f"{counts[first]} times"
+        return f"{words}, {first} side first and {times}, the {other} side once"
+    return f"{words}, each side, {first} side first"
+
+
 def total_seconds(steps: Sequence[Step]) -> int:
     return sum(step.seconds for step in steps)
 

@@ -20,7 +20,7 @@ from knotless.accounts.services import user_zone
 from knotless.atlas.muscles import load_muscles
 from knotless.atlas.relations import load_relations
 from knotless.journal.models import CheckIn, Knot
-from knotless.lib import finder, planner
+from knotless.lib import finder, planner, sequence
 from knotless.lib.sequence import BETWEEN_SECONDS
 from knotless.library.exercises import EQUIPMENT, Exercise, load_exercises
 from knotless.practice.models import DayPlan, PlanSettings, Session, SessionExercise
@@ -334,15 +334,16 @@ class Planned:
     @property
     def dose_words(self) -> str:
         """The dose as it will be played: a one-sided knot changes which sides are worked."""
-        words = self.exercise.dose.describe()
-        if not self.side or not self.exercise.dose.per_side:
-            return words
-        words = words.replace(", each side", "")
-        if self.exercise.kind == "release":
-            return f"{words}, {self.side} side only"
-        if self.exercise.kind in ("stretch", "mobility"):
-            return f"{words}, {self.side} side first and twice, the other side once"
-        return f"{words}, each side, {self.side} side first"
+        e = self.exercise
+        item = sequence.Item(
+            e.slug,
+            e.name,
+            e.dose,
+            kind=e.kind,
+            knot_sides=(self.side,) if self.side else (),
+            seconds_per_rep=e.seconds_per_rep,
+        )
+        return sequence.dose_as_played(e.dose.describe(), sequence.build([item]))
 
     @property
     def token(self) -> str:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from knotless.accounts.typing import AuthedRequest
 from knotless.atlas.muscles import GROUPS, load_muscles
 from knotless.atlas.regions import load_regions
-from knotless.lib.sequence import Step, item_seconds, total_seconds
+from knotless.lib.sequence import Step, dose_as_played, item_seconds, total_seconds
 from knotless.library import figure as drawing
 from knotless.library.exercises import EQUIPMENT, KINDS, POSITIONS, Exercise, load_exercises
 from knotless.library.figures import load_figures
@@ -264,11 +264,15 @@ def play_new(request: AuthedRequest) -> HttpResponse:
             return redirect("play", session_id=session.pk)
     steps = services.script(exercises, services.active_knots(request.user))
     whys = {step.item: step.why for step in steps if step.why}
+    doses = [
+        dose_as_played(e.dose.describe(), [s for s in steps if s.item == n])
+        for n, e in enumerate(exercises)
+    ]
     return render(
         request,
         "practice/play_new.html",
         {
-            "cards": [(_card(e), whys.get(n, "")) for n, e in enumerate(exercises)],
+            "cards": [(_card(e), whys.get(n, ""), doses[n]) for n, e in enumerate(exercises)],
             "slugs": slugs,
             "knots": [
                 (knot, f"before-{knot.pk}", muscles[knot.muscle].name if knot.muscle else "")
