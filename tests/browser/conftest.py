@@ -76,6 +76,19 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context.close()
 
 
+@pytest.fixture
+def page_in(browser: Browser, live_server: Any, user: Any) -> Iterator[Page]:
+    """A page signed in as ``user``, with the page's clock under the test's control."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    sign_in(context, live_server, user)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.clock.install()
+    yield page
+    settle(page)
+    context.close()
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
     report = yield

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from knotless.practice.models import DayPlan, Session
-from tests.browser.conftest import settle, sign_in
 from tests.practice.conftest import add_knot
-
-
-@pytest.fixture
-def page_in(browser: Browser, live_server: Any, user: Any) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    sign_in(context, live_server, user)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.clock.install()
-    yield page
-    settle(page)
-    context.close()
 
 
 def test_build_swap_play_and_count_it_done(page_in: Page, live_server: Any, user: Any) -> None:

@@ -4,34 +4,20 @@ a month, who also lifts. The plan, a desk break and the player are about that kn
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from knotless.atlas.relations import load_relations
 from knotless.journal.models import CheckIn, Knot
 from knotless.library.exercises import load_exercises
 from knotless.practice.models import PlanSettings, Session
 from knotless.safety import screening
-from tests.browser.conftest import settle, sign_in
 
 LIBRARY = load_exercises()
 RELATED = {"rhomboids", *load_relations()["rhomboids"].tight, *load_relations()["rhomboids"].weak}
-
-
-@pytest.fixture
-def page_in(browser: Browser, live_server: Any, user: Any) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    sign_in(context, live_server, user)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.clock.install()
-    yield page
-    settle(page)
-    context.close()
 
 
 @pytest.fixture
