@@ -16,6 +16,7 @@ import time
 from datetime import date, timedelta
 
 from knotless.atlas.muscles import load_muscles
+from knotless.atlas.relations import load_relations
 from knotless.lib.planner import PLACES, Feedback, KnotNeed, Request, plan
 from knotless.library.exercises import EQUIPMENT, load_exercises
 
@@ -73,12 +74,13 @@ def main() -> None:
     slugs = sorted(library)
     strength = sorted(s for s, e in library.items() if e.kind == "strength")
     requests = [random_request(rng, sorted(atlas), slugs, strength) for _ in range(args.plans)]
-    plan(requests[0], library, names)  # warm caches
+    relations = load_relations()
+    plan(requests[0], library, names, relations)  # warm caches
     times = []
     items = []
     for request in requests:
         start = time.perf_counter()
-        result = plan(request, library, names)
+        result = plan(request, library, names, relations)
         times.append((time.perf_counter() - start) * 1000)
         items.append(len(result.items))
     times.sort()
