@@ -23,6 +23,7 @@ from knotless.journal.services import check_note, check_pain
 from knotless.lib.sequence import Item, Step, build, total_seconds
 from knotless.library.exercises import REPS_RANGE, Exercise, exercises_for, load_exercises
 from knotless.practice.models import Session, SessionExercise, SessionKnot
+from knotless.safety.policy import targeted
 
 MAX_ITEMS = 30
 
@@ -149,16 +150,9 @@ def targets(exercises: Iterable[Exercise]) -> set[str]:
 
 
 def targeted_knots(user: Any, exercises: Sequence[Exercise]) -> list[Knot]:
-    """The user's active knots these exercises work on: the knot's muscle is a target, or
-    (when the knot names no muscle) it sits where a target muscle sends its pain."""
-    muscles = load_muscles()
-    aimed = targets(exercises)
-    regions = {region for slug in aimed for region in muscles[slug].zones}
-    return [
-        knot
-        for knot in active_knots(user)
-        if knot.muscle in aimed or (not knot.muscle and knot.region in regions)
-    ]
+    """The user's active knots these exercises work on (the rule is the safety gate's own,
+    :func:`knotless.safety.policy.targeted`, so the player rates the knots the gate judged)."""
+    return targeted(exercises, active_knots(user))
 
 
 def _pain_or_none(value: int | None) -> int | None:
