@@ -141,6 +141,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# A lock ends 15 minutes after it began: knocking during it, even with the right password, must
+# not start the 15 minutes again (django-axes' default does, so a retrying owner never got in).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Whose address an attempt counts against: django-axes asks django-ipware, and the sign-in
+# throttle asks django-axes. Without the proxy it is the socket's address and no header is read.
+# Behind the proxy it is the LAST X-Forwarded-For entry, the one our proxy appended: everything
+# left of it the client may have written itself (proxy count 0, not strict, so a longer chain
+# still yields its last entry); REMOTE_ADDR only for a request that did not come through it.
+AXES_IPWARE_PROXY_COUNT = 0
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if config.env_bool("KNOTLESS_BEHIND_HTTPS_PROXY")
+    else ["REMOTE_ADDR"]
+)
+IPWARE_STRICT = False
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
@@ -149,12 +164,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = config.env_list("KNOTLESS_CSRF_TRUSTED_ORIGINS", [])
 if config.env_bool("KNOTLESS_BEHIND_HTTPS_PROXY"):
-    # Trust the proxy's word that the request came over HTTPS, send cookies only over HTTPS,
-    # and throttle logins by the client's address rather than the proxy's.
+    # Trust the proxy's word that the request came over HTTPS and send cookies only over HTTPS
+    # (sign-in attempts are keyed on the forwarded client address: see AXES_IPWARE_* above).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
