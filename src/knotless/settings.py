@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "knotless.accounts.middleware.LoginRequiredMiddleware",
     "knotless.accounts.middleware.UserTimezoneMiddleware",
+    # Turns a refused password check (too many attempts, every hashing slot busy) into a page.
+    "knotless.accounts.middleware.ThrottledMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -115,9 +117,11 @@ def _databases() -> dict[str, Any]:
 DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id at OWASP's 19 MiB minimum, a bounded number of hashes at once per process (see the
+# module); older hashes (Django's 100 MiB Argon2, PBKDF2) verify and are redone on sign-in.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "knotless.accounts.hashers.Argon2PasswordHasher",
+    "knotless.accounts.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -183,7 +187,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Sign-in and password-change counters (accounts/throttle.py): in the database so that all
+    # workers share one count and a restart does not lift a pause. Made by a migration.
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "knotless_throttle",
+        "TIMEOUT": 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -25,15 +25,15 @@ START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def proxied(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Apply the settings module's sign-in settings as it computes them behind the proxy."""
-    return _apply_settings_module(settings, monkeypatch, behind_proxy=True)
+    return apply_settings_module(settings, monkeypatch, behind_proxy=True)
 
 
 @pytest.fixture
 def direct(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    return _apply_settings_module(settings, monkeypatch, behind_proxy=False)
+    return apply_settings_module(settings, monkeypatch, behind_proxy=False)
 
 
-def _apply_settings_module(
+def apply_settings_module(
     settings: Any, monkeypatch: pytest.MonkeyPatch, behind_proxy: bool
 ) -> Any:
     monkeypatch.setenv("KNOTLESS_BEHIND_HTTPS_PROXY", "1" if behind_proxy else "0")
@@ -45,7 +45,7 @@ def _apply_settings_module(
 
 
 def _sign_in(password: str, forwarded_for: str | None = None, remote: str = PROXY) -> int:
-    headers = {"REMOTE_ADDR": remote}
+    headers: dict[str, Any] = {"REMOTE_ADDR": remote}
     if forwarded_for is not None:
         headers["HTTP_X_FORWARDED_FOR"] = forwarded_for
     response = Client().post(

@@ -5,8 +5,10 @@ from typing import Any
 
 from django.contrib.auth import middleware as auth_middleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
 from django.utils import timezone
 
+from knotless.accounts.throttle import Throttled
 from knotless.lib.days import zone
 
 
@@ -49,3 +51,27 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
         if getattr(view_func, "login_required", True) is False:
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class ThrottledMiddleware:
+    """Answer Throttled (too many sign-ins from one address, a paused password change, every
+    hashing slot taken) with a page that says so, its status and a Retry-After header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, Throttled):
+            return None
+        return throttled_response(request, exception)
+
+
+def throttled_response(request: HttpRequest, throttled: Throttled) -> HttpResponse:
+    response = render(
+        request, "accounts/throttled.html", {"throttled": throttled}, status=throttled.status
+    )
+    response["Retry-After"] = str(throttled.retry_after)
+    return response

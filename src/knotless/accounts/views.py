@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -10,10 +11,12 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from knotless.accounts import services
+from knotless.accounts import services, throttle
 from knotless.accounts.forms import ProfileForm, SetupForm
+from knotless.accounts.middleware import throttled_response
 from knotless.accounts.typing import AuthedRequest
 
 
@@ -73,12 +76,46 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, paused for a while after a few wrong current passwords: a
+    borrowed session must not become a way to guess the password it does not know."""
+
     template_name = "accounts/password_change.html"
     success_url = "/account/"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "label_suffix": ""}
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Checked before the form hashes anything; a paused form hashes nothing at all.
+        paused_until = throttle.password_change_paused_until(request.user.pk)
+        if paused_until is not None:
+            return _password_change_paused(request, paused_until)
+        response: HttpResponse = super().post(request, *args, **kwargs)
+        return response
+
+    def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
+        if form.has_error("old_password", "password_incorrect"):
+            paused_until = throttle.note_wrong_old_password(self.request.user.pk)
+            if paused_until is not None:
+                return _password_change_paused(self.request, paused_until)
+        return super().form_invalid(form)
+
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        throttle.forget_wrong_old_passwords(self.request.user.pk)
         messages.success(self.request, "Password changed.")
         return super().form_valid(form)
+
+
+def _password_change_paused(request: HttpRequest, until: datetime) -> HttpResponse:
+    wait = until - timezone.now()
+    return throttled_response(
+        request,
+        throttle.Throttled(
+            "Password change paused",
+            f"After {throttle.WRONG_OLD_PASSWORDS} wrong current passwords, changing the "
+            f"password is paused until {timezone.localtime(until):%H:%M}. Trying again "
+            "meanwhile does not make the pause longer. Forgot it? On the machine running "
+            "knotless: uv run knotless user password NAME.",
+            retry_after=int(wait.total_seconds()) + 1,
+        ),
+    )
