@@ -8,7 +8,7 @@ import math
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -66,8 +66,11 @@ def water_page(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def water_log(request: AuthedRequest) -> HttpResponse:
     try:
-        if request.POST.get("vessel"):
-            drink = services.log_vessel(request.user, int(request.POST["vessel"]))
+        if vessel := request.POST.get("vessel"):
+            # int() would turn ² or 5,000 digits into an error in Python's own words.
+            if not (vessel.isascii() and vessel.isdecimal() and len(vessel) <= 18):
+                raise Http404("No such cup.")
+            drink = services.log_vessel(request.user, int(vessel))
         else:
             amount = request.POST.get("amount", "")
             if (

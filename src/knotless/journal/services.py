@@ -48,6 +48,12 @@ def check_pain(pain: int) -> int:
 def check_note(note: str) -> str:
     # Browsers send line breaks as CRLF but count them as one character against maxlength.
     note = note.replace("\r\n", "\n").strip()
+    if "\x00" in note:
+        # Forms refuse it already; the player posts its note directly, and PostgreSQL cannot
+        # store a NUL in text at all.
+        raise ValidationError(
+            "A note cannot contain a null character; remove it and try again.", code="note"
+        )
     if len(note) > NOTE_MAX:
         raise ValidationError(
             f"Notes can be up to {NOTE_MAX} characters; this one has {len(note)}.", code="note"
@@ -103,7 +109,15 @@ def local_moment(wall: datetime, tz_name: str) -> datetime:
     """
     tz = zone(tz_name)
     moment = wall.replace(tzinfo=tz)
-    if moment.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall.replace(tzinfo=None):
+    try:
+        round_trip = moment.astimezone(UTC).astimezone(tz)
+    except OverflowError:
+        # Within a day of year 1 or 9999 the same moment in UTC falls outside the calendar.
+        raise ValidationError(
+            f"{wall:%d %b %Y} is too far from today to record; check the date.",
+            code="out_of_range",
+        ) from None
+    if round_trip.replace(tzinfo=None) != wall.replace(tzinfo=None):
         raise ValidationError(
             f"{wall:%H:%M} did not exist on {wall:%d %b %Y} in {tz_name}: the clocks jumped "
             "forward then. Pick a time just before or after.",

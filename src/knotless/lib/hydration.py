@@ -19,6 +19,7 @@ Pure: no Django, no clock of its own.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -203,10 +204,14 @@ def parse_amount(text: str) -> int:
             raw, factor = raw[: -len(suffix)], scale
             break
     try:
-        value = float(raw.replace(",", "."))
+        value = float(raw.replace(",", ".")) * factor
     except ValueError:
-        raise ValueError(f"{text!r} is not an amount; try 250, 250ml, 0.5l or 12oz") from None
-    ml = round(value * factor)
+        value = math.nan
+    if not math.isfinite(value):
+        # float() accepts inf, nan and 1e309 (or 5,000 digits), which no drink rounds to.
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise ValueError(f"{shown!r} is not an amount; try 250, 250ml, 0.5l or 12oz")
+    ml = round(value)
     if not 1 <= ml <= 3000:
         raise ValueError("one drink is between 1 ml and 3 L")
     return ml

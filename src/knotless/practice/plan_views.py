@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -24,6 +25,13 @@ from knotless.practice.views import EQUIPMENT_LABELS, KIND_LABELS
 
 MINUTE_CHOICES = (2, 5, 10, 15, 20, 30, 45)
 PLACE_LABELS = {"desk": "At my desk", "floor": "Floor at home", "gym": "Gym"}
+# The shape of secrets.token_urlsafe: anything else is not a token, and must not reach the
+# database (PostgreSQL refuses a NUL in text with an error, not a miss).
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# Weeks the page can show and link around: a week near date.min or date.max has no neighbour,
+# and its days have no UTC bounds in every time zone.
+FIRST_WEEK = date(1900, 1, 1)
+LAST_WEEK = date(9998, 12, 31)
 WEEKDAYS = [
     (n, name)
     for n, name in enumerate(
@@ -126,6 +134,14 @@ def week_page(request: AuthedRequest) -> HttpResponse:
             around = date.fromisoformat(request.GET["week"])
         except ValueError:
             messages.error(request, "That is not a date; showing this week.")
+        else:
+            if not FIRST_WEEK <= around <= LAST_WEEK:
+                around = None
+                messages.error(
+                    request,
+                    f"Weeks from {FIRST_WEEK.year} to {LAST_WEEK.year} can be shown; "
+                    "showing this week.",
+                )
     week = schedule.week(request.user, around)
     today = local_today(request.user)
     settings = planning.settings_of(request.user)
@@ -165,6 +181,8 @@ def feed_toggle(request: AuthedRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def plan_feed(request: AuthedRequest, token: str) -> HttpResponse:
+    if not FEED_TOKEN.fullmatch(token):
+        raise Http404("No such calendar.")
     settings = (
         PlanSettings.objects.filter(feed_token=token)
         .exclude(feed_token="")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,11 +24,24 @@ ADVICE = {
 
 
 def _next(request: AuthedRequest) -> str:
+    """Where to go after the questions: a path on this site, else Today. A bare word would be
+    taken for a view name by ``redirect``, and a control character cannot go in a header."""
     target = request.POST.get("next") or request.GET.get("next") or "/"
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    safe = (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     )
     return target if safe else "/"
+
+
+def _knot_id(raw: str) -> int | None:
+    """A knot id as posted, or None: ``isdigit`` alone lets ² and 5,000 digits through."""
+    if raw.isascii() and raw.isdecimal() and len(raw) <= 18:
+        return int(raw)
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,12 +50,14 @@ def check(request: AuthedRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     areas = frozenset(a for a in source.get("areas", "").split(",") if a in AREAS)
     if not areas:
-        return redirect(_next(request))
+        return HttpResponseRedirect(_next(request))
     knot = None
     if source.get("knot"):
-        raw = source["knot"]
+        knot_id = _knot_id(source["knot"])
         knot = (
-            Knot.objects.filter(pk=int(raw), user=request.user).first() if raw.isdigit() else None
+            Knot.objects.filter(pk=knot_id, user=request.user).first()
+            if knot_id is not None
+            else None
         )
         if knot is None:
             raise Http404("No such knot.")
@@ -56,7 +71,7 @@ def check(request: AuthedRequest) -> HttpResponse:
                 return emergency_page(request, result)
             if result.outcome in ADVICE:
                 messages.warning(request, ADVICE[result.outcome])
-            return redirect(_next(request))
+            return HttpResponseRedirect(_next(request))
     return render(
         request,
         "safety/check.html",
