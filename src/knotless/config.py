@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 import platformdirs
@@ -55,9 +56,69 @@ def data_dir() -> Path:
     return path.resolve()
 
 
+# Health data is for its owner only: the folder is 0700 and every file knotless keeps in it is
+# 0600, made so on every start, not just when the folder is first created (a folder made by hand,
+# by an older knotless or by a restore from a backup comes with the umask's 0755 and 0644).
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+SQLITE_NAME = "knotless.sqlite3"
+# The database, the files SQLite keeps beside it, and the generated key.
+OWN_FILES = (
+    SQLITE_NAME,
+    f"{SQLITE_NAME}-wal",
+    f"{SQLITE_NAME}-shm",
+    f"{SQLITE_NAME}-journal",
+    "secret_key",
+)
+
+
+def make_private(path: Path, mode: int = PRIVATE_FILE) -> None:
+    """Give ``path`` exactly ``mode`` if it exists. A symbolic link is left alone: chmod would
+    change whatever it points to, which knotless does not own."""
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISLNK(found.st_mode) and stat.S_IMODE(found.st_mode) != mode:
+        os.chmod(path, mode)
+
+
+def _unusable(path: Path, exc: OSError) -> ConfigError:
+    reason = exc.strerror or str(exc)
+    return ConfigError(
+        f"The data folder {path} cannot be used ({reason}). Set KNOTLESS_DATA_DIR to a folder "
+        "of yours that you can write to."
+    )
+
+
 def ensure_data_dir() -> Path:
+    """The data folder, created if need be and made private (folder 0700, files 0600)."""
     path = data_dir()
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        make_private(path, PRIVATE_DIR)
+        for name in OWN_FILES:
+            make_private(path / name)
+    except OSError as exc:
+        raise _unusable(path, exc) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise _unusable(path, PermissionError(13, "not writable"))
+    return path
+
+
+def sqlite_file() -> Path:
+    """The SQLite database file, made private before SQLite opens it.
+
+    A missing file is created empty (a valid empty database) with mode 0600: SQLite gives its
+    -wal and -shm files the database file's mode, so they are private from the first write on.
+    """
+    path = ensure_data_dir() / SQLITE_NAME
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise _unusable(path.parent, exc) from None
     return path
 
 
@@ -91,4 +152,4 @@ def database_url() -> str:
 
 
 def sqlite_path() -> Path:
-    return data_dir() / "knotless.sqlite3"
+    return data_dir() / SQLITE_NAME

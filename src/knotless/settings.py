@@ -101,7 +101,8 @@ def _databases() -> dict[str, Any]:
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": config.sqlite_path(),
+            # Made private (0600, in a 0700 folder) on every start, before SQLite opens it.
+            "NAME": config.sqlite_file(),
             "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at

@@ -14,12 +14,14 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 import click
 
 from knotless.cli.django_setup import pick_user, ready
+from knotless.cli.inputs import FiniteFloatRange
 from knotless.cli.knots import user_option
 
 
@@ -42,7 +44,7 @@ def _prepare(username: str | None, interval: float, terminal: bool) -> tuple[Any
         "interval": interval,
         "notifications": "terminal" if terminal else "auto",
     }
-    paths.config.write_text(json.dumps(data, indent=2))
+    write_private(paths.config, json.dumps(data, indent=2))
     _write_hint(account)
     return paths, paths.config
 
@@ -59,19 +61,16 @@ def _write_hint(account: Any) -> None:
 
 
 def _running(paths: Any) -> int | None:
-    try:
-        pid = int(paths.pid.read_text())
-        os.kill(pid, 0)
-    except (OSError, ValueError):
-        return None
-    return pid
+    from knotless.desk.agent import pid_alive
+
+    return pid_alive(paths.pid)
 
 
 @click.group(invoke_without_command=True)
 @click.option("--detach", is_flag=True, help="Run in the background.")
 @click.option(
     "--interval",
-    type=click.FloatRange(1, 60),
+    type=FiniteFloatRange(1, 60),
     default=5,
     show_default=True,
     help="Seconds between looks at the idle time.",
@@ -94,7 +93,9 @@ def desk(
         )
     command = [sys.executable, "-m", "knotless.desk.agent", str(config_file)]
     if detach:
-        with paths.log.open("ab") as log:
+        from knotless.desk.agent import open_private_append
+
+        with open_private_append(paths.log) as log:
             child = subprocess.Popen(
                 command, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
             )
@@ -107,6 +108,13 @@ def desk(
     if os.name == "posix":
         os.execv(sys.executable, command)  # the lean agent replaces this process
     raise SystemExit(subprocess.call(command))
+
+
+def write_private(path: Path, text: str) -> None:
+    """A 0600 file (the agent module is imported only when a desk command runs)."""
+    from knotless.desk import agent
+
+    agent.write_private(path, text)
 
 
 def _paths(username: str | None) -> Any:
@@ -126,7 +134,7 @@ def stop(username: str | None) -> None:
     if pid is None:
         click.echo("The desk agent is not running.")
         return
-    paths.command.write_text("stop")
+    write_private(paths.command, "stop")
     for _ in range(100):
         if _running(paths) is None:
             click.echo("Stopped the desk agent.")
@@ -187,7 +195,7 @@ def _answer(action: str, username: str | None) -> None:
     paths = _paths(username)
     if _running(paths) is None:
         raise click.UsageError("The desk agent is not running.")
-    paths.command.write_text(action)
+    write_private(paths.command, action)
     click.echo(f"Told the desk agent: {action}.")
 
 
@@ -212,37 +220,106 @@ def skip(username: str | None) -> None:
     _answer("skip", username)
 
 
+def _queued_event(line: str, user: Any, now: Any) -> Any:
+    """A DeskEvent from one queue line, or ValueError: only what the model and every database
+    accept (known kinds and outcomes, times with a zone within reason), so one bad line cannot
+    make the database refuse the whole batch."""
+    from datetime import UTC, datetime, timedelta
+
+    from knotless.desk.models import DeskEvent
+
+    try:
+        item = json.loads(line)
+        kind, outcome = item["kind"], item["outcome"]
+        start = datetime.fromisoformat(item["start"])
+        end = datetime.fromisoformat(item["end"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError("not a queue line") from exc
+    if kind not in DeskEvent.Kind.values or outcome not in DeskEvent.Outcome.values:
+        raise ValueError("unknown kind or outcome")
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("a time without its zone")
+    try:
+        if not datetime(2000, 1, 1, tzinfo=UTC) <= start <= now + timedelta(days=1):
+            raise ValueError("a time out of range")
+        end = min(max(end, start), now + timedelta(days=1))
+    except OverflowError as exc:  # the first or last day a datetime can hold, with an offset
+        raise ValueError("a time out of range") from exc
+    return DeskEvent(user=user, kind=kind, outcome=outcome, start=start, end=end)
+
+
 @desk.command()
 @user_option
 def flush(username: str | None) -> None:
     """Move the agent's queued work blocks and breaks into the database; refresh the hint
-    (today's desk routine, water pace) the agent's next offer shows."""
-    paths = _paths(username)
-    from datetime import datetime
+    (today's desk routine, water pace) the agent's next offer shows.
 
+    Lines that cannot be stored are kept in a side file, never dropped; a batch the database
+    refuses stays queued for the next flush."""
+    from django.db import DatabaseError, transaction
+    from django.utils import timezone
+
+    from knotless.desk.agent import open_private_append
     from knotless.desk.models import DeskEvent
 
+    paths = _paths(username)
     account = pick_user(username)
-    if not paths.events.exists():
+    # Batches an earlier flush took and did not finish (it was stopped, or the database said
+    # no) come first; one whose flush still runs is left to it.
+    batches = [b for b in paths.batches() if not _flush_running(b)]
+    if paths.events.exists():
+        # Named after this process (so another flush can tell it is taken) and unique (so it
+        # never replaces a batch this process put aside before).
+        taking = paths.events.with_suffix(f".importing-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        paths.events.replace(taking)  # the agent starts a new file; nothing is read twice
+        batches.append(taking)
+    if not batches:
         _write_hint(account)
         click.echo("Nothing queued.")
         return
-    taking = paths.events.with_suffix(f".importing-{os.getpid()}")
-    paths.events.replace(taking)  # the agent starts a new file; nothing is read twice
-    rows = []
-    for line in taking.read_text(encoding="utf-8").splitlines():
+    stored = kept = 0
+    now = timezone.now()
+    for batch in batches:
+        rows, bad = [], []
+        for line in batch.read_bytes().splitlines():
+            if not line.strip():
+                continue
+            try:
+                rows.append(_queued_event(line.decode("utf-8"), account, now))
+            except ValueError:  # UnicodeDecodeError is one too
+                bad.append(line)  # a torn last line from a crash, or a damaged one
         try:
-            item = json.loads(line)
-            start = datetime.fromisoformat(item["start"])
-            end = max(datetime.fromisoformat(item["end"]), start)
-            rows.append(
-                DeskEvent(
-                    user=account, kind=item["kind"], outcome=item["outcome"], start=start, end=end
-                )
-            )
-        except (ValueError, KeyError, TypeError):
-            continue  # a torn last line from a crash: skip it
-    DeskEvent.objects.bulk_create(rows)
-    taking.unlink()
+            with transaction.atomic():
+                DeskEvent.objects.bulk_create(rows)
+        except DatabaseError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise click.ClickException(
+                f"The database did not take the desk events ({first}); stored {stored}, the "
+                f"rest stay queued for the next `knotless desk flush`."
+            ) from None
+        if bad:
+            with open_private_append(paths.rejected) as side:  # as they were, byte for byte
+                side.write(b"".join(line + b"\n" for line in bad))
+        batch.unlink()
+        stored += len(rows)
+        kept += len(bad)
     _write_hint(account)  # the next offer names today's routine and the water pace
-    click.echo(f"Stored {len(rows)} desk event{'s' * (len(rows) != 1)}.")
+    click.echo(f"Stored {stored} desk event{'s' * (stored != 1)}.")
+    if kept:
+        click.echo(
+            f"Kept {kept} queue line{'s' * (kept != 1)} that could not be read in "
+            f"{paths.rejected} (nothing was dropped).",
+            err=True,
+        )
+
+
+def _flush_running(batch: Path) -> bool:
+    """Whether the flush that took ``batch`` (its process id is in the name) still runs."""
+    number = batch.name.rsplit(".importing-", 1)[-1].split("-")[0]
+    if not number.isdecimal() or int(number) == os.getpid():
+        return False
+    try:
+        os.kill(int(number), 0)
+    except (OSError, ValueError, OverflowError):
+        return False
+    return True

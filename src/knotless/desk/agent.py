@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
+import math
 import os
 import signal
 import socket
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from knotless.config import PRIVATE_DIR, make_private
 from knotless.desk.idle import IdleSource, Watch, busy_signs, detect_async
 from knotless.lib import breaks
 
@@ -83,20 +86,124 @@ class Notifier(Protocol):
     async def clear(self) -> None: ...
 
 
+# A user name is its own file name when it is made of these only; any other name is turned into
+# a slug plus a hash of the exact name. Plain names hold no "_" and hashed ones always do, so no
+# two user names share files (before, "a@b", "a+b" and "a_b" all became "a_b"), and plain names
+# are lower case, so a file system that ignores case cannot merge two either.
+PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
+STEM_MAX = 40
+SUFFIXES = {
+    "state": ".state.json",
+    "config": ".config.json",
+    "events": ".events.jsonl",
+    "command": ".command",
+    "hints": ".hints.json",  # today's routine and water, from the database
+    "pid": ".pid",
+    "log": ".log",
+    "rejected": ".events.rejected.jsonl",  # queue lines `desk flush` could not store
+}
+
+
+def file_stem(user: str) -> str:
+    """The start of every file name of ``user``'s agent: different for every user name."""
+    if 0 < len(user) <= STEM_MAX and set(user) <= PLAIN and user.strip(".") != "":
+        return user
+    slug = "".join(c if c in PLAIN else "_" for c in user.lower())[:STEM_MAX]
+    digest = hashlib.sha256(user.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{slug}_{digest}"
+
+
+def legacy_stem(user: str) -> str:
+    """The file names of knotless before 0.2, which several user names could share."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in user)
+
+
+def pid_alive(pid_file: Path) -> int | None:
+    """The process id in ``pid_file`` when that process runs."""
+    try:
+        pid = int(pid_file.read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError, OverflowError):
+        return None
+    return pid
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner may read (0600 from the moment it exists)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+
+
+def append_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as out:
+        out.write(text)
+
+
+def open_private_append(path: Path) -> Any:
+    """A private file (the agent's log, the side file of unreadable queue lines) opened for
+    appending bytes."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+
+
 class Paths:
-    """The agent's files for one user, in the data directory."""
+    """The agent's files for one user, in the data directory: a 0700 folder of 0600 files."""
 
     def __init__(self, data_dir: Path, user: str) -> None:
         base = data_dir / "desk"
-        base.mkdir(parents=True, exist_ok=True)
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in user)
-        self.state = base / f"{safe}.state.json"
-        self.config = base / f"{safe}.config.json"
-        self.events = base / f"{safe}.events.jsonl"
-        self.command = base / f"{safe}.command"
-        self.hints = base / f"{safe}.hints.json"  # today's routine and water, from the database
-        self.pid = base / f"{safe}.pid"
-        self.log = base / f"{safe}.log"
+        base.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        make_private(base, PRIVATE_DIR)
+        self.base = base
+        self.user = user
+        self.stem = self._stem(user)
+        for name, suffix in SUFFIXES.items():
+            setattr(self, name, base / f"{self.stem}{suffix}")
+            make_private(base / f"{self.stem}{suffix}")
+        for batch in self.batches():
+            make_private(batch)
+
+    # Set in __init__, one per SUFFIXES entry.
+    state: Path
+    config: Path
+    events: Path
+    command: Path
+    hints: Path
+    pid: Path
+    log: Path
+    rejected: Path
+
+    def _stem(self, user: str) -> str:
+        """The new file names; an older knotless's files of this very user (its config names
+        the user) are renamed to them, unless that older agent still runs: then it keeps its
+        names until it stops, so `desk stop` and `desk status` still reach it."""
+        stem, old = file_stem(user), legacy_stem(user)
+        if old == stem:
+            return stem
+        try:
+            owner = json.loads((self.base / f"{old}.config.json").read_text()).get("user")
+        except (OSError, ValueError, AttributeError):
+            return stem
+        if owner != user:
+            return stem  # another user's files, or nobody's
+        if pid_alive(self.base / f"{old}.pid") is not None:
+            return old
+        for suffix in SUFFIXES.values():
+            source, target = self.base / f"{old}{suffix}", self.base / f"{stem}{suffix}"
+            if source.exists() and not target.exists():
+                source.replace(target)
+        for batch in self.base.glob(f"{glob_escape(old)}.events.importing-*"):
+            batch.replace(self.base / batch.name.replace(old, stem, 1))
+        return stem
+
+    def batches(self) -> list[Path]:
+        """Queue files a `desk flush` took and did not finish (it stopped or the database
+        refused): they are stored by the next one."""
+        return sorted(self.base.glob(f"{glob_escape(self.stem)}.events.importing-*"))
+
+
+def glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 
 def policy_from(data: dict[str, Any]) -> breaks.Policy:
@@ -190,24 +297,24 @@ class Agent:
             return breaks.State()
 
     def _save(self) -> None:
-        self.paths.state.write_text(json.dumps(self.state.to_json()))
+        write_private(self.paths.state, json.dumps(self.state.to_json()))
 
     def _queue(self) -> None:
         self.state, events = breaks.drain(self.state)
         if events:
-            with self.paths.events.open("a", encoding="utf-8") as out:
-                for event in events:
-                    out.write(
-                        json.dumps(
-                            {
-                                "kind": event.kind,
-                                "outcome": event.outcome,
-                                "start": event.start.isoformat(),
-                                "end": event.end.isoformat(),
-                            }
-                        )
-                        + "\n"
-                    )
+            lines = [
+                json.dumps(
+                    {
+                        "kind": event.kind,
+                        "outcome": event.outcome,
+                        "start": event.start.isoformat(),
+                        "end": event.end.isoformat(),
+                    }
+                )
+                + "\n"
+                for event in events
+            ]
+            append_private(self.paths.events, "".join(lines))
 
     def answer(self, action: str) -> None:
         """The user's answer, from a notification button or ``knotless desk take|...``."""
@@ -327,7 +434,7 @@ def open_break(
         if log is None:
             start(command, subprocess.DEVNULL)
         else:
-            with log.open("ab") as out:  # the child keeps its own copy of the file
+            with open_private_append(log) as out:  # the child keeps its own copy of the file
                 start(command, out)
         waited = 0.0
         while not listening(host, port):
@@ -343,6 +450,15 @@ def _spawn(command: list[str], out: Any) -> None:
     subprocess.Popen(
         command, stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True
     )
+
+
+def interval_from(value: Any) -> float:
+    """Seconds between ticks, 1 to 60: a hand-edited NaN or 0 must not spin a core."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return 5.0
+    return min(60.0, max(1.0, seconds)) if math.isfinite(seconds) else 5.0
 
 
 def _flusher(user: str) -> Callable[[], None]:
@@ -393,7 +509,7 @@ def main(argv: list[str] | None = None) -> None:
         open_url=open_in_background,
         flush=_flusher(config["user"]),
     )
-    paths.pid.write_text(str(os.getpid()))
+    write_private(paths.pid, str(os.getpid()))
     print(f"knotless desk: idle time from the {source.source.name}.")
     if source.signs:
         print("Breaks wait while: " + ", ".join(sign.name for sign in source.signs) + ".")
@@ -401,7 +517,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Offers come as {shown}.")
     if not source.exact:
         print("No idle information here: every minute the agent runs counts as active.")
-    task = loop.create_task(agent.run(float(config.get("interval", 5))))
+    task = loop.create_task(agent.run(interval_from(config.get("interval"))))
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, task.cancel)

@@ -254,8 +254,9 @@ def hint(user: Any, now: datetime | None = None) -> Hint:
 
 def write_hint(user: Any, now: datetime | None = None) -> None:
     """Leave the hint where the desk agent (which has no database) reads it."""
-    path = agent_paths(user).hints
-    path.write_text(json.dumps(hint(user, now).as_json()))
+    from knotless.desk.agent import write_private
+
+    write_private(agent_paths(user).hints, json.dumps(hint(user, now).as_json()))  # 0600
 
 
 @transaction.atomic
