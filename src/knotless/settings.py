@@ -95,9 +95,16 @@ def _databases() -> dict[str, Any]:
                 "KNOTLESS_DATABASE_URL must be a postgresql:// URL; leave it unset to use SQLite."
             )
         # Persistent connections: each granian thread keeps one, health-checked before reuse.
-        return {
-            "default": dict(dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True))
-        }
+        try:
+            parsed = dict(dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True))
+        except ValueError:  # never echo the URL: it may hold a password
+            parsed = {}
+        if not parsed.get("NAME"):
+            raise config.ConfigError(
+                "KNOTLESS_DATABASE_URL is not a URL knotless can use; it looks like "
+                "postgresql://USER:PASSWORD@HOST:5432/DATABASE (quote special characters)."
+            )
+        return {"default": parsed}
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

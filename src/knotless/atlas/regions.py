@@ -212,11 +212,18 @@ def close_matches(text: str, n: int = 5) -> list[str]:
     if not query:
         return []
     index = _term_index()
+    squeezed_query = re.sub(r"[\s-]+", "", query)
+    # A ratio is at most 2·len(word) / (len(query) + len(word)): a query over 7/3 times the
+    # longest term reaches 0.6 with none, so it is not matched at all (100 kB took a minute).
+    longest = 3 * max(map(len, index), default=0)
+    if not squeezed_query or len(squeezed_query) > longest:
+        return []
+    if len(query) > longest:
+        query = squeezed_query  # only its spaces and hyphens were long
     squeezed = {re.sub(r"[\s-]+", "", word): slug for word, slug in index.items()}
     scored: dict[str, float] = {}
     for word, slug in (*index.items(), *squeezed.items()):
         score = difflib.SequenceMatcher(None, query, word).ratio()
-        squeezed_query = re.sub(r"[\s-]+", "", query)
         score = max(score, difflib.SequenceMatcher(None, squeezed_query, word).ratio())
         if query in word or squeezed_query in word:
             score = max(score, 0.8)

@@ -8,6 +8,7 @@ from knotless import __version__
 from knotless.cli.atlas import find, muscle, muscles, regions
 from knotless.cli.check import check
 from knotless.cli.desk import desk
+from knotless.cli.guard import GuardedGroup
 from knotless.cli.knots import knot
 from knotless.cli.library import exercise, exercises, figure
 from knotless.cli.plan import plan
@@ -17,7 +18,9 @@ from knotless.cli.users import user
 from knotless.cli.water import drink, water
 
 
-@click.group(invoke_without_command=True)
+# Guarded: every argument is checked first, and a bad setting, an unreachable database or an
+# unusable data folder ends in a message, not a traceback.
+@click.group(cls=GuardedGroup, invoke_without_command=True)
 @click.version_option(__version__, prog_name="knotless")
 @click.pass_context
 def main(ctx: click.Context) -> None:

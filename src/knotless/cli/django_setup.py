@@ -41,6 +41,9 @@ def pick_user(name: str | None) -> Any:
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
+    if name is not None and not name.strip():
+        # An empty --user must not quietly mean "the only user there is".
+        raise click.UsageError("The user name is empty: give a name, or leave out --user.")
     if name:
         found = User.objects.filter(username=name).first()
         if found is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import ipaddress
 import os
 import socket
 import threading
@@ -46,6 +47,25 @@ def _check_port_free(host: str, port: int) -> None:
             raise click.UsageError(f"Cannot listen on {host}:{port}: {exc.strerror}.") from None
 
 
+def _listen_address(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An IP address to listen on: granian takes no host names and failed on one (or on an
+    empty --host) with a traceback. ``localhost`` means 127.0.0.1; ``[::1]`` means ::1."""
+    host = value.strip()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if host.lower() == "localhost":
+        return "127.0.0.1"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise click.BadParameter(
+            f"{shown!r} is not an address to listen on: give an IP address, such as 127.0.0.1 "
+            "(this computer only) or 0.0.0.0 (every network)."
+        ) from None
+    return host
+
+
 def _open_when_up(host: str, port: int, url: str, timeout: float = 20.0) -> None:
     """Open the browser once the server accepts connections, not before."""
     deadline = time.monotonic() + timeout
@@ -64,6 +84,7 @@ def _open_when_up(host: str, port: int, url: str, timeout: float = 20.0) -> None
     default="127.0.0.1",
     show_default=True,
     envvar="KNOTLESS_HOST",
+    callback=_listen_address,
     help="Address to listen on (or KNOTLESS_HOST).",
 )
 @click.option(
