@@ -22,8 +22,11 @@ from knotless.library.figure import (
     PROP_KINDS,
     VIEWS,
     ZONES,
+    FigureError,
     FigureSpec,
     Prop,
+    check_elevated_props,
+    check_elevation,
     full_pose,
 )
 
@@ -41,6 +44,7 @@ OPTIONAL: dict[str, type] = {
     "anchor": str,
     "upper": bool,
     "arrow": bool,
+    "elevation": object,  # a number, checked by check_elevation
 }
 
 
@@ -98,12 +102,22 @@ def validate_figure(
     if not 2 <= len(raw_frames) <= 6:
         raise AtlasDataError(f"{where}: a figure has 2 to 6 keyframes (start, end, ...).")
     frames = []
+    try:
+        elevation = check_elevation(entry.get("elevation", 0), where)
+    except FigureError as exc:
+        raise AtlasDataError(str(exc)) from None
+    elevations = []
     for number, change in enumerate(raw_frames, start=1):
         if not isinstance(change, dict):
             raise AtlasDataError(f"{where}: keyframe {number} must be a table of joint angles.")
+        # A keyframe may raise or lower the camera; every other key is a joint.
+        change = dict(change)
         try:
+            elevations.append(
+                check_elevation(change.pop("elevation", elevation), f"{where}: keyframe {number}")
+            )
             skeleton.check_pose(change, f"{where}: keyframe {number}")
-        except skeleton.PoseError as exc:
+        except (skeleton.PoseError, FigureError) as exc:
             raise AtlasDataError(str(exc)) from None
         frames.append(full_pose(entry["base"], change))
     targets = tuple(entry.get("targets", exercise.primary + exercise.trains))
@@ -121,6 +135,11 @@ def validate_figure(
     if anchor not in ANCHORS:
         raise AtlasDataError(f"{where}: anchor is one of {', '.join(ANCHORS)}.")
     props = tuple(_prop(raw, where) for raw in entry.get("props", []))
+    if any(elevations):
+        try:
+            check_elevated_props(props, where)
+        except FigureError as exc:
+            raise AtlasDataError(str(exc)) from None
     return FigureSpec(
         slug=slug,
         view=entry["view"],
@@ -133,6 +152,7 @@ def validate_figure(
         anchor=anchor,
         upper=entry.get("upper", False),
         no_arrow=not entry.get("arrow", True),
+        elevations=tuple(elevations) if any(elevations) else (),
     )
 
 

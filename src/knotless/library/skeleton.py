@@ -5,7 +5,7 @@ figures project it orthographically. Axes: x points where the body faces at rest
 y up, z to the body's right. Lengths are centimetres of an adult about 172 cm tall.
 
 A pose is a mapping of joint name to angles in degrees. Every joint is optional (missing = 0 =
-the anatomical rest: standing tall, arms hanging, palms in). What each number means:
+the anatomical rest: standing tall, arms hanging, palms forward). What each number means:
 
 ========== ============================================================================
 root       [pitch, roll, yaw] of the pelvis in the room: pitch + leans forward (90 = face
@@ -14,7 +14,11 @@ trunk      [flexion, side bend, rotation]: + bends forward / to the right / turn
 neck, head as trunk, relative to the segment below (head flexion + nods the chin down)
 scapula_*  [elevation, retraction] in centimetres: shrugs up / squeezes back
 shoulder_* [flexion, abduction, external rotation]: + raises the arm forward / out / turns out
-elbow_*    [flexion]: + bends the forearm up from a straight arm
+elbow_*    [flexion, twist]: + bends the forearm up from a straight arm; twist turns the
+           forearm about its length, thumb inward (pronation), 0 to 180: 0 is the rest (palm
+           forward when the arm hangs, up when it is held forward), 90 thumb first, 180 palm
+           back (down when held forward). The hand turns all of it, the forearm's own frame
+           (its muscles and props) half, as the radius rolls over the ulna
 wrist_*    [flexion]: + bends the palm forward
 hip_*      [flexion, abduction, external rotation]: + brings the thigh forward / out / turns out
 knee_*     [flexion]: + folds the shin back
@@ -58,8 +62,8 @@ JOINTS: dict[str, int] = {
     "scapula_r": 2,
     "shoulder_l": 3,
     "shoulder_r": 3,
-    "elbow_l": 1,
-    "elbow_r": 1,
+    "elbow_l": 2,
+    "elbow_r": 2,
     "wrist_l": 1,
     "wrist_r": 1,
     "hip_l": 3,
@@ -106,6 +110,13 @@ for _side in ("l", "r"):
         f"shin_{_side}": f"knee_{_side}",
         f"foot_{_side}": f"ankle_{_side}",
     }
+
+
+# Angles with a narrower range than a full turn: (joint, index) -> (least, most, what it is).
+LIMITS: dict[tuple[str, int], tuple[float, float, str]] = {
+    (f"elbow_{side}", 1): (0.0, 180.0, "forearm twist (0 palm forward to 180 palm back)")
+    for side in ("l", "r")
+}
 
 
 class PoseError(ValueError):
@@ -166,6 +177,13 @@ def check_pose(pose: Pose, where: str = "pose") -> None:
                 raise PoseError(f"{where}: {joint} angles must be numbers.")
             if not -360 <= value <= 360:
                 raise PoseError(f"{where}: {joint} angle {value} is out of range.")
+        for index, value in enumerate(angles):
+            if (joint, index) in LIMITS:
+                least, most, what = LIMITS[(joint, index)]
+                if not least <= value <= most:
+                    raise PoseError(
+                        f"{where}: {joint} {what} is {least:g} to {most:g}, not {value}."
+                    )
 
 
 def _angles(pose: Pose, joint: str) -> tuple[float, float, float]:
@@ -233,11 +251,17 @@ def pose_body(pose: Pose) -> Body:
         frames[f"upper_arm_{side}"] = arm
         elbow = _add(shoulder, apply(arm, (0.0, -UPPER_ARM, 0.0)))
         points[f"elbow_{side}"] = elbow
-        fore = _mul(arm, _rz(_angles(pose, f"elbow_{side}")[0]))
-        frames[f"forearm_{side}"] = fore
+        bend, twist = _angles(pose, f"elbow_{side}")[:2]
+        fore = _mul(arm, _rz(bend))
+        # The twist turns about the forearm's own length, so the wrist stays put; the hand
+        # turns all of it and the forearm's frame half (its muscles near the elbow hardly move).
         wrist = _add(elbow, apply(fore, (0.0, -FOREARM, 0.0)))
         points[f"wrist_{side}"] = wrist
-        hand = _mul(fore, _rz(_angles(pose, f"wrist_{side}")[0]))
+        turned = _mul(fore, _ry(sign * twist)) if twist else fore
+        if twist:
+            fore = _mul(fore, _ry(sign * twist / 2))
+        frames[f"forearm_{side}"] = fore
+        hand = _mul(turned, _rz(_angles(pose, f"wrist_{side}")[0]))
         frames[f"hand_{side}"] = hand
         points[f"hand_{side}"] = _add(wrist, apply(hand, (0.0, -HAND, 0.0)))
 

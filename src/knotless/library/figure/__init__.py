@@ -26,6 +26,8 @@ from knotless.library.figure.spec import (
     FigureError,
     FigureSpec,
     Prop,
+    check_elevated_props,
+    check_elevation,
     full_pose,
 )
 from knotless.library.figure.svg import render, render_animated
@@ -42,6 +44,8 @@ __all__ = [
     "FigureError",
     "FigureSpec",
     "Prop",
+    "check_elevated_props",
+    "check_elevation",
     "full_pose",
     "render",
     "render_animated",

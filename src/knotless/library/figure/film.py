@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from knotless.library import skeleton
-from knotless.library.figure.geometry import Shape, body_shapes, placed_body, project
+from knotless.library.figure.geometry import Camera, Shape, body_shapes, placed_body, project
 from knotless.library.figure.glow import glow_shapes
 from knotless.library.figure.props import moving_prop_shapes
 from knotless.library.figure.spec import BENCH_LENGTH, FigureSpec
@@ -36,13 +36,17 @@ ARROW_POINTS = (
 class Scene:
     shapes: list[Shape]
     body: Body
+    camera: Camera
 
 
-def make_scene(spec: FigureSpec, pose: Pose, reference: Body | None) -> Scene:
+def make_scene(
+    spec: FigureSpec, pose: Pose, reference: Body | None, elevation: float = 0.0
+) -> Scene:
     body = placed_body(spec, pose, reference)
-    shapes = body_shapes(spec.view, body) + glow_shapes(spec, spec.view, body)
-    shapes += moving_prop_shapes(spec, spec.view, body)
-    return Scene(shapes, body)
+    camera = Camera(spec.view, elevation)
+    shapes = body_shapes(camera, body) + glow_shapes(spec, camera, body)
+    shapes += moving_prop_shapes(spec, camera, body, reference)
+    return Scene(shapes, body, camera)
 
 
 def draw_order(shapes: Sequence[Shape]) -> list[Shape]:
@@ -77,12 +81,28 @@ def timeline(spec: FigureSpec) -> list[tuple[float, dict[str, tuple[float, ...]]
     return stops
 
 
+def camera_timeline(spec: FigureSpec) -> list[float]:
+    """The camera's elevation at each stop of :func:`timeline`, eased the same way."""
+    count = len(spec.frames)
+    keys = [spec.elevation(n % count) for n in range(count + 1)]
+    out: list[float] = []
+    for a, b in itertools.pairwise(keys):
+        out.append(a)
+        out += [a + (b - a) * ease(i / SAMPLES) for i in range(SAMPLES)]
+    out.append(keys[-1])
+    return out
+
+
 def film_scenes(spec: FigureSpec) -> tuple[list[Scene], list[Scene], list[float]]:
     """Scenes of the keyframes, and of the whole loop with each stop's time in seconds."""
     first = placed_body(spec, spec.frames[0], None)
-    keys = [make_scene(spec, pose, first) for pose in spec.frames]
+    keys = [make_scene(spec, pose, first, spec.elevation(n)) for n, pose in enumerate(spec.frames)]
     stops = timeline(spec)
-    loop = [make_scene(spec, pose, first) for _, pose in stops]
+    cameras = camera_timeline(spec)
+    loop = [
+        make_scene(spec, pose, first, elevation)
+        for (_, pose), elevation in zip(stops, cameras, strict=True)
+    ]
     return keys, loop, [t for t, _ in stops]
 
 
@@ -95,7 +115,7 @@ def bounds(spec: FigureSpec, scenes: Iterable[Scene]) -> tuple[float, float, flo
                 continue
             pad = shape.width if shape.kind == "circle" else shape.width / 2
             for x, y in shape.points:
-                if spec.upper and y > -scene.body.points["pelvis"][1] + 12:
+                if spec.upper and y > project(scene.camera, scene.body.points["pelvis"])[1] + 12:
                     continue
                 xs += [x - pad, x + pad]
                 ys += [y - pad, y + pad]
@@ -131,13 +151,13 @@ def arrow_paths(spec: FigureSpec, loop: Sequence[Scene], centre: tuple[float, fl
         best, far = "", 12.0
         for name in ARROW_POINTS:
             a, b = move[0].body.points[name], move[-1].body.points[name]
-            length = math.dist(project(spec.view, a), project(spec.view, b))
+            length = math.dist(project(move[0].camera, a), project(move[-1].camera, b))
             if length > far:
                 best, far = name, length
         names = [best] if best else []
     out = []
     for name in names:
-        track = [project(spec.view, scene.body.points[name]) for scene in move]
+        track = [project(scene.camera, scene.body.points[name]) for scene in move]
         cut = max(1, len(track) // 6)
         track = track[cut : len(track) - cut] if len(track) > 4 else track
         if math.dist(track[0], track[-1]) < 4:
@@ -168,9 +188,9 @@ def arrow_paths(spec: FigureSpec, loop: Sequence[Scene], centre: tuple[float, fl
     return out
 
 
-def middle(scene: Scene, view: str) -> tuple[float, float]:
+def middle(scene: Scene) -> tuple[float, float]:
     """The middle of the body on screen, which arrows bow away from."""
-    projected = [project(view, p) for p in scene.body.points.values()]
+    projected = [project(scene.camera, p) for p in scene.body.points.values()]
     return (
         sum(x for x, _ in projected) / len(projected),
         sum(y for _, y in projected) / len(projected),

@@ -5,6 +5,7 @@ Pure Python, no Django.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from knotless.library import skeleton
@@ -39,12 +40,35 @@ class Shape:
     depth: float = 0.0
 
 
-def project(view: str, p: Vec) -> tuple[float, float]:
-    return (p[0], -p[1]) if view == "side" else (-p[2], -p[1])
+@dataclass(frozen=True, slots=True)
+class Camera:
+    """Where we look from: the body's right side or its front, raised ``elevation`` degrees.
+
+    A raised camera tips the room towards us about the screen's horizontal axis: near things
+    sink on the screen and the tops of things turn to face us, as when looking down at a mat.
+    """
+
+    view: str
+    elevation: float = 0.0
 
 
-def depth_of(view: str, p: Vec) -> float:
-    return p[2] if view == "side" else p[0]
+def project(camera: Camera, p: Vec) -> tuple[float, float]:
+    # Depth (z from the side, x from the front) is the axis that tips; screen x never changes.
+    near = p[2] if camera.view == "side" else p[0]
+    across = p[0] if camera.view == "side" else -p[2]
+    if not camera.elevation:
+        return (across, -p[1])  # level: exactly the drawing every figure had before
+    rise = math.radians(camera.elevation)
+    return (across, near * math.sin(rise) - p[1] * math.cos(rise))
+
+
+def depth_of(camera: Camera, p: Vec) -> float:
+    """How near a point (or a direction) is to us; more is nearer."""
+    near = p[2] if camera.view == "side" else p[0]
+    if not camera.elevation:
+        return near
+    rise = math.radians(camera.elevation)
+    return near * math.cos(rise) + p[1] * math.sin(rise)
 
 
 def _shift(p: Vec, dx: float, dy: float) -> Vec:
@@ -86,14 +110,32 @@ def placed_body(spec: FigureSpec, pose: Pose, reference: Body | None) -> Body:
     return Body(moved, body.frames)
 
 
-def body_shapes(view: str, body: Body) -> list[Shape]:
+# The body points each limb's depth is the mean of (hands and feet sit 0.1 nearer).
+LIMB_POINTS = {
+    part: (f"{a}_{{}}", f"{b}_{{}}", f"{c}_{{}}")
+    for parts, (a, b, c) in (
+        (("upper_arm", "forearm", "hand"), ("shoulder", "elbow", "wrist")),
+        (("thigh", "shin", "foot"), ("hip", "knee", "ankle")),
+    )
+    for part in parts
+}
+
+
+def _level_depth(key: str, level: Camera, pts: dict[str, Vec]) -> float:
+    part, side = key.rsplit("_", 1)
+    names = [name.format(side) for name in LIMB_POINTS[part]]
+    extra = 0.1 if part in ("hand", "foot") else 0.0
+    return sum(depth_of(level, pts[n]) for n in names) / len(names) + extra
+
+
+def body_shapes(camera: Camera, body: Body) -> list[Shape]:
     pts = body.points
 
     def pr(name: str) -> tuple[float, float]:
-        return project(view, pts[name])
+        return project(camera, pts[name])
 
     def dp(*names: str) -> float:
-        return sum(depth_of(view, pts[n]) for n in names) / len(names)
+        return sum(depth_of(camera, pts[n]) for n in names) / len(names)
 
     shapes: list[Shape] = []
     trunk_cls = "kf-body"
@@ -145,31 +187,34 @@ def body_shapes(view: str, body: Body) -> list[Shape]:
                 dp(*leg) + 0.1,
             )
         )
-    head_depth = depth_of(view, pts["head"]) + 1.0
+    head_depth = depth_of(camera, pts["head"]) + 1.0
     shapes.append(Shape("head", "circle", (pr("head"),), HEAD_RADIUS, trunk_cls, head_depth))
     # Eyes show which way the face points: an eye on the far half of the head shrinks away.
     for side, sign in (("l", -1.0), ("r", 1.0)):
         spot = body.local(
             "head", (HEAD_RADIUS * 0.72, HEAD_RADIUS + 0.5, sign * HEAD_RADIUS * 0.38)
         )
-        visible = depth_of(view, spot) - depth_of(view, pts["head"]) > 0.5
+        visible = depth_of(camera, spot) - depth_of(camera, pts["head"]) > 0.5
         shapes.append(
             Shape(
                 f"eye_{side}",
                 "circle",
-                (project(view, spot),),
+                (project(camera, spot),),
                 1.3 if visible else 0.0,
                 "kf-eye",
                 head_depth + 0.1,
             )
         )
+    # Whether a limb is behind the body is judged from eye level: a raised camera sees the
+    # legs further away than the chest only because they are lower, not because they are behind.
+    level = Camera(camera.view)
     for shape in list(shapes):
         if not shape.cls:
             # Far from the body's own middle, not from the room's, so a body turned with root
             # yaw still shows its near limbs dark.
-            middle = dp("pelvis", "neck_base")  # the middle of the trunk
-            near = shape.depth - middle
-            far = near < -5.0 if view == "side" else near < -8.0
+            middle = sum(depth_of(level, pts[n]) for n in ("pelvis", "neck_base")) / 2
+            near = _level_depth(shape.key, level, pts) - middle
+            far = near < -5.0 if camera.view == "side" else near < -8.0
             shapes[shapes.index(shape)] = Shape(
                 shape.key,
                 shape.kind,

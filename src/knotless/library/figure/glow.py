@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from knotless.library.figure.geometry import Shape, depth_of, project
+from knotless.library.figure.geometry import Camera, Shape, depth_of, project
 from knotless.library.figure.spec import FigureSpec
 from knotless.library.skeleton import Body, Vec, apply
 
@@ -102,7 +102,7 @@ def _normal(frame: str, start: Vec, end: Vec, sign: float) -> Vec:
     return (x / length, 0.0, z / length)
 
 
-def glow_shapes(spec: FigureSpec, view: str, body: Body) -> list[Shape]:
+def glow_shapes(spec: FigureSpec, camera: Camera, body: Body) -> list[Shape]:
     shapes: list[Shape] = []
     for target in spec.targets:
         for index, (frame, start, end, width) in enumerate(ZONES.get(target, ())):
@@ -111,15 +111,15 @@ def glow_shapes(spec: FigureSpec, view: str, body: Body) -> list[Shape]:
                 name = f"{frame}_{side}" if frame in SIDED else frame
                 a = body.local(name, (start[0], start[1], start[2] * sign))
                 b = body.local(name, (end[0], end[1], end[2] * sign))
-                depth = (depth_of(view, a) + depth_of(view, b)) / 2
+                depth = (depth_of(camera, a) + depth_of(camera, b)) / 2
                 # A zone on the side of its segment facing away from us shows faintly.
                 normal = apply(body.frames[name], _normal(frame, start, end, sign))
-                behind = depth_of(view, normal) < -0.6
+                behind = depth_of(camera, normal) < -0.6
                 shapes.append(
                     Shape(
                         f"glow_{target}_{index}_{side}",
                         "line",
-                        (project(view, a), project(view, b)),
+                        (project(camera, a), project(camera, b)),
                         width,
                         "kf-glow kf-behind" if behind else "kf-glow",
                         depth,

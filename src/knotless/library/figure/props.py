@@ -5,28 +5,55 @@ Pure Python, no Django.
 
 from __future__ import annotations
 
-from knotless.library.figure.geometry import Box, Shape, depth_of, project
+import math
+
+from knotless.library.figure.geometry import Box, Camera, Shape, depth_of, project
 from knotless.library.figure.spec import (
     BALL_RADIUS,
     BENCH_LENGTH,
     BENCH_TOP,
     DOOR_WIDTH,
+    MAT_HALF_WIDTH,
     ROLLER_RADIUS,
     SEAT_PELVIS,
     FigureSpec,
 )
-from knotless.library.skeleton import Body
+from knotless.library.skeleton import Body, Vec
 
 
-def moving_prop_shapes(spec: FigureSpec, view: str, body: Body) -> list[Shape]:
+def moving_prop_shapes(
+    spec: FigureSpec, camera: Camera, body: Body, first: Body | None = None
+) -> list[Shape]:
+    """Props that move with the body (or, for a raised mat, with the camera).
+
+    ``first`` is the body in the first keyframe, which a mat is laid out under once.
+    """
+    view = camera.view
     shapes: list[Shape] = []
     for index, prop in enumerate(spec.props):
         key = f"prop{index}"
+        if prop.kind == "mat" and spec.elevations:
+            shapes.append(_raised_mat(key, camera, first or body))
         if prop.kind in ("ball", "roller"):
             centre = body.local(prop.at, prop.offset)
             radius = BALL_RADIUS if prop.kind == "ball" else ROLLER_RADIUS
-            if prop.kind == "roller" and view == "front":
-                c = project(view, centre)
+            if prop.kind == "roller" and spec.elevations:
+                # Seen from above, a roller lies across the segment it is under (along the
+                # segment's own right-left axis), 40 cm long, drawn as a thick rounded bar.
+                axis = body.local(prop.at, (prop.offset[0], prop.offset[1], prop.offset[2] + 20))
+                far_end = _mirror(centre, axis)
+                shapes.append(
+                    Shape(
+                        key,
+                        "line",
+                        (project(camera, far_end), project(camera, axis)),
+                        2 * radius,
+                        "kf-rollbar",
+                        depth_of(camera, centre),
+                    )
+                )
+            elif prop.kind == "roller" and view == "front":
+                c = project(camera, centre)
                 shapes.append(
                     Shape(
                         key,
@@ -34,7 +61,7 @@ def moving_prop_shapes(spec: FigureSpec, view: str, body: Body) -> list[Shape]:
                         ((c[0] - 20, c[1]), (c[0] + 20, c[1])),
                         2 * radius,
                         "kf-rollbar",
-                        depth_of(view, centre),
+                        depth_of(camera, centre),
                     )
                 )
             else:
@@ -42,26 +69,26 @@ def moving_prop_shapes(spec: FigureSpec, view: str, body: Body) -> list[Shape]:
                     Shape(
                         key,
                         "circle",
-                        (project(view, centre),),
+                        (project(camera, centre),),
                         radius,
                         "kf-ball",
-                        depth_of(view, centre) + 20,
+                        depth_of(camera, centre) + 20,
                     )
                 )
         elif prop.kind == "band":
-            start = project(view, body.points[prop.at])
+            start = project(camera, body.points[prop.at])
             if prop.to:
-                end = project(view, body.points[prop.to])
+                end = project(camera, body.points[prop.to])
             else:
                 assert prop.anchor is not None
                 end = (prop.anchor[0], -prop.anchor[1])
             shapes.append(Shape(key, "line", (start, end), 2.0, "kf-band", 50.0))
         elif prop.kind == "dumbbell":
             hand = body.points[prop.at]
-            c = project(view, hand)
+            c = project(camera, hand)
             if view == "side":
                 shapes.append(
-                    Shape(key, "circle", (c,), 5.0, "kf-weight", depth_of(view, hand) + 1)
+                    Shape(key, "circle", (c,), 5.0, "kf-weight", depth_of(camera, hand) + 1)
                 )
             else:
                 shapes.append(
@@ -71,17 +98,57 @@ def moving_prop_shapes(spec: FigureSpec, view: str, body: Body) -> list[Shape]:
                         ((c[0] - 7, c[1]), (c[0] + 7, c[1])),
                         6.0,
                         "kf-bar",
-                        depth_of(view, hand) + 1,
+                        depth_of(camera, hand) + 1,
                     )
                 )
     return shapes
 
 
-def still_props(spec: FigureSpec, view: str, body: Body, box: Box) -> list[str]:
+def _mirror(centre: Vec, p: Vec) -> Vec:
+    """``p`` reflected through ``centre``."""
+    return (2 * centre[0] - p[0], 2 * centre[1] - p[1], 2 * centre[2] - p[2])
+
+
+def _raised_mat(key: str, camera: Camera, body: Body) -> Shape:
+    """A mat on the floor seen from above, lying along the body, under every part of it.
+
+    It is laid out under the first keyframe's ``body`` and stays there. It is a shape of the
+    scene, not a still prop, so it follows a camera that rises between keyframes; a level
+    camera draws the usual thin strip instead.
+    """
+    pts = body.points
+    # The mat runs from the feet to the head as seen on the floor (x, z); a body standing
+    # upright has no such line, so its mat runs across the screen.
+    ankles = [(pts[f"ankle_{s}"][0], pts[f"ankle_{s}"][2]) for s in ("l", "r")]
+    lx = pts["head"][0] - (ankles[0][0] + ankles[1][0]) / 2
+    lz = pts["head"][2] - (ankles[0][1] + ankles[1][1]) / 2
+    length = math.hypot(lx, lz)
+    if length < 20:
+        lx, lz = (1.0, 0.0) if camera.view == "side" else (0.0, -1.0)
+    else:
+        lx, lz = lx / length, lz / length
+    along = [p[0] * lx + p[2] * lz for p in pts.values()]
+    across = [p[0] * -lz + p[2] * lx for p in pts.values()]
+    a0, a1 = min(along) - 14, max(along) + 14
+    middle = (min(across) + max(across)) / 2
+    half = max(MAT_HALF_WIDTH, (max(across) - min(across)) / 2 + 8)
+    corners = []
+    for a, c in (
+        (a0, middle - half),
+        (a1, middle - half),
+        (a1, middle + half),
+        (a0, middle + half),
+    ):
+        corners.append(project(camera, (a * lx - c * lz, 0.0, a * lz + c * lx)))
+    return Shape(key, "poly", tuple(corners), 0.0, "kf-mat", -1000.0)
+
+
+def still_props(spec: FigureSpec, camera: Camera, body: Body, box: Box) -> list[str]:
     """SVG for props that do not move: chair, bench, desk, wall, door frame, mat."""
+    view = camera.view
     out: list[str] = []
     pelvis = body.points["pelvis"]
-    px = project(view, pelvis)[0]
+    px = project(camera, pelvis)[0]
     for prop in spec.props:
         if prop.kind == "chair":
             seat = -(SEAT_PELVIS - 9)
@@ -123,7 +190,7 @@ def still_props(spec: FigureSpec, view: str, body: Body, box: Box) -> list[str]:
                 half = (prop.size or DOOR_WIDTH) / 2
                 d = f"M{px - half:.1f} 0V-205H{px + half:.1f}V0"
                 out.append(f'<path class="kf-door" d="{d}"/>')
-        elif prop.kind == "mat":
+        elif prop.kind == "mat" and not spec.elevations:
             left, width = box[0] + 6, box[2] - 12
             size = f'x="{left:.1f}" y="-2" width="{width:.1f}" height="3"'
             out.append(f'<rect class="kf-mat" {size} rx="1"/>')

@@ -30,6 +30,11 @@ DOOR_WIDTH = 96.0  # a doorway seen from the front, post to post (cm)
 SEAT_PELVIS = 48.0  # height of the hip joints above the floor when seated on a chair
 BALL_RADIUS = 5.0
 ROLLER_RADIUS = 7.5
+MAX_ELEVATION = 60.0  # degrees; higher, a standing body shrinks to a head and shoulders
+# Props that can be seen from a raised camera: they are drawn from the posed body in 3D. A
+# chair, desk, bench, wall or door frame, and a band tied to a spot in the room, are drawn flat.
+ELEVATED_PROPS = ("mat", "ball", "roller", "band", "dumbbell")
+MAT_HALF_WIDTH = 30.0  # seen from above, a mat is this far either side of the body's plane (cm)
 
 # Base postures; keyframes change joint angles from one of these.
 BASES: dict[str, dict[str, tuple[float, ...]]] = {
@@ -69,9 +74,6 @@ BASES: dict[str, dict[str, tuple[float, ...]]] = {
     },
 }
 
-# Where each target glows: (segment frame, start, end, width) with points in the segment's own
-# frame (the head's starts at the top of the neck; its centre is 10 cm up). z is multiplied by
-
 
 class FigureError(ValueError):
     """A figure spec is malformed."""
@@ -101,6 +103,35 @@ class FigureSpec:
     anchor: str = "pelvis"  # what stays put between keyframes
     upper: bool = False  # frame only the body from the hips up (neck, jaw, arm work)
     no_arrow: bool = False
+    # How far the camera is raised above level, looking down, in each keyframe (degrees);
+    # () = level throughout, the drawing every figure had before cameras could rise.
+    elevations: tuple[float, ...] = ()
+
+    def elevation(self, frame: int) -> float:
+        return self.elevations[frame] if self.elevations else 0.0
+
+
+def check_elevation(value: object, where: str) -> float:
+    """A camera elevation from a figure file, in degrees: 0 (level) up to MAX_ELEVATION."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FigureError(f"{where}: elevation is a number of degrees, not {value!r}.")
+    if not 0 <= value <= MAX_ELEVATION:
+        raise FigureError(
+            f"{where}: elevation is 0 (level) to {MAX_ELEVATION:g} degrees (looking down), "
+            f"not {value}."
+        )
+    return float(value)
+
+
+def check_elevated_props(props: Sequence[Prop], where: str) -> None:
+    """A raised camera needs props that are drawn in 3D; the rest would float off the floor."""
+    for prop in props:
+        if prop.kind not in ELEVATED_PROPS or (prop.kind == "band" and prop.anchor is not None):
+            what = "a band tied to a spot in the room" if prop.kind == "band" else f"a {prop.kind}"
+            raise FigureError(
+                f"{where}: {what} is drawn flat, so it cannot be seen from a raised camera "
+                f"(elevation works with {', '.join(ELEVATED_PROPS)} and bands between body points)."
+            )
 
 
 def full_pose(base: str, change: Mapping[str, Sequence[float]]) -> dict[str, tuple[float, ...]]:

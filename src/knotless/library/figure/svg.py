@@ -76,7 +76,7 @@ def _fill_class(shape: Shape) -> str:
 def _svg(spec: FigureSpec, box: Box, inner: list[str], title: str) -> str:
     x, y, w, h = box
     floor = ""
-    if not spec.upper:
+    if not spec.upper and not spec.elevations:  # seen from above, the floor is no line
         floor = f'<path class="kf-floor" d="M{x:.1f} 0H{x + w:.1f}"/>'
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x:.1f} {y:.1f} {w:.1f} {h:.1f}" '
@@ -96,11 +96,11 @@ def render(spec: FigureSpec, frame: int = 0, *, title: str = "") -> str:
     keys, loop, _ = film_scenes(spec)
     box = bounds(spec, loop)
     scene = keys[frame]
-    inner = still_props(spec, spec.view, keys[0].body, box)
+    inner = still_props(spec, keys[0].camera, keys[0].body, box)
     for shape in draw_order(scene.shapes):
         inner.append(f'<path {_attrs(shape)} d="{_path(shape)}"/>')
     if frame == 0:
-        inner += arrow_paths(spec, loop, middle(keys[0], spec.view))
+        inner += arrow_paths(spec, loop, middle(keys[0]))
     return _svg(spec, box, inner, title or f"{spec.slug}, position {frame + 1}")
 
 
@@ -109,7 +109,7 @@ def render_animated(spec: FigureSpec, *, title: str = "") -> str:
     keys, loop, times = film_scenes(spec)
     box = bounds(spec, loop)
     total = times[-1]
-    inner = still_props(spec, spec.view, keys[0].body, box)
+    inner = still_props(spec, keys[0].camera, keys[0].body, box)
     keys_in_order = [shape.key for shape in draw_order(keys[0].shapes)]
     by_key = [{shape.key: shape for shape in scene.shapes} for scene in loop]
     prefix = "kf" + spec.slug.replace("-", "")[:24]
@@ -130,7 +130,7 @@ def render_animated(spec: FigureSpec, *, title: str = "") -> str:
             css.append(f".{name}{{animation:{name} {total:.1f}s linear infinite}}")
             extra = f" kf-move {name}"
         inner.append(f'<path {_attrs(first, extra)} d="{paths[0]}"/>')
-    inner += arrow_paths(spec, loop, middle(keys[0], spec.view))
+    inner += arrow_paths(spec, loop, middle(keys[0]))
     svg = _svg(spec, box, inner, title or spec.slug)
     return svg.replace("</style>", "".join(css) + "</style>", 1)
 
