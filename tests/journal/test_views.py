@@ -128,7 +128,7 @@ def test_it_explains_bad_input_and_stores_nothing(
 def test_it_shows_the_knot_with_chart_and_table(client_in: Client, knot: Knot) -> None:
     services.check_in(knot, pain=4, tz_name=TZ)
     page = client_in.get(reverse("knot", args=[knot.pk])).content.decode()
-    assert page.count("var(--chart-line)") >= 2  # wide and narrow charts
+    assert page.count("chart-stroke-line") >= 2  # wide and narrow charts
     assert "<strong>6</strong>" in page and "<strong>4</strong>" in page
     assert "Mark as untied" in page
 

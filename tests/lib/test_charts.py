@@ -27,7 +27,7 @@ def test_it_renders_valid_svg_with_theme_colours() -> None:
     assert root.tag.endswith("svg")
     assert "width" not in root.attrib
     assert "viewBox" in root.attrib
-    assert "var(--chart-line)" in svg and "var(--chart-dot)" in svg
+    assert "chart-stroke-line" in svg and "chart-fill-dot" in svg
     assert "#030303" not in svg  # every placeholder colour was themed
     assert "Pain over time" in svg
 
@@ -80,7 +80,30 @@ def test_it_marks_ratings_around_sessions_apart_from_check_ins() -> None:
     svg = pain_chart_svg(series(6), sessions=marks)
     ET.fromstring(svg)
     assert "around a session (before → after)" in svg and "around a session" not in plain
-    assert "var(--warn)" in svg and "var(--warn)" not in plain  # their own colour
+    assert "chart-stroke-warn" in svg and "chart-stroke-warn" not in plain  # their own colour
     assert "#050505" not in svg
     # Ratings around a session alone still make a chart (check-ins may all have been deleted).
     assert "around a session" in pain_chart_svg((), sessions=marks)
+
+
+@pytest.mark.parametrize("days", [3, 120])
+def test_it_draws_without_style_attributes_or_elements(days: int) -> None:
+    """The pages' Content-Security-Policy refuses both; attributes and classes carry the look."""
+    marks = ((datetime(2026, 1, 2, 18), 6, 3), (datetime(2026, 1, 3, 18), None, 4))
+    for size in ("wide", "narrow"):
+        svg = pain_chart_svg(series(days), "t", size=size, sessions=marks)
+        root = ET.fromstring(svg)
+        assert not root.findall(".//{http://www.w3.org/2000/svg}style")
+        assert not [e.tag for e in root.iter() if "style" in e.attrib]
+        # matplotlib's defaults for every element now sit on the root, and are inherited.
+        assert root.get("stroke-linejoin") == "round" and root.get("stroke-linecap") == "butt"
+        assert root.findall(".//*[@fill='none']") and root.findall(".//*[@stroke-width]")
+
+
+def test_it_refuses_a_style_it_cannot_carry() -> None:
+    from knotless.lib.charts import ChartStyleError, _without_styles
+
+    with pytest.raises(ChartStyleError):
+        _without_styles('<svg><path style="mix-blend-mode: multiply"/></svg>')
+    with pytest.raises(ChartStyleError):
+        _without_styles('<svg><text style="color: #040404">x</text></svg>')

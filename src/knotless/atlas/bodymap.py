@@ -4,8 +4,8 @@ The shapes live in ``bodymap.toml`` beside this module (see the comment at its t
 the drawing conventions). :func:`render_view` turns one view into an accessible inline
 ``<svg>`` string: every shape has a screen-reader name and, when an ``href`` callback is
 given, is a real link, so picking a place works without JavaScript and by keyboard.
-All colours come from CSS classes; nothing here is styled inline except the
-``--intensity`` custom property of selected shapes.
+All colours come from CSS classes, the strength of a selected shape too (``intensity-0`` to
+``intensity-10``): nothing is styled inline, which the Content-Security-Policy would refuse.
 
 Standard library only: no Django here.
 """
@@ -248,7 +248,7 @@ def render_view(
     """One view of the body map as an inline ``<svg>`` string.
 
     ``href(slug, side)`` makes every shape a link; ``selected`` maps (slug, side) to an
-    intensity 0..1 (class ``is-selected``, CSS variable ``--intensity``); ``emphasis``
+    intensity 0..1 (classes ``is-selected`` and ``intensity-N``, N in tenths); ``emphasis``
     maps (slug, side) to an extra CSS class such as ``zone-essential``. ``title`` replaces
     the view's label as the accessible name of the figure.
     """
@@ -275,16 +275,18 @@ def render_view(
         label = region_label(shape.region, shape.side)
         intensity = selected.get(key)
         is_selected = intensity is not None
-        classes = _classes("region", "is-selected" if is_selected else "", emphasis.get(key, ""))
-        data = f' data-region="{_attr(shape.region)}" data-side="{_attr(shape.side)}"'
-        style = ""
+        strength = ""
         if is_selected:
             value = min(1.0, max(0.0, float(intensity or 0.0)))
             if math.isnan(value):
                 value = 1.0
-            style = f' style="--intensity: {value:.2f}"'
+            strength = f"intensity-{round(value * 10)}"
+        classes = _classes(
+            "region", "is-selected" if is_selected else "", strength, emphasis.get(key, "")
+        )
+        data = f' data-region="{_attr(shape.region)}" data-side="{_attr(shape.side)}"'
         path = (
-            f'<path class="{_attr(classes)}" d="{_attr(shape.d)}"{data}{style}>'
+            f'<path class="{_attr(classes)}" d="{_attr(shape.d)}"{data}>'
             f"<title>{escape(label, quote=False)}</title></path>"
         )
         if href is None:

@@ -2,8 +2,13 @@
 
 matplotlib costs over a second to import, so it is imported inside the functions, never at module
 import time: quick-log commands and pages without charts never pay for it. Colours are drawn with
-placeholder values and then swapped for CSS custom properties, so one cached SVG follows the page's
-light or dark theme.
+placeholder values and then swapped for CSS classes of the app's stylesheet, so one cached SVG
+follows the page's light or dark theme.
+
+The charts sit inline in pages whose Content-Security-Policy refuses style attributes and
+<style> elements, and matplotlib writes both: every style="…" is rewritten as presentation
+attributes (fill="none", stroke-width="0.8"), which the policy allows, and placeholder colours as
+classes (``chart-fill-dot``, ``chart-stroke-warn``).
 """
 
 from __future__ import annotations
@@ -13,23 +18,102 @@ import re
 import threading
 from datetime import date, datetime
 from functools import lru_cache
+from html import escape, unescape
 from typing import Any
 
-# placeholder colour -> CSS custom property defined by the app's stylesheet
+# placeholder colour -> the name in its classes, chart-fill-NAME and chart-stroke-NAME, which the
+# app's stylesheet paints with a custom property (--chart-ink … --warn)
 _PALETTE = {
-    "#010101": "var(--chart-ink)",
-    "#020202": "var(--chart-grid)",
-    "#030303": "var(--chart-line)",
-    "#040404": "var(--chart-dot)",
-    "#050505": "var(--warn)",
+    "#010101": "ink",
+    "#020202": "grid",
+    "#030303": "line",
+    "#040404": "dot",
+    "#050505": "warn",
 }
-_COLOUR = re.compile("|".join(re.escape(c) for c in _PALETTE))
+# The CSS properties matplotlib writes that SVG also takes as attributes of the same name.
+_PRESENTATION = frozenset(
+    [
+        "alignment-baseline", "clip-path", "dominant-baseline", "fill", "fill-opacity",
+        "fill-rule", "font-family", "font-size", "font-stretch", "font-style", "font-variant",
+        "font-weight", "letter-spacing", "opacity", "stroke", "stroke-dasharray",
+        "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit",
+        "stroke-opacity", "stroke-width", "text-anchor", "white-space",
+    ]
+)  # fmt: skip
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
+# matplotlib's one <style> element: the defaults it gives every element, kept as attributes
+# of the root, from which they are inherited.
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>\*\{([^}]*)\}</style>")
 # matplotlib's figure machinery is not safe to drive from several threads at once.
 _LOCK = threading.Lock()
 
 
+class ChartStyleError(ValueError):
+    """matplotlib wrote a style this module does not know how to carry without style="…"."""
+
+
+def _declarations(css: str) -> list[tuple[str, str]]:
+    pairs = []
+    for declaration in css.split(";"):
+        name, colon, value = declaration.partition(":")
+        if not colon:
+            if declaration.strip():
+                raise ChartStyleError(f"cannot read the style {declaration!r}")
+            continue
+        pairs.append((name.strip(), value.strip()))
+    return pairs
+
+
+def _attributes(css: str) -> tuple[list[str], list[str]]:
+    """A style attribute's declarations as (classes, presentation attributes)."""
+    classes, attributes = [], []
+    for name, value in _declarations(css):
+        if value.lower() in _PALETTE:
+            if name not in ("fill", "stroke"):
+                raise ChartStyleError(f"a themed colour on {name}, not fill or stroke")
+            classes.append(f"chart-{name}-{_PALETTE[value.lower()]}")
+        elif name in _PRESENTATION:
+            attributes.append(f'{name}="{escape(value, quote=True)}"')
+        else:
+            raise ChartStyleError(f"{name} has no SVG attribute; add a rule for it")
+    return classes, attributes
+
+
+def _tag_without_style(tag: str) -> str:
+    found = _STYLE_ATTR.search(tag)
+    if found is None:
+        return tag
+    classes, attributes = _attributes(unescape(found.group(1)))
+    tag = tag[: found.start()] + tag[found.end() :]
+    if classes:
+        if ' class="' in tag:
+            tag = tag.replace(' class="', f' class="{" ".join(classes)} ', 1)
+        else:
+            attributes.insert(0, f'class="{" ".join(classes)}"')
+    if not attributes:
+        return tag
+    end = -2 if tag.endswith("/>") else -1
+    return f"{tag[:end]} {' '.join(attributes)}{tag[end:]}"
+
+
+def _without_styles(svg: str) -> str:
+    defaults = _STYLE_ELEMENT.search(svg)
+    if defaults is not None:
+        svg = svg[: defaults.start()] + svg[defaults.end() :]
+        root = f' style="{defaults.group(1)}"'
+        svg = re.sub(r"<svg\b", lambda m: m.group(0) + root, svg, count=1)
+    svg = _TAG.sub(lambda m: _tag_without_style(m.group(0)), svg)
+    if "<style" in svg or re.search(r"\sstyle=", svg):
+        raise ChartStyleError("matplotlib wrote a <style> this module does not know")
+    leftover = [colour for colour in _PALETTE if colour in svg.lower()]
+    if leftover:
+        raise ChartStyleError(f"placeholder colours {leftover} outside a fill or stroke")
+    return svg
+
+
 def _themed(svg: str, id_prefix: str) -> str:
-    svg = _COLOUR.sub(lambda m: _PALETTE[m.group(0)], svg)
+    svg = _without_styles(svg)
     # Several charts share a page: give each one's element ids (and references) its own prefix.
     ids = set(re.findall(r'\bid="([^"]+)"', svg))
     if ids:
