@@ -25,6 +25,7 @@ from knotless.library.figures import load_figures
 from knotless.practice import services
 from knotless.practice.models import Session, SessionExercise
 from knotless.safety import guard
+from knotless.security import svg_document_policy
 
 TIMES = {"2": 120, "5": 300, "10": 600}
 KIND_LABELS = {
@@ -210,8 +211,11 @@ def figure_svg(request: AuthedRequest, slug: str, frame: int | None = None) -> H
         raise Http404("No such figure.")
     if frame is not None and frame >= len(load_figures()[slug].frames):
         raise Http404("No such keyframe.")
-    response = HttpResponse(_figure(slug, frame), content_type="image/svg+xml")
+    svg = _figure(slug, frame)
+    response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
+    # Opened on its own, the figure needs its own <style>; the page policy would refuse it.
+    response["Content-Security-Policy"] = svg_document_policy(svg)
     return response
 
 
