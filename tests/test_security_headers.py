@@ -57,6 +57,17 @@ def test_it_sends_the_policy_to_signed_out_visitors_too(db: None, client: Client
     assert _directives(client.get(url)[CSP])["default-src"] == ["'self'"]
 
 
+def test_it_leaves_djangos_debug_pages_working(client_in: Client, settings: Any) -> None:
+    # Django's technical 404 page is inline style and script: readable only without the policy.
+    settings.DEBUG = True
+    debug = client_in.get("/no-such-page/")
+    assert debug.status_code == 404 and "<style" in debug.content.decode()
+    assert CSP not in debug
+    assert CSP in client_in.get("/")
+    settings.DEBUG = False
+    assert CSP in client_in.get("/no-such-page/")
+
+
 def test_it_keeps_a_policy_the_view_set_itself(client: Client) -> None:
     # A figure opened on its own may use its own <style>, named by its hash, and nothing else.
     response = client.get(reverse("figure_moving", args=["chin-tuck"]))

@@ -67,7 +67,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        if HEADER not in response:
+        if HEADER not in response and not _debug_page(response):
             response[HEADER] = policy(settings.SECURE_CSP)
         if _signed_in(request) and "no-store" not in response.get("Cache-Control", ""):
             # Replaced, not merged: a max-age or public a view set has no place on health data.
@@ -96,3 +96,9 @@ def _signed_in(request: HttpRequest) -> bool:
         return False
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated)
+
+
+def _debug_page(response: HttpResponseBase) -> bool:
+    """Django's technical 404 and 500 pages (KNOTLESS_DEBUG only) are made of inline script and
+    style; under the policy a developer would get them without their styles and controls."""
+    return bool(settings.DEBUG) and response.status_code in (404, 500)
