@@ -375,9 +375,10 @@ def test_it_answers_bad_ids_without_a_traceback(user: Any, args: list[str]) -> N
 
 
 def _knot_commands() -> list[str]:
-    from knotless.cli.knots import knot
+    # The same walk of click's tree as the bad-input test for every command (clitree.py).
+    from tests.cli.clitree import under
 
-    return sorted(knot.commands)
+    return [command.path[-1] for command in under("knot")]
 
 
 @pytest.mark.parametrize("name", _knot_commands())

@@ -5,6 +5,7 @@ folder) end with a plain message and exit status 1, never a Python traceback."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -56,6 +57,14 @@ def explain(exc: BaseException) -> click.ClickException | None:
     return None
 
 
+def shorten(message: str) -> str:
+    """A message with any word over 80 characters cut to 40: a 4,000-character value said back
+    in full helps nobody (and a megabyte of it did not fit a flash message)."""
+    return re.sub(
+        r"\S{81,}", lambda m: f"{m.group()[:40]}… ({len(m.group()):,} characters)", message
+    )
+
+
 class GuardedGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         refuse(args, ctx)
@@ -64,7 +73,11 @@ class GuardedGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except click.ClickException as exc:
+            # click quotes a bad value whole; the stubs mark message Final, click does not.
+            setattr(exc, "message", shorten(exc.message))  # noqa: B010
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
             message = explain(exc)
