@@ -204,6 +204,11 @@ def test_it_bounds_the_hashes_in_flight(settings: Any, monkeypatch: pytest.Monke
         return real_verify(self, hash, password)
 
     monkeypatch.setattr(argon2.PasswordHasher, "verify", slow_verify)
+    # This test is about the bound, not the wait: on a busy machine the twelfth guess may wait
+    # longer than the production second for a free slot, and that must not read as a failure.
+    from knotless.accounts import hashers
+
+    monkeypatch.setattr(hashers, "HASH_WAIT_SECONDS", 60.0)
     outcomes: list[object] = []
 
     def guess() -> None:
