@@ -68,7 +68,7 @@ def web_writer(writer: harness.Writer, stop: threading.Event, stats: Stats, seed
         except (OSError, http.client.HTTPException):
             with stats.lock:
                 stats.broken += 1
-            time.sleep(0.02)  # the server is down or starting again
+            time.sleep(0.05)  # the server is down or starting again
             continue
         if status != 302:
             stats.error(f"web write answered {status}")
