@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from knotless.accounts.services import local_today
 from knotless.atlas.muscles import load_muscles
@@ -33,6 +33,7 @@ from knotless.practice import services as practice
 from knotless.practice.models import DayPlan, Session
 from knotless.safety.checklist import flags_for
 from knotless.safety.screening import record
+from tests import urlwalk
 
 Query = dict[str, Any]
 Visit = tuple[dict[str, Any], Query]  # URL kwargs, query string
@@ -143,20 +144,7 @@ PENDING: dict[tuple[str, str], str] = {}
 
 def routes() -> Iterator[tuple[str, frozenset[str]]]:
     """Every URL name in the URL conf with the arguments it takes; admin counts as one."""
-
-    def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, frozenset[str]]]:
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                if entry.namespace == "admin":
-                    yield "admin:*", frozenset()
-                    continue
-                space = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
-                yield from walk(entry.url_patterns, space)
-            elif isinstance(entry, URLPattern) and entry.name:
-                converters = getattr(entry.pattern, "converters", {})
-                yield f"{prefix}{entry.name}", frozenset(converters)
-
-    yield from walk(get_resolver().url_patterns)
+    return ((route.name, route.args) for route in urlwalk.routes())
 
 
 def test_it_knows_every_url() -> None:

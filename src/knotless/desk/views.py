@@ -26,7 +26,12 @@ WEEKDAYS = [(n, d) for n, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sa
 
 class DeskSettingsForm(ModelForm):
     work_days = forms.TypedMultipleChoiceField(
-        choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple, label="Working days"
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        label="Working days",
+        # Django's own message repeats the value sent, however long, into the flash message.
+        error_messages={"invalid_choice": "Working days are Monday to Sunday."},
     )
 
     class Meta:

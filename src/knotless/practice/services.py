@@ -6,6 +6,7 @@ it was played.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -26,6 +27,7 @@ from knotless.practice.models import Session, SessionExercise, SessionKnot
 from knotless.safety.policy import targeted
 
 MAX_ITEMS = 30
+START_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def routine(slugs: Sequence[str]) -> list[Exercise]:
@@ -45,7 +47,7 @@ def routine(slugs: Sequence[str]) -> list[Exercise]:
     unknown = [slug for slug, _ in parsed if slug not in library]
     if unknown:
         raise ValidationError(
-            f"No exercise called {', '.join(repr(s) for s in unknown)} in the library.",
+            f"No exercise called {', '.join(_shown(s) for s in unknown[:3])} in the library.",
             code="unknown",
         )
     chosen = []
@@ -59,13 +61,24 @@ def routine(slugs: Sequence[str]) -> list[Exercise]:
     return chosen
 
 
+def _shown(slug: str) -> str:
+    """A slug as sent, quoted, and cut short: a message never repeats 100 kB back."""
+    return repr(slug if len(slug) <= 40 else slug[:40] + "…")
+
+
 def _token(token: str) -> tuple[str, int | None]:
     slug, sep, reps = token.partition(":")
     if not sep:
         return slug, None
-    if not reps.isascii() or not reps.isdecimal() or not 1 <= int(reps) <= REPS_RANGE[1]:
+    # The length first: int() refuses 5,000 digits with an error of its own.
+    if (
+        not reps.isascii()
+        or not reps.isdecimal()
+        or len(reps) > 4
+        or not 1 <= int(reps) <= REPS_RANGE[1]
+    ):
         raise ValidationError(
-            f"Reps for {slug!r} are a whole number from 1 to {REPS_RANGE[1]}.", code="reps"
+            f"Reps for {_shown(slug)} are a whole number from 1 to {REPS_RANGE[1]}.", code="reps"
         )
     return slug, int(reps)
 
@@ -175,6 +188,12 @@ def start(
     rated"; a knot left out is not part of the session. A ``token`` already used by this user
     returns that session instead of opening another (double clicks, the back button)."""
     exercises = routine(slugs)
+    # The form's token is URL-safe base64; anything else was not made by the form, and a NUL
+    # would reach PostgreSQL, which refuses it with an error.
+    if token and not START_TOKEN.fullmatch(token):
+        raise ValidationError(
+            "This start form was damaged on the way; open the exercises again.", code="token"
+        )
     if token:
         existing = Session.objects.filter(user=user, token=token).first()
         if existing is not None:
@@ -191,10 +210,10 @@ def start(
                 started_at=now or timezone.now(),
                 source=source,
                 planned_seconds=total_seconds(steps),
-                token=token[:40],
+                token=token,
             )
     except IntegrityError:
-        return Session.objects.get(user=user, token=token[:40])
+        return Session.objects.get(user=user, token=token)
     library = load_exercises()
     SessionExercise.objects.bulk_create(
         SessionExercise(

@@ -311,6 +311,11 @@ def _planned_sets(steps: list[Step]) -> dict[int, int]:
     return found
 
 
+def _shown_number(value: str) -> int | None:
+    """A number posted back into the refused form, if it is a small whole one."""
+    return int(value) if value.isascii() and value.isdecimal() and len(value) <= 9 else None
+
+
 def _player(
     request: AuthedRequest, session: Session, posted: dict[str, str] | None = None, error: str = ""
 ) -> HttpResponse:
@@ -336,9 +341,10 @@ def _player(
     for row in session.knots.select_related("knot"):
         name = f"after-{row.knot_id}"
         value = posted.get(name, "")
-        rows.append((row, name, int(value) if value.isdecimal() else None))
+        rows.append((row, name, _shown_number(value)))
     reached = posted.get("reached", "")
-    shown = int(reached) if reached.isdecimal() else len(exercises)
+    shown = _shown_number(reached)
+    shown = len(exercises) if shown is None else shown
     items = []
     for n, e in enumerate(exercises):
         counted = None
@@ -385,6 +391,8 @@ def _whole(value: str, what: str) -> int | None:
         return None
     if not value.isascii() or not value.isdecimal():
         raise ValidationError(f"{what} is a whole number.", code="number")
+    if len(value) > 9:  # int() refuses 5,000 digits with an error of its own
+        raise ValidationError(f"{what} is too large.", code="number")
     return int(value)
 
 
