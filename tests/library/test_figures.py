@@ -120,6 +120,7 @@ BASE: dict[str, Any] = {"slug": "chin-tuck", "view": "side", "base": "stand", "f
         ({"targets": ["spleen"]}, "no glow zone"),
         ({"anchor": "nose"}, "anchor is one of"),
         ({"colour": "red"}, "unknown colour"),
+        ({"inset": "below"}, "inset is above"),
     ],
 )
 def test_spec_errors_say_what_is_wrong(change: dict[str, Any], message: str) -> None:

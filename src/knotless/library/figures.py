@@ -19,6 +19,7 @@ from knotless.library.figure import (
     ANCHORS,
     ARROW_POINTS,
     BASES,
+    INSETS,
     PROP_KINDS,
     VIEWS,
     ZONES,
@@ -45,6 +46,7 @@ OPTIONAL: dict[str, type] = {
     "upper": bool,
     "arrow": bool,
     "elevation": object,  # a number, checked by check_elevation
+    "inset": str,
 }
 
 
@@ -135,6 +137,9 @@ def validate_figure(
     if anchor not in ANCHORS:
         raise AtlasDataError(f"{where}: anchor is one of {', '.join(ANCHORS)}.")
     props = tuple(_prop(raw, where) for raw in entry.get("props", []))
+    inset = entry.get("inset", "")
+    if inset and inset not in INSETS:
+        raise AtlasDataError(f"{where}: inset is {' or '.join(INSETS)}, not {inset!r}.")
     if any(elevations):
         try:
             check_elevated_props(props, where)
@@ -153,6 +158,7 @@ def validate_figure(
         upper=entry.get("upper", False),
         no_arrow=not entry.get("arrow", True),
         elevations=tuple(elevations) if any(elevations) else (),
+        inset=inset,
     )
 
 

@@ -20,6 +20,7 @@ from knotless.library.figure.glow import ZONES
 from knotless.library.figure.spec import (
     ANCHORS,
     BASES,
+    INSETS,
     PROP_KINDS,
     SEAT_PELVIS,
     VIEWS,
@@ -36,6 +37,7 @@ __all__ = [
     "ANCHORS",
     "ARROW_POINTS",
     "BASES",
+    "INSETS",
     "PROP_KINDS",
     "SEAT_PELVIS",
     "VIEWS",

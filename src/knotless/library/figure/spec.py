@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from knotless.library.skeleton import Vec
 
+INSETS = ("above",)
 VIEWS = ("side", "front")
 ANCHORS = ("pelvis", "feet", "hands")
 PROP_KINDS = (
@@ -103,6 +104,9 @@ class FigureSpec:
     anchor: str = "pelvis"  # what stays put between keyframes
     upper: bool = False  # frame only the body from the hips up (neck, jaw, arm work)
     no_arrow: bool = False
+    # "above": a small view from directly above of the last keyframe, for a direction a level
+    # view hides (arms raised in front of the side line, not out to the side).
+    inset: str = ""
     # How far the camera is raised above level, looking down, in each keyframe (degrees);
     # () = level throughout, the drawing every figure had before cameras could rise.
     elevations: tuple[float, ...] = ()

@@ -10,8 +10,10 @@ import html
 
 from knotless.library.figure.film import arrow_paths, bounds, draw_order, film_scenes, middle
 from knotless.library.figure.geometry import Box, Shape
+from knotless.library.figure.inset import above_inset
 from knotless.library.figure.props import still_props
 from knotless.library.figure.spec import FigureError, FigureSpec
+from knotless.library.skeleton import Body
 
 STYLE = """
 svg{--kf-ink:#33434a;
@@ -61,6 +63,11 @@ stroke-linejoin:round}
 
 .kf-head{fill:var(--kf-arrow)}
 
+.kf-inset{fill:var(--kf-bg);stroke:var(--kf-line);stroke-width:1}
+.kf-plane{fill:none;stroke:var(--kf-line);stroke-width:1;stroke-dasharray:3 2}
+.kf-arc{fill:none;stroke:var(--kf-arrow);stroke-width:1.5}
+.kf-label{fill:var(--kf-ink);font-family:system-ui,sans-serif}
+
 @media (prefers-reduced-motion:reduce){.kf-move{animation:none!important}
 }
 
@@ -97,6 +104,7 @@ def render(spec: FigureSpec, frame: int = 0, *, title: str = "") -> str:
     box = bounds(spec, loop)
     scene = keys[frame]
     inner = still_props(spec, keys[0].camera, keys[0].body, box)
+    box = _with_inset(spec, keys[-1].body, box, inner)
     for shape in draw_order(scene.shapes):
         inner.append(f'<path {_attrs(shape)} d="{_path(shape)}"/>')
     if frame == 0:
@@ -110,6 +118,7 @@ def render_animated(spec: FigureSpec, *, title: str = "") -> str:
     box = bounds(spec, loop)
     total = times[-1]
     inner = still_props(spec, keys[0].camera, keys[0].body, box)
+    box = _with_inset(spec, keys[-1].body, box, inner)
     keys_in_order = [shape.key for shape in draw_order(keys[0].shapes)]
     by_key = [{shape.key: shape for shape in scene.shapes} for scene in loop]
     prefix = "kf" + spec.slug.replace("-", "")[:24]
@@ -133,6 +142,15 @@ def render_animated(spec: FigureSpec, *, title: str = "") -> str:
     inner += arrow_paths(spec, loop, middle(keys[0]))
     svg = _svg(spec, box, inner, title or spec.slug)
     return svg.replace("</style>", "".join(css) + "</style>", 1)
+
+
+def _with_inset(spec: FigureSpec, body: Body, box: Box, inner: list[str]) -> Box:
+    """Add the view from above the figure asks for (the last keyframe), growing the box."""
+    if spec.inset != "above":
+        return box
+    box, parts = above_inset(body, box)
+    inner += parts
+    return box
 
 
 def _path(shape: Shape) -> str:
