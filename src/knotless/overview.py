@@ -97,7 +97,7 @@ def today_parts(user: Any) -> TodayParts:
         # shows it.
         from knotless.practice import planning
 
-        inputs = planning.gather(user)
+        inputs = planning.gather(user, gates=gates)
         if dayplan.basis != inputs.basis:
             dayplan = planning.todays_plan(user, inputs=inputs)
     return TodayParts(dayplan, gates.emergency, profile_for(user).emergency_number)

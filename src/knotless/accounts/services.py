@@ -47,7 +47,11 @@ def create_user(username: str, password: str, *, time_zone: str = "UTC") -> User
 
 
 def profile_for(user: User) -> Profile:
-    """The user's profile; users made elsewhere (admin, createsuperuser) get the defaults."""
+    """The user's profile; users made elsewhere (admin, createsuperuser) get the defaults.
+    A signed-in request's user comes with the profile already loaded: no query then."""
+    loaded = getattr(user, "profile", None)  # a missing profile raises an AttributeError
+    if isinstance(loaded, Profile):
+        return loaded
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
 

@@ -50,6 +50,32 @@ def _active_knots(user: Any) -> list[Knot]:
     )
 
 
+class Past:
+    """The user's exercise history, read on first use: a kept plan that still fits (most
+    visits to Today and the plan page) never needs it, and it is the one read that grows with
+    every session played."""
+
+    def __init__(self, user: Any, zone: ZoneInfo) -> None:
+        self._user, self._zone = user, zone
+        self._read: tuple[dict[str, planner.Feedback], dict[str, list[tuple[date, str]]]] | None
+        self._read = None
+
+    def _value(
+        self,
+    ) -> tuple[dict[str, planner.Feedback], dict[str, list[tuple[date, str]]]]:
+        if self._read is None:
+            self._read = history(self._user, self._zone)
+        return self._read
+
+    @property
+    def feedback(self) -> dict[str, planner.Feedback]:
+        return self._value()[0]
+
+    @property
+    def strength_log(self) -> dict[str, list[tuple[date, str]]]:
+        return self._value()[1]
+
+
 @dataclass(frozen=True, slots=True)
 class Inputs:
     """Everything a plan for one user and day rests on, read once: the day and zone, the plan
@@ -62,8 +88,15 @@ class Inputs:
     knots: tuple[planner.KnotNeed, ...]
     verdicts: dict[int, Verdict]  # knot id -> where its safety answers stand
     emergency: bool
-    feedback: dict[str, planner.Feedback]
-    strength_log: dict[str, list[tuple[date, str]]]
+    past: Past  # what the user said about exercises before, read only when a plan is made
+
+    @property
+    def feedback(self) -> dict[str, planner.Feedback]:
+        return self.past.feedback
+
+    @property
+    def strength_log(self) -> dict[str, list[tuple[date, str]]]:
+        return self.past.strength_log
 
     @property
     def blocked(self) -> dict[int, str]:
@@ -127,12 +160,13 @@ class Inputs:
         return True
 
 
-def gather(user: Any, today: date | None = None) -> Inputs:
-    """Read what a plan needs, once."""
+def gather(user: Any, today: date | None = None, gates: policy.Gates | None = None) -> Inputs:
+    """Read what a plan needs, once (the exercise history only if a plan is made). A page
+    that has already read the safety answers passes its ``gates``."""
     zone = user_zone(user)
     today = today or timezone.localtime(timezone.now(), zone).date()
     muscles = load_muscles()
-    gates = policy.Gates(user)
+    gates = gates or policy.Gates(user)
     needs = []
     verdicts = {}
     for knot in _active_knots(user):
@@ -156,7 +190,6 @@ def gather(user: Any, today: date | None = None) -> Inputs:
                 gentle_only=verdict.gentle_only,
             )
         )
-    feedback, strength = history(user, zone)
     return Inputs(
         today=today,
         zone=zone,
@@ -164,8 +197,7 @@ def gather(user: Any, today: date | None = None) -> Inputs:
         knots=tuple(needs),
         verdicts=verdicts,
         emergency=gates.emergency is not None,
-        feedback=feedback,
-        strength_log=strength,
+        past=Past(user, zone),
     )
 
 
@@ -189,26 +221,27 @@ def history(
 ) -> tuple[dict[str, planner.Feedback], dict[str, list[tuple[date, str]]]]:
     """Per exercise: what the user said about it, and (for strength) when it was done."""
     library = load_exercises()
+    # Three columns per row, not two models: a two-year account has thousands of rows.
     rows = (
         SessionExercise.objects.filter(session__user=user)
         .exclude(session__status=Session.Status.STARTED)
         .filter(reached=True)  # an exercise a stopped session never got to was not done
-        .select_related("session")
         .order_by("session__started_at", "position")
+        .values_list("slug", "verdict", "session__started_at")
     )
     counts: dict[str, list[int]] = {}
     last_hurt: dict[str, date] = {}
     strength: dict[str, list[tuple[date, str]]] = {}
-    for row in rows:
-        day = timezone.localtime(row.session.started_at, zone).date()
-        counts.setdefault(row.slug, [0, 0])
-        if row.verdict == SessionExercise.Verdict.HELPED:
-            counts[row.slug][0] += 1
-        elif row.verdict == SessionExercise.Verdict.HURT:
-            counts[row.slug][1] += 1
-            last_hurt[row.slug] = day
-        if row.slug in library and library[row.slug].kind == "strength":
-            strength.setdefault(row.slug, []).append((day, row.verdict))
+    for slug, verdict, started_at in rows.iterator(chunk_size=2000):
+        day = timezone.localtime(started_at, zone).date()
+        counts.setdefault(slug, [0, 0])
+        if verdict == SessionExercise.Verdict.HELPED:
+            counts[slug][0] += 1
+        elif verdict == SessionExercise.Verdict.HURT:
+            counts[slug][1] += 1
+            last_hurt[slug] = day
+        if slug in library and library[slug].kind == "strength":
+            strength.setdefault(slug, []).append((day, verdict))
     feedback = {
         slug: planner.Feedback(helped=h, hurt=x, last_hurt=last_hurt.get(slug))
         for slug, (h, x) in counts.items()
