@@ -213,3 +213,32 @@ def test_ticked_exercises_survive_a_filter(client_in: Client) -> None:
 def test_too_long_a_routine_says_how_long_it_was(client_in: Client) -> None:
     url = reverse("play_new") + "?" + "&".join(["e=chin-tuck"] * 40)
     assert "this one has 40" in client_in.get(url, follow=True).content.decode()
+
+
+def test_every_session_stays_reachable_page_by_page(client_in: Client, user: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from knotless.practice.models import Session
+    from knotless.practice.services import SESSIONS_PER_PAGE
+
+    start = timezone.now() - timedelta(days=200)
+    Session.objects.bulk_create(
+        Session(
+            user=user,
+            started_at=start + timedelta(days=n),
+            ended_at=start + timedelta(days=n, minutes=5),
+            status=Session.Status.FINISHED,
+            note=f"session number {n:03d}",
+        )
+        for n in range(SESSIONS_PER_PAGE + 7)
+    )
+    first = client_in.get(reverse("sessions")).content.decode()
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = client_in.get(reverse("sessions"), {"page": 2}).content.decode()
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    # The oldest seven are on the second page, and odd page numbers give a real page.
+    assert second.count("<tr>") - 1 == 7
+    for odd in ("abc", "0", "9" * 5000, "²"):
+        assert client_in.get(reverse("sessions"), {"page": odd}).status_code == 200

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.http import Http404
@@ -345,12 +346,18 @@ def discard(user: Any, session_id: int) -> None:
     session.delete()
 
 
-def recent_sessions(user: Any, limit: int = 50) -> list[Session]:
-    return list(
+SESSIONS_PER_PAGE = 50
+
+
+def sessions_page(user: Any, page: str | None) -> Page[Session]:
+    """One page of the user's sessions, newest first; a page number that is not one (text,
+    0, past the end) gives the nearest real page, so an old link never fails."""
+    sessions = (
         Session.objects.filter(user=user)
         .prefetch_related("exercises", "knots__knot")
-        .order_by("-started_at", "-id")[:limit]
+        .order_by("-started_at", "-id")
     )
+    return Paginator(sessions, SESSIONS_PER_PAGE).get_page(page)
 
 
 def knot_sessions(knot: Knot, limit: int = 20) -> list[SessionKnot]:

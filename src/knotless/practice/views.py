@@ -478,7 +478,8 @@ def session_page(request: AuthedRequest, session_id: int) -> HttpResponse:
 
 @require_GET
 def sessions_page(request: AuthedRequest) -> HttpResponse:
-    sessions = services.recent_sessions(request.user)
+    page = services.sessions_page(request.user, request.GET.get("page"))
+    sessions = list(page)
     library = load_exercises()
     rows = []
     for session in sessions:
@@ -492,6 +493,7 @@ def sessions_page(request: AuthedRequest) -> HttpResponse:
         "practice/sessions.html",
         {
             "rows": rows,
+            "page": page,
             "open": [s for s in sessions if s.status == Session.Status.STARTED],
             "offers": guard.offers(request.user, []),
         },
