@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -219,33 +219,44 @@ def pending_areas(user: Any) -> frozenset[str]:
 def history(
     user: Any, zone: ZoneInfo
 ) -> tuple[dict[str, planner.Feedback], dict[str, list[tuple[date, str]]]]:
-    """Per exercise: what the user said about it, and (for strength) when it was done."""
+    """Per exercise: what the user said about it, and (for strength) when it was done.
+
+    The verdicts are counted by the database, and only strength exercises come back row by
+    row (their double progression replays every session): a two-year account has thousands
+    of rows, which read one by one made the first plan of the day the slowest page."""
     library = load_exercises()
-    # Three columns per row, not two models: a two-year account has thousands of rows.
-    rows = (
-        SessionExercise.objects.filter(session__user=user)
+    done = (
+        SessionExercise.objects.filter(session__user=user, reached=True)
+        # an exercise a stopped session never got to was not done
         .exclude(session__status=Session.Status.STARTED)
-        .filter(reached=True)  # an exercise a stopped session never got to was not done
+    )
+    helped, hurt = SessionExercise.Verdict.HELPED, SessionExercise.Verdict.HURT
+    said = (
+        done.filter(verdict__in=(helped, hurt))
+        .values("slug")
+        .annotate(
+            helped=Count("id", filter=Q(verdict=helped)),
+            hurt=Count("id", filter=Q(verdict=hurt)),
+            last_hurt=Max("session__started_at", filter=Q(verdict=hurt)),
+        )
+        .order_by()
+    )
+    feedback = {
+        row["slug"]: planner.Feedback(
+            helped=row["helped"],
+            hurt=row["hurt"],
+            last_hurt=row["last_hurt"].astimezone(zone).date() if row["last_hurt"] else None,
+        )
+        for row in said
+    }
+    strength: dict[str, list[tuple[date, str]]] = {}
+    rows = (
+        done.filter(slug__in=[slug for slug, e in library.items() if e.kind == "strength"])
         .order_by("session__started_at", "position")
         .values_list("slug", "verdict", "session__started_at")
     )
-    counts: dict[str, list[int]] = {}
-    last_hurt: dict[str, date] = {}
-    strength: dict[str, list[tuple[date, str]]] = {}
     for slug, verdict, started_at in rows.iterator(chunk_size=2000):
-        day = timezone.localtime(started_at, zone).date()
-        counts.setdefault(slug, [0, 0])
-        if verdict == SessionExercise.Verdict.HELPED:
-            counts[slug][0] += 1
-        elif verdict == SessionExercise.Verdict.HURT:
-            counts[slug][1] += 1
-            last_hurt[slug] = day
-        if slug in library and library[slug].kind == "strength":
-            strength.setdefault(slug, []).append((day, verdict))
-    feedback = {
-        slug: planner.Feedback(helped=h, hurt=x, last_hurt=last_hurt.get(slug))
-        for slug, (h, x) in counts.items()
-    }
+        strength.setdefault(slug, []).append((started_at.astimezone(zone).date(), verdict))
     return feedback, strength
 
 
