@@ -26,8 +26,8 @@ def settings_of(user: Any) -> DeskSettings:
     return found
 
 
-def policy_for(user: Any) -> breaks.Policy:
-    s = settings_of(user)
+def policy_for(user: Any, s: DeskSettings | None = None) -> breaks.Policy:
+    s = s or settings_of(user)
     return breaks.Policy(
         micro_after=s.micro_after_minutes * 60,
         micro_length=s.micro_seconds,
@@ -141,8 +141,10 @@ def status(user: Any, now: datetime | None = None) -> Status:
     return status_of(user, state_of(user), now)
 
 
-def status_of(user: Any, state: breaks.State, now: datetime | None = None) -> Status:
-    return _status(policy_for(user), state, now or timezone.now())
+def status_of(
+    user: Any, state: breaks.State, now: datetime | None = None, s: DeskSettings | None = None
+) -> Status:
+    return _status(policy_for(user, s), state, now or timezone.now())
 
 
 def with_open_stretch(stats: DayStats, state: breaks.State, tz: Any) -> DayStats:

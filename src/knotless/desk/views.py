@@ -94,13 +94,14 @@ def desk_page(request: AuthedRequest) -> HttpResponse:
     today = local_today(request.user)
     agent = services.agent_running(request.user)
     state = services.state_of(request.user, agent=agent)
-    status = services.status_of(request.user, state)
+    status = services.status_of(request.user, state, s=settings)
     status_data = status.as_json() | {"agent": agent}
     if status.offer is not None and not agent:
         status_data |= services.hint(request.user).as_json()
-    drinks = water.today(request.user)
+    water_settings = water.settings_of(request.user)
+    drinks = water.today(request.user, s=water_settings)
     units = water.units_of(request.user)
-    water_days = {d.day: d for d in water.history(request.user, days=7)}
+    water_days = {d.day: d for d in water.history(request.user, days=7, s=water_settings)}
     week = []
     zone = user_zone(request.user)
     for stats in services.days_stats(request.user, today - timedelta(days=6), today):

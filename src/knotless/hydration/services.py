@@ -35,8 +35,11 @@ def settings_of(user: Any) -> WaterSettings:
     return found
 
 
-def vessels(user: Any) -> list[Vessel]:
-    settings_of(user)
+def vessels(user: Any, *, set_up: bool = False) -> list[Vessel]:
+    """The user's cups; ``set_up`` says the settings (which bring the default cups) were
+    already read in this request."""
+    if not set_up:
+        settings_of(user)
     return list(Vessel.objects.filter(user=user))
 
 
@@ -159,14 +162,15 @@ class Today:
         return max(self.pace - self.intake, 0)
 
 
-def today(user: Any, now: datetime | None = None) -> Today:
+def today(user: Any, now: datetime | None = None, s: WaterSettings | None = None) -> Today:
+    """Today's water; a page that has read the settings already passes them as ``s``."""
     now = now or timezone.now()
     day = local_today(user, now)
     start, end = day_bounds(day, user_zone(user))
     drinks = list(Drink.objects.filter(user=user, moment__gte=start, moment__lt=end))
     extra = water_day(user, day)
     played = played_minutes(user, day)
-    s = settings_of(user)
+    s = s or settings_of(user)
     goal = hydration.target(
         person(s, day), exercise_minutes=extra.exercise_minutes + played, hot_day=extra.hot
     )
@@ -196,7 +200,7 @@ class DayTotal:
     target: int
 
 
-def history(user: Any, days: int = 14) -> list[DayTotal]:
+def history(user: Any, days: int = 14, s: WaterSettings | None = None) -> list[DayTotal]:
     """Intake per local day for the last ``days`` days, oldest first, with each day's target."""
     last = local_today(user)
     first = last - timedelta(days=days - 1)
@@ -219,7 +223,7 @@ def history(user: Any, days: int = 14) -> list[DayTotal]:
         .values("day")
         .annotate(seconds=Sum("played_seconds"))
     }
-    s = settings_of(user)  # once, not once a day
+    s = s or settings_of(user)  # once, not once a day
     out = []
     for offset in range(days):
         day = first + timedelta(days=offset)

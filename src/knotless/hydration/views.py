@@ -25,8 +25,9 @@ RING_RADIUS = 52
 @require_GET
 def water_page(request: AuthedRequest) -> HttpResponse:
     units = services.units_of(request.user)
-    today = services.today(request.user)
-    days = services.history(request.user)
+    settings = services.settings_of(request.user)  # read once for the day, the days and cups
+    today = services.today(request.user, s=settings)
+    days = services.history(request.user, s=settings)
     top = max([d.ml for d in days] + [d.target for d in days] + [1])
     circumference = 2 * math.pi * RING_RADIUS
     return render(
@@ -42,7 +43,10 @@ def water_page(request: AuthedRequest) -> HttpResponse:
             "behind": hydration.show(today.behind, units),
             "parts": [(p, hydration.show(p.ml, units)) for p in today.target.parts],
             "drinks": [(d, hydration.show(d.ml, units)) for d in today.drinks],
-            "vessels": [(v, hydration.show(v.ml, units)) for v in services.vessels(request.user)],
+            "vessels": [
+                (v, hydration.show(v.ml, units))
+                for v in services.vessels(request.user, set_up=True)
+            ],
             "kinds": Drink.Kind.choices,
             "ring": {
                 "radius": RING_RADIUS,
