@@ -134,7 +134,8 @@ def test_it_goes_from_the_printed_link_to_a_charted_knot(
         page.get_by_role("radio", name=pain, exact=True).check()
         page.get_by_role("button", name="Check in").click()
         expect(page.get_by_text(f"Checked in: {pain}/10.")).to_be_visible()
-    expect(page.locator(".chart--wide svg")).to_be_visible()
+    expect(page.locator(".chart .chart-plot")).to_be_visible()
+    expect(page.locator(".chart .narrow-only").first).to_be_hidden()  # the desktop's dates
     ratings = page.locator("table .ratings strong").all_inner_texts()
     assert sorted(ratings) == ["3", "5", "6"]
 
@@ -184,9 +185,15 @@ def test_it_adds_a_knot_on_a_phone(browser: Any, live_server: Any, user: Any) ->
     page.get_by_role("radio", name="5", exact=True).check()
     page.get_by_role("button", name="Save knot").click()
     expect(page.get_by_role("heading", name="Left calf")).to_be_visible()
-    # The phone gets the narrow chart, the desktop one is hidden.
-    expect(page.locator(".chart--narrow svg")).to_be_visible()
-    expect(page.locator(".chart--wide")).to_be_hidden()
+    # One chart for both screens: it fits the phone, with the phone's fewer dates.
+    plot = page.locator(".chart .chart-plot")
+    expect(plot).to_be_visible()
+    box = plot.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert box["height"] >= 150  # still tall enough to read ten points of pain
+    expect(page.locator(".chart .wide-only").first).to_be_hidden()
+    dates = page.locator(".chart-x g").filter(visible=True)
+    assert 2 <= dates.count() <= 4
     settle(page)
     context.close()
 

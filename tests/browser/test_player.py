@@ -230,7 +230,7 @@ def test_a_right_knot_plays_right_first_done_ends_a_set_and_a_stop_asks_little(
 
     # The knot's chart marks the session: before -> after, in the legend and in the table.
     page.goto(f"{live_server.url}/knots/{knot.pk}/")
-    chart = page.locator(".chart--wide")
+    chart = page.locator(".chart")
     expect(chart).to_contain_text("around a session (before → after)")
     expect(page.locator("li.around-session")).to_contain_text("around a session: 6 → 3")
     page.locator("#history-title").scroll_into_view_if_needed()

@@ -111,5 +111,5 @@ def test_playing_the_plan_works_the_right_side_and_marks_the_chart(
     finish.get_by_role("button", name="Save session").click()
     expect(page.locator("main")).to_contain_text("does not count toward your day")
     page.goto(f"{live_server.url}/knots/{knot.pk}/")
-    expect(page.locator(".chart--wide")).to_contain_text("around a session (before → after)")
+    expect(page.locator(".chart")).to_contain_text("around a session (before → after)")
     expect(page.locator("li.around-session")).to_contain_text("around a session: 6 → 4")

@@ -128,9 +128,25 @@ def test_it_explains_bad_input_and_stores_nothing(
 def test_it_shows_the_knot_with_chart_and_table(client_in: Client, knot: Knot) -> None:
     services.check_in(knot, pain=4, tz_name=TZ)
     page = client_in.get(reverse("knot", args=[knot.pk])).content.decode()
-    assert page.count("chart-stroke-line") >= 2  # wide and narrow charts
+    assert page.count('class="chart card"') == 1  # one chart for phones and desktops alike
+    assert page.count('class="chart-line"') == 1
     assert "<strong>6</strong>" in page and "<strong>4</strong>" in page
     assert "Mark as untied" in page
+
+
+def test_its_chart_draws_the_day_averages_of_its_table(client_in: Client, knot: Knot) -> None:
+    from knotless.lib.charts import DATA_SCALE, HIGH
+
+    for days_ago, hours, pain in [(2, 1, 3), (2, 2, 8), (1, 2, 7), (1, 3, 2), (0, 1, 5)]:
+        moment = NOW - timedelta(days=days_ago, hours=hours)
+        services.check_in(knot, pain=pain, tz_name=TZ, moment=moment)
+    page = client_in.get(reverse("knot", args=[knot.pk])).content.decode()
+    line = re.search(r'<path class="chart-line" d="M([^"]+)"', page)
+    assert line
+    numbers = [float(n) for n in line.group(1).split()]
+    charted = [round(HIGH - y / DATA_SCALE, 1) for y in numbers[1::2]]  # oldest day first
+    tabled = [float(a) for a in re.findall(r"<td>([\d.]+)</td>\s*</tr>", page)]  # newest first
+    assert charted == tabled[::-1] == [5.7, 4.5, 5.0]
 
 
 def test_it_redraws_the_cached_history_after_each_change(client_in: Client, knot: Knot) -> None:

@@ -1,15 +1,22 @@
+"""The pain chart, read back from its markup: each dot, line vertex, arrow and date tick is
+turned back into the time and rating it stands for and compared with the data drawn."""
+
 from __future__ import annotations
 
 import re
+import statistics
 import subprocess
 import sys
-import warnings
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 
 import pytest
 
-from knotless.lib.charts import pain_chart_svg
+from knotless.lib.chart_axis import MONTHS, NARROW_MOST, NARROW_ONLY, WIDE_MOST, WIDE_ONLY
+from knotless.lib.charts import DATA_SCALE, DATA_WIDTH, HIGH, LOW, pain_chart
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def series(days: int, per_day: int = 3) -> tuple[tuple[datetime, int], ...]:
@@ -21,89 +28,227 @@ def series(days: int, per_day: int = 3) -> tuple[tuple[datetime, int], ...]:
     )
 
 
-def test_it_renders_valid_svg_with_theme_colours() -> None:
-    svg = pain_chart_svg(series(20), "Pain over time")
-    root = ET.fromstring(svg)
-    assert root.tag.endswith("svg")
-    assert "width" not in root.attrib
-    assert "viewBox" in root.attrib
-    assert "chart-stroke-line" in svg and "chart-fill-dot" in svg
-    assert "#030303" not in svg  # every placeholder colour was themed
-    assert "Pain over time" in svg
+def parse(html: str) -> ET.Element:
+    return ET.fromstring(f"<root>{html}</root>")
 
 
-def test_it_draws_a_single_rating() -> None:
-    ET.fromstring(pain_chart_svg(series(1, per_day=1), "One"))
+def pct(value: str | None) -> float:
+    assert value is not None and value.endswith("%"), value
+    return float(value[:-1])
 
 
-def test_it_caches_identical_series() -> None:
-    data = series(5)
-    assert pain_chart_svg(data, "t") is pain_chart_svg(data, "t")
+def pain_at(y_percent: float) -> float:
+    return HIGH - y_percent / 100 * (HIGH - LOW)
 
 
-def test_it_does_not_import_matplotlib_until_a_chart_is_drawn() -> None:
-    code = "import knotless.lib.charts, sys; print('matplotlib' in sys.modules)"
+def days_of(moment: datetime) -> float:
+    midnight = datetime(moment.year, moment.month, moment.day)
+    return moment.toordinal() + (moment - midnight).total_seconds() / 86400
+
+
+def line_vertices(root: ET.Element) -> list[tuple[float, float]]:
+    """The daily-average line as (x in percent of the plot, pain)."""
+    path = root.find(f".//{SVG}path[@class='chart-line']")
+    assert path is not None
+    numbers = [float(n) for n in re.findall(r"-?[\d.]+", path.get("d", ""))]
+    return [
+        (x / DATA_WIDTH * 100, HIGH - y / DATA_SCALE)
+        for x, y in zip(numbers[0::2], numbers[1::2], strict=True)
+    ]
+
+
+def time_axis(anchors: list[tuple[float, float]]) -> Callable[[float], float]:
+    """Percent across the plot -> days, fitted through two (percent, days) anchors far apart."""
+    (x0, t0), (x1, t1) = anchors[0], anchors[-1]
+    return lambda x: t0 + (x - x0) * (t1 - t0) / (x1 - x0)
+
+
+def dot_axis(
+    root: ET.Element, points: tuple[tuple[datetime, int], ...]
+) -> Callable[[float], float]:
+    """The time axis as the first and last dot place it."""
+    dots = root.findall(f".//{SVG}circle")
+    return time_axis(
+        [
+            (pct(d.get("cx")), days_of(p[0]))
+            for d, p in ((dots[0], points[0]), (dots[-1], points[-1]))
+        ]
+    )
+
+
+def test_it_draws_each_check_in_as_a_dot_at_its_time_and_rating() -> None:
+    points = series(20)
+    root = parse(pain_chart(points).html)
+    dots = root.findall(f".//{SVG}g[@class='chart-dots']/{SVG}circle")
+    assert len(dots) == len(points)
+    xs = [pct(d.get("cx")) for d in dots]
+    when = time_axis([(xs[0], days_of(points[0][0])), (xs[-1], days_of(points[-1][0]))])
+    for dot, x, (moment, pain) in zip(dots, xs, points, strict=True):
+        assert pain_at(pct(dot.get("cy"))) == pytest.approx(pain, abs=0.01)
+        assert when(x) == pytest.approx(days_of(moment), abs=0.01)  # within 15 minutes
+        assert 0 < x < 100
+
+
+def test_its_line_joins_the_daily_averages_at_noon() -> None:
+    points = series(12)
+    root = parse(pain_chart(points).html)
+    when = dot_axis(root, points)
+    by_day: dict[date, list[int]] = {}
+    for moment, pain in points:
+        by_day.setdefault(moment.date(), []).append(pain)
+    vertices = line_vertices(root)
+    assert len(vertices) == len(by_day)
+    for (x, drawn), (day, pains) in zip(vertices, sorted(by_day.items()), strict=True):
+        assert drawn == pytest.approx(statistics.mean(pains), abs=0.01)
+        assert when(x) == pytest.approx(day.toordinal() + 0.5, abs=0.01)
+
+
+def _ticks(root: ET.Element) -> list[tuple[float, str, str, str]]:
+    """(x percent, label, year line or "", class) of each date tick."""
+    axis = root.find(f".//{SVG}svg[@class='chart-x']")
+    assert axis is not None
+    out = []
+    for group in axis.findall(f"{SVG}g"):
+        texts = group.findall(f"{SVG}text")
+        year = texts[1].text or "" if len(texts) > 1 else ""
+        out.append((pct(texts[0].get("x")), texts[0].text or "", year, group.get("class", "")))
+    return out
+
+
+def _named_date(label: str, year: int) -> date:
+    """The date a tick names: "3 Mar", "Mar" (its first day) or "2026" (its 1 January)."""
+    words = label.split()
+    if len(words) == 2:
+        return date(year, MONTHS.index(words[1]) + 1, int(words[0]))
+    if words[0] in MONTHS:
+        return date(year, MONTHS.index(words[0]) + 1, 1)
+    return date(int(words[0]), 1, 1)
+
+
+@pytest.mark.parametrize("days", [1, 6, 20, 45, 120, 400, 800, 3000])
+def test_its_date_ticks_sit_on_the_dates_they_name(days: int) -> None:
+    points = series(days, per_day=2)
+    root = parse(pain_chart(points).html)
+    vertices = line_vertices(root) if days > 1 else []  # one day: no line to read dates from
+    first, last = points[0][0].date(), points[-1][0].date()
+    when = time_axis(
+        [(vertices[0][0], first.toordinal() + 0.5), (vertices[-1][0], last.toordinal() + 0.5)]
+        if vertices
+        else [(0, 0), (1, 1)]
+    )
+    ticks = _ticks(root)
+    year = points[0][0].year
+    for screen, hidden in ((NARROW_ONLY, WIDE_ONLY), (WIDE_ONLY, NARROW_ONLY)):
+        shown = [t for t in ticks if t[3] != hidden]
+        most = NARROW_MOST if screen == NARROW_ONLY else WIDE_MOST
+        assert 2 <= len(shown) <= most, (screen, [t[1] for t in shown])
+        assert [t[0] for t in shown] == sorted(t[0] for t in shown)
+        kind_is_year = shown[0][1].isdigit() and len(shown[0][1]) == 4
+        assert kind_is_year or shown[0][2], "the first tick names its year"
+        for x, label, year_line, _ in shown:
+            if year_line:
+                year = int(year_line)
+            named = _named_date(label, year)
+            if vertices:
+                # Positions carry 0.01 % of the span: an hour or so on a long history.
+                assert when(x) == pytest.approx(named.toordinal(), abs=0.02 + days * 1e-4), label
+            assert 0 <= x <= 100, label
+
+
+def test_a_single_rating_gets_a_few_days_of_axis_with_the_dot_in_the_middle() -> None:
+    root = parse(pain_chart(series(1, per_day=1)).html)
+    dot = root.find(f".//{SVG}circle")
+    assert dot is not None and pct(dot.get("cx")) == pytest.approx(50)
+    assert root.find(f".//{SVG}path[@class='chart-line']") is None
+    ticks = _ticks(root)
+    assert [t[1] for t in ticks if t[3] != NARROW_ONLY] == ["31 Dec", "1 Jan", "2 Jan", "3 Jan"]
+    legend = root.find("ul")
+    assert legend is not None
+    assert ["".join(li.itertext()) for li in legend] == [
+        "check-in"
+    ]  # no line is drawn, so none is named
+
+
+def test_it_draws_each_session_as_an_arrow_from_before_to_after() -> None:
+    points = series(6)
+    marks = ((datetime(2026, 1, 3, 18), 6, 3), (datetime(2026, 1, 5, 18), None, 4))
+    root = parse(pain_chart(points, marks).html)
+    when = dot_axis(root, points)
+    arrows = root.findall(f".//{SVG}line[@class='chart-arrow']")
+    assert len(arrows) == 1
+    arrow = arrows[0]
+    assert pct(arrow.get("x1")) == pct(arrow.get("x2"))
+    assert when(pct(arrow.get("x1"))) == pytest.approx(days_of(marks[0][0]), abs=0.01)
+    assert pain_at(pct(arrow.get("y1"))) == pytest.approx(6, abs=0.01)
+    assert pain_at(pct(arrow.get("y2"))) == pytest.approx(3, abs=0.01)
+    assert arrow.get("marker-start") == "url(#chart-before)"
+    assert arrow.get("marker-end") == "url(#chart-after)"
+    lone = root.findall(f".//{SVG}g[@class='chart-sessions']/{SVG}use")
+    assert len(lone) == 1 and lone[0].get("href") == "#chart-diamond"
+    assert pain_at(pct(lone[0].get("y"))) == pytest.approx(4, abs=0.01)
+    assert when(pct(lone[0].get("x"))) == pytest.approx(days_of(marks[1][0]), abs=0.01)
+    ids = {e.get("id") for e in root.iter() if e.get("id")}
+    assert {"chart-before", "chart-after", "chart-diamond"} <= ids
+    html = pain_chart(points, marks).html
+    assert "around a session (before → after)" in html
+    assert "around a session" not in pain_chart(points).html
+    # Ratings around a session alone still make a chart (check-ins may all have been deleted).
+    assert "around a session" in pain_chart((), marks).html
+
+
+def test_a_long_history_draws_each_days_range_and_stays_small() -> None:
+    points = series(730, per_day=3)  # 2,190 check-ins
+    marks = tuple((datetime(2026, 1, 3, 18) + timedelta(days=9 * i), 7, 4) for i in range(80))
+    chart = pain_chart(points, marks)
+    root = parse(chart.html)
+    assert chart.band and not root.findall(f".//{SVG}circle")
+    band = root.find(f".//{SVG}path[@class='chart-band']")
+    assert band is not None
+    rects = re.findall(r"M([\d.]+) ([\d.]+)h([\d.]+)V([\d.]+)", band.get("d", ""))
+    assert len(rects) == 730  # every day here has a spread
+    for (_, top, _, bottom), day in zip(rects, range(730), strict=True):
+        pains = [(day + i) % 11 for i in range(3)]
+        assert HIGH - float(top) / DATA_SCALE == pytest.approx(max(pains))
+        assert HIGH - float(bottom) / DATA_SCALE == pytest.approx(min(pains))
+    assert len(line_vertices(root)) == 730
+    assert "each day’s lowest to highest" in chart.html and "check-in<" not in chart.html
+    assert len(chart.html) < 60_000
+
+
+@pytest.mark.parametrize("days", [0, 1, 2, 3, 5, 8, 15, 40, 90, 91, 100, 365, 800, 3000])
+def test_it_draws_any_history_length_cleanly(days: int) -> None:
+    points = tuple(
+        (datetime(2026, 1, 1, 8) + timedelta(hours=7 * i), i % 11) for i in range(days * 3)
+    )
+    chart = pain_chart(points)
+    root = parse(chart.html)
+    assert chart.band == (len({m.date() for m, _ in points}) > 90)
+    assert "nan" not in chart.html.lower() and "inf" not in chart.html.lower()
+    assert root.findall(f".//{SVG}svg[@class='chart-x']/{SVG}g")
+
+
+def test_it_draws_without_styles_or_a_plotting_library() -> None:
+    """The pages' Content-Security-Policy refuses style attributes and <style> elements, and
+    matplotlib cost over half a second a chart: neither is used."""
+    code = (
+        "import sys; from datetime import datetime as d;"
+        "from knotless.lib.charts import pain_chart;"
+        "pain_chart(((d(2026, 1, 1), 3), (d(2026, 1, 2), 4)), ((d(2026, 1, 1, 9), 5, 2),));"
+        "print('matplotlib' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+    html = pain_chart(series(5), ((datetime(2026, 1, 2, 9), 5, 2),)).html
+    root = parse(html)
+    assert not [e.tag for e in root.iter() if "style" in e.attrib or e.tag.endswith("style")]
+    # Colours come from classes of the app's stylesheet, which follow the dark theme.
+    assert "fill=" not in html and "stroke=" not in html and "#" not in html.replace("#chart", "")
 
 
-def test_it_draws_a_narrow_variant_for_phones() -> None:
-    wide = ET.fromstring(pain_chart_svg(series(20), size="wide")).attrib["viewBox"].split()
-    narrow = ET.fromstring(pain_chart_svg(series(20), size="narrow")).attrib["viewBox"].split()
-    assert float(narrow[2]) / float(narrow[3]) < float(wide[2]) / float(wide[3])
-
-
-@pytest.mark.parametrize("days", [0, 1, 2, 3, 5, 8, 15, 40, 100, 365, 800])
-@pytest.mark.parametrize("size", ["wide", "narrow"])
-def test_it_draws_any_history_length_cleanly(days: int, size: str) -> None:
-    points = tuple(
-        (datetime(2026, 1, 1, 8) + timedelta(hours=7 * i), i % 11) for i in range(max(1, days * 3))
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # e.g. matplotlib's date locator giving up on a range
-        ET.fromstring(pain_chart_svg(points, size=size))
-
-
-def test_it_gives_each_size_its_own_element_ids() -> None:
-    # Both sizes sit on one page; a shared id would make one chart draw the other's markers.
-    wide, narrow = (pain_chart_svg(series(20), size=s) for s in ("wide", "narrow"))
-    wide_ids = set(re.findall(r'\bid="([^"]+)"', wide))
-    narrow_ids = set(re.findall(r'\bid="([^"]+)"', narrow))
-    assert wide_ids and narrow_ids and not wide_ids & narrow_ids
-    for ref in re.findall(r'href="#([^"]+)"', narrow):
-        assert ref in narrow_ids
-
-
-def test_it_marks_ratings_around_sessions_apart_from_check_ins() -> None:
-    plain = pain_chart_svg(series(6))
-    marks = ((datetime(2026, 1, 3, 18), 6, 3), (datetime(2026, 1, 5, 18), None, 4))
-    svg = pain_chart_svg(series(6), sessions=marks)
-    ET.fromstring(svg)
-    assert "around a session (before → after)" in svg and "around a session" not in plain
-    assert "chart-stroke-warn" in svg and "chart-stroke-warn" not in plain  # their own colour
-    assert "#050505" not in svg
-    # Ratings around a session alone still make a chart (check-ins may all have been deleted).
-    assert "around a session" in pain_chart_svg((), sessions=marks)
-
-
-@pytest.mark.parametrize("days", [3, 120])
-def test_it_draws_without_style_attributes_or_elements(days: int) -> None:
-    """The pages' Content-Security-Policy refuses both; attributes and classes carry the look."""
-    marks = ((datetime(2026, 1, 2, 18), 6, 3), (datetime(2026, 1, 3, 18), None, 4))
-    for size in ("wide", "narrow"):
-        svg = pain_chart_svg(series(days), "t", size=size, sessions=marks)
-        root = ET.fromstring(svg)
-        assert not root.findall(".//{http://www.w3.org/2000/svg}style")
-        assert not [e.tag for e in root.iter() if "style" in e.attrib]
-        # matplotlib's defaults for every element now sit on the root, and are inherited.
-        assert root.get("stroke-linejoin") == "round" and root.get("stroke-linecap") == "butt"
-        assert root.findall(".//*[@fill='none']") and root.findall(".//*[@stroke-width]")
-
-
-def test_it_refuses_a_style_it_cannot_carry() -> None:
-    from knotless.lib.charts import ChartStyleError, _without_styles
-
-    with pytest.raises(ChartStyleError):
-        _without_styles('<svg><path style="mix-blend-mode: multiply"/></svg>')
-    with pytest.raises(ChartStyleError):
-        _without_styles('<svg><text style="color: #040404">x</text></svg>')
+def test_it_gives_its_element_ids_the_prefix_asked_for() -> None:
+    marks = ((datetime(2026, 1, 2, 9), 5, 2), (datetime(2026, 1, 3, 9), 5, None))
+    html = pain_chart(series(5), marks, id_prefix="knot-7").html
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    assert ids and all(i.startswith("knot-7-") for i in ids)
+    for ref in re.findall(r'(?:href="#|url\(#)([^")]+)', html):
+        assert ref in ids

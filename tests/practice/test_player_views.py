@@ -168,8 +168,9 @@ def test_the_knot_chart_shows_ratings_around_a_session(client_in: Client, elbow_
     )
     page = client_in.get(url).content.decode()
     # The chart's legend, its text equivalent, and the table row, linked to the session.
-    charts = re.findall(r'class="chart chart--(?:wide|narrow) card".*?</svg>', page, flags=re.S)
-    assert len(charts) == 2 and all("around a session (before → after)" in c for c in charts)
+    charts = re.findall(r'class="chart card".*?</ul>', page, flags=re.S)
+    assert len(charts) == 1 and "around a session (before → after)" in charts[0]
+    assert 'class="chart-arrow"' in charts[0]
     assert "goes from the rating just before a session to the one just after it" in page
     assert re.search(r"around a session</a>: <strong>6 → 3</strong>", page)
     assert reverse("session", args=[session.pk]) in page

@@ -25,7 +25,7 @@ from knotless.atlas.regions import get_region, load_regions, region_label, sides
 from knotless.journal import services
 from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm, UntieForm
 from knotless.journal.models import CheckIn, Knot
-from knotless.lib.charts import DOTS_UP_TO_DAYS, SIZES, pain_chart_svg
+from knotless.lib.charts import pain_chart
 from knotless.lib.days import zone
 from knotless.overview import knot_practice, session_marks, session_marks_version, today_parts
 from knotless.safety.checklist import load_flags
@@ -261,7 +261,7 @@ def _history_html(knot: Knot, tz_name: str, show_all: bool) -> str:
         str(part)
         for part in (
             "knot-history",
-            2,
+            3,
             knot.pk,
             knot.created_at.timestamp(),
             stats["count"],
@@ -283,14 +283,11 @@ def _history_html(knot: Knot, tz_name: str, show_all: bool) -> str:
         "journal/_history.html",
         {
             "knot": knot,
-            "charts": [(size, pain_chart_svg(series, size=size, sessions=marks)) for size in SIZES]
-            if points or marks
-            else [],
+            "chart": pain_chart(series, marks) if points or marks else None,
             "around": bool(marks),
             "rows": rows if show_all else rows[:RECENT_DAYS],
             "hidden_days": 0 if show_all else max(0, len(rows) - RECENT_DAYS),
             "total_days": len(rows),
-            "band": len(rows) > DOTS_UP_TO_DAYS,
         },
     )
     cache.set(key, html, timeout=HISTORY_CACHE_SECONDS)
