@@ -27,7 +27,7 @@ FIND_POINT = """async ([region, side]) => {
   const links = document.querySelectorAll(
     `a.region-link[data-region="${region}"][data-side="${side}"]`);
   for (const link of links) {
-    const shape = link.querySelector("path");
+    const shape = link.querySelector(".region");
     link.scrollIntoView({block: "center", inline: "center"});
     // Let scroll snapping settle before measuring.
     await new Promise((done) => setTimeout(done, 400));
@@ -215,7 +215,7 @@ BETWEEN = "between-shoulder-blades"
 
 def _shape_box(page: Page, region: str, side: str) -> FloatRect:
     box = page.locator(
-        f'[data-picker] a.region-link[data-region="{region}"][data-side="{side}"] path'
+        f'[data-picker] a.region-link[data-region="{region}"][data-side="{side}"] .region'
     ).bounding_box()
     assert box is not None
     return box

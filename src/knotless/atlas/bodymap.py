@@ -4,6 +4,9 @@ The shapes live in ``bodymap.toml`` beside this module (see the comment at its t
 the drawing conventions). :func:`render_view` turns one view into an accessible inline
 ``<svg>`` string: every shape has a screen-reader name and, when an ``href`` callback is
 given, is a real link, so picking a place works without JavaScript and by keyboard.
+Pages pass ``sprite``, the address of :func:`sprite_svg` served as a static file: each shape is
+then a ``<use>`` of its path there, so a page carries the links and marks but not the 150 KB of
+outlines, which the browser fetches once and keeps.
 All colours come from CSS classes, the strength of a selected shape too (``intensity-0`` to
 ``intensity-10``): nothing is styled inline, which the Content-Security-Policy would refuse.
 
@@ -38,6 +41,8 @@ __all__ = [
     "load_bodymap",
     "regions_in_view",
     "render_view",
+    "shape_id",
+    "sprite_svg",
     "validate_bodymap",
     "views",
 ]
@@ -228,6 +233,32 @@ def regions_in_view(view: str) -> set[str]:
     return {shape.region for shape in _view(view).shapes}
 
 
+def shape_id(view: str, index: int | None = None) -> str:
+    """The id of a view's outline (no index) or of its ``index``-th shape in the sprite."""
+    return view if index is None else f"{view}-{index}"
+
+
+def sprite_svg() -> str:
+    """Every view's outline and shapes as paths of one SVG file, named by :func:`shape_id`.
+
+    The paths carry no colour: a ``<use>`` of one takes its fill and stroke from the classes
+    of the ``<use>`` itself, so the page's stylesheet still paints them (dark theme too)."""
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg">',
+        "<!-- The body map's shapes, written from bodymap.toml by"
+        " `python -m knotless.atlas.sprite`; pages draw them with <use>. -->",
+        "<defs>",
+    ]
+    for name, spec in load_bodymap().views.items():
+        out.append(f'<path id="{shape_id(name)}" d="{_attr(spec.outline)}"/>')
+        out.extend(
+            f'<path id="{shape_id(name, i)}" d="{_attr(shape.d)}"/>'
+            for i, shape in enumerate(spec.shapes)
+        )
+    out.append("</defs></svg>\n")
+    return "\n".join(out)
+
+
 def _attr(value: str) -> str:
     return escape(value, quote=True)
 
@@ -244,13 +275,15 @@ def render_view(
     emphasis: Mapping[tuple[str, str], str] | None = None,
     id_prefix: str = "bm",
     title: str | None = None,
+    sprite: str | None = None,
 ) -> str:
     """One view of the body map as an inline ``<svg>`` string.
 
     ``href(slug, side)`` makes every shape a link; ``selected`` maps (slug, side) to an
     intensity 0..1 (classes ``is-selected`` and ``intensity-N``, N in tenths); ``emphasis``
     maps (slug, side) to an extra CSS class such as ``zone-essential``. ``title`` replaces
-    the view's label as the accessible name of the figure.
+    the view's label as the accessible name of the figure. ``sprite`` is the address of the
+    static :func:`sprite_svg` file: shapes then point into it instead of carrying their paths.
     """
     spec = _view(view)
     if not _ID_PREFIX.match(id_prefix):
@@ -268,9 +301,9 @@ def render_view(
         f' viewBox="{_attr(spec.viewbox)}" role="group" aria-label="{_attr(name)}"'
         f' id="{_attr(f"{id_prefix}-{view}")}">',
         f'<title id="{_attr(title_id)}">{escape(name, quote=False)}</title>',
-        f'<path class="outline" d="{_attr(spec.outline)}" aria-hidden="true"/>',
+        _shape("outline", view, None, spec.outline, sprite, ' aria-hidden="true"'),
     ]
-    for shape in spec.shapes:
+    for index, shape in enumerate(spec.shapes):
         key = (shape.region, shape.side)
         label = region_label(shape.region, shape.side)
         intensity = selected.get(key)
@@ -285,9 +318,14 @@ def render_view(
             "region", "is-selected" if is_selected else "", strength, emphasis.get(key, "")
         )
         data = f' data-region="{_attr(shape.region)}" data-side="{_attr(shape.side)}"'
-        path = (
-            f'<path class="{_attr(classes)}" d="{_attr(shape.d)}"{data}>'
-            f"<title>{escape(label, quote=False)}</title></path>"
+        path = _shape(
+            classes,
+            view,
+            index,
+            shape.d,
+            sprite,
+            data,
+            f"<title>{escape(label, quote=False)}</title>",
         )
         if href is None:
             out.append(path)
@@ -305,3 +343,22 @@ def render_view(
         )
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _shape(
+    classes: str,
+    view: str,
+    index: int | None,
+    d: str,
+    sprite: str | None,
+    attributes: str,
+    inside: str = "",
+) -> str:
+    """A shape as its own ``<path>``, or as a ``<use>`` of that path in the sprite file."""
+    if sprite is None:
+        start = f'<path class="{_attr(classes)}" d="{_attr(d)}"{attributes}'
+        return f"{start}>{inside}</path>" if inside else f"{start}/>"
+    start = (
+        f'<use class="{_attr(classes)}" href="{_attr(sprite)}#{shape_id(view, index)}"{attributes}'
+    )
+    return f"{start}>{inside}</use>" if inside else f"{start}/>"

@@ -22,6 +22,7 @@ from knotless.accounts.typing import AuthedRequest
 from knotless.atlas.bodymap import regions_in_view, render_view, views
 from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import get_region, load_regions, region_label, sides_for
+from knotless.atlas.sprite import sprite_url
 from knotless.journal import services
 from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm, UntieForm
 from knotless.journal.models import CheckIn, Knot
@@ -69,6 +70,7 @@ def _picker(selected: tuple[str, str] | None) -> list[dict[str, str]]:
                 href=lambda slug, side: f"?region={slug}&side={side}#knot-form",
                 selected=chosen,
                 id_prefix=f"pick-{view}",
+                sprite=sprite_url(),
             ),
         }
         for view in views()
@@ -79,7 +81,7 @@ def _picker(selected: tuple[str, str] | None) -> list[dict[str, str]]:
 def _figure(region: str, side: str) -> str:
     """A small body-map figure with one place marked, for the knot page."""
     view = next((v for v in views() if region in regions_in_view(v)), "front")
-    return render_view(view, selected={(region, side): 1.0}, id_prefix="knot")
+    return render_view(view, selected={(region, side): 1.0}, id_prefix="knot", sprite=sprite_url())
 
 
 def today(request: AuthedRequest) -> HttpResponse:

@@ -15,6 +15,7 @@ from knotless.accounts.typing import AuthedRequest
 from knotless.atlas.bodymap import regions_in_view, render_view, views
 from knotless.atlas.muscles import GROUPS, Muscle, get_muscle, load_muscles
 from knotless.atlas.regions import load_regions, sides_for
+from knotless.atlas.sprite import sprite_url
 from knotless.journal.services import knots_here
 from knotless.lib import finder
 from knotless.library.exercises import exercises_for
@@ -84,7 +85,9 @@ def _shade_map(marks: list[Mark], context: str) -> list[dict[str, str]]:
     return [
         {
             "caption": CAPTIONS.get(view, view),
-            "svg": render_view(view, href=href, selected=selected, id_prefix=f"find-{view}"),
+            "svg": render_view(
+                view, href=href, selected=selected, id_prefix=f"find-{view}", sprite=sprite_url()
+            ),
         }
         for view in views()
     ]
@@ -214,7 +217,9 @@ def _referral_maps(slug: str) -> list[dict[str, str]]:
             shown.append(
                 {
                     "caption": CAPTIONS.get(view, view),
-                    "svg": render_view(view, emphasis=emphasis, id_prefix=f"zones-{view}"),
+                    "svg": render_view(
+                        view, emphasis=emphasis, id_prefix=f"zones-{view}", sprite=sprite_url()
+                    ),
                 }
             )
     return shown
