@@ -149,6 +149,20 @@ def test_its_chart_draws_the_day_averages_of_its_table(client_in: Client, knot: 
     assert charted == tabled[::-1] == [5.7, 4.5, 5.0]
 
 
+def test_its_chart_says_when_it_goes_by_week(client_in: Client, user: Any) -> None:
+    old = services.add_knot(
+        user, region="calf", side="left", pain=5, tz_name=TZ,
+        moment=NOW - timedelta(days=800), first_felt=date(2024, 9, 1),
+    )  # fmt: skip
+    CheckIn.objects.bulk_create(
+        CheckIn(knot=old, moment=NOW - timedelta(days=d, hours=3), pain=d % 11) for d in range(799)
+    )
+    page = client_in.get(reverse("knot", args=[old.pk])).content.decode()
+    assert "the line joins weekly averages" in page and "weekly average</li>" in page
+    assert "The table below lists each day's numbers." in page
+    assert "The same numbers are in the table below." not in page
+
+
 def test_it_redraws_the_cached_history_after_each_change(client_in: Client, knot: Knot) -> None:
     url = reverse("knot", args=[knot.pk])
     assert "<strong>6</strong>" in client_in.get(url).content.decode()

@@ -103,6 +103,13 @@ def test_its_line_joins_the_daily_averages_at_noon() -> None:
         assert when(x) == pytest.approx(day.toordinal() + 0.5, abs=0.01)
 
 
+def middle(day: date, per: str) -> float:
+    """Where the line passes for the day (noon) or for its week (Thursday midnight)."""
+    if per == "week":
+        return day.toordinal() - day.weekday() + 3.5
+    return day.toordinal() + 0.5
+
+
 def _ticks(root: ET.Element) -> list[tuple[float, str, str, str]]:
     """(x percent, label, year line or "", class) of each date tick."""
     axis = root.find(f".//{SVG}svg[@class='chart-x']")
@@ -128,13 +135,12 @@ def _named_date(label: str, year: int) -> date:
 @pytest.mark.parametrize("days", [1, 6, 20, 45, 120, 400, 800, 3000])
 def test_its_date_ticks_sit_on_the_dates_they_name(days: int) -> None:
     points = series(days, per_day=2)
-    root = parse(pain_chart(points).html)
+    chart = pain_chart(points)
+    root = parse(chart.html)
     vertices = line_vertices(root) if days > 1 else []  # one day: no line to read dates from
-    first, last = points[0][0].date(), points[-1][0].date()
+    first, last = (middle(points[i][0].date(), chart.per) for i in (0, -1))
     when = time_axis(
-        [(vertices[0][0], first.toordinal() + 0.5), (vertices[-1][0], last.toordinal() + 0.5)]
-        if vertices
-        else [(0, 0), (1, 1)]
+        [(vertices[0][0], first), (vertices[-1][0], last)] if vertices else [(0, 0), (1, 1)]
     )
     ticks = _ticks(root)
     year = points[0][0].year
@@ -213,6 +219,35 @@ def test_a_long_history_draws_each_days_range_and_stays_small() -> None:
     assert len(line_vertices(root)) == 730
     assert "each day’s lowest to highest" in chart.html and "check-in<" not in chart.html
     assert len(chart.html) < 60_000
+
+
+def test_a_very_long_history_goes_by_week_and_says_so() -> None:
+    points = series(3000, per_day=3)
+    chart = pain_chart(points)
+    root = parse(chart.html)
+    assert chart.band and chart.per == "week" and chart.per_adjective == "weekly"
+    weeks: dict[date, list[int]] = {}
+    for moment, pain in points:
+        monday = moment.date() - timedelta(days=moment.weekday())
+        weeks.setdefault(monday, []).append(pain)
+    vertices = line_vertices(root)
+    assert len(vertices) == len(weeks)
+    when = time_axis(
+        [(vertices[i][0], middle(points[i][0].date(), "week")) for i in (0, -1)]
+    )  # fmt: skip
+    for (x, drawn), (monday, pains) in zip(vertices, sorted(weeks.items()), strict=True):
+        assert drawn == pytest.approx(statistics.mean(pains), abs=0.01)
+        assert when(x) == pytest.approx(monday.toordinal() + 3.5, abs=0.05)
+    band = root.find(f".//{SVG}path[@class='chart-band']")
+    assert band is not None
+    rects = re.findall(r"M[\d.]+ ([\d.]+)h[\d.]+V([\d.]+)", band.get("d", ""))
+    assert len(rects) == len(weeks)
+    for (top, bottom), pains in zip(rects, (weeks[m] for m in sorted(weeks)), strict=True):
+        assert HIGH - float(top) / DATA_SCALE == pytest.approx(max(pains))
+        assert HIGH - float(bottom) / DATA_SCALE == pytest.approx(min(pains))
+    assert "weekly average" in chart.html and "each week’s lowest to highest" in chart.html
+    assert "daily average" not in chart.html
+    assert len(chart.html) < 30_000
 
 
 @pytest.mark.parametrize("days", [0, 1, 2, 3, 5, 8, 15, 40, 90, 91, 100, 365, 800, 3000])

@@ -22,6 +22,9 @@ from knotless.lib.chart_axis import Tick, date_ticks
 
 # Histories longer than this many days draw a daily range band instead of one dot per check-in.
 DOTS_UP_TO_DAYS = 90
+# Past this many days a day is under a pixel wide even on a desktop: the line and the band then
+# go by week (Monday to Sunday), which keeps the chart small; the table still lists each day.
+WEEKS_PAST_DAYS = 750
 # A short history (one day, one rating) still gets this many days of axis.
 MIN_SPAN_DAYS = 4.0
 # Room left and right of the first and last mark, as a share of the span.
@@ -37,9 +40,10 @@ SessionMark = tuple[datetime, int | None, int | None]
 
 @dataclass(frozen=True, slots=True)
 class DayStats:
-    """One day's check-ins: what the line and the band draw, and the table's day average."""
+    """One day's (or week's) check-ins: what the line and the band draw; a day's mean is the
+    table's day average."""
 
-    day: date
+    day: date  # the day, or the Monday of the week
     mean: float
     low: int
     high: int
@@ -48,14 +52,23 @@ class DayStats:
 @dataclass(frozen=True, slots=True)
 class PainChart:
     html: str
-    band: bool  # True when a daily range band replaces the dots (long histories)
+    band: bool  # True when a range band replaces the dots (long histories)
+    per: str = "day"  # what one point of the line or the band stands for: "day" or "week"
+
+    @property
+    def per_adjective(self) -> str:
+        return "weekly" if self.per == "week" else "daily"
 
 
-def daily(points: Iterable[tuple[datetime, int]]) -> list[DayStats]:
-    """Mean, lowest and highest rating of each day with check-ins, in the order first seen."""
+def daily(points: Iterable[tuple[datetime, int]], *, weekly: bool = False) -> list[DayStats]:
+    """Mean, lowest and highest rating of each day (or week, from Monday) with check-ins, in
+    the order first seen. A week's mean is that of all its check-ins."""
     days: dict[date, list[int]] = {}
     for moment, pain in points:
-        days.setdefault(moment.date(), []).append(pain)
+        day = moment.date()
+        if weekly:
+            day = date.fromordinal(day.toordinal() - day.weekday())
+        days.setdefault(day, []).append(pain)
     return [DayStats(d, sum(v) / len(v), min(v), max(v)) for d, v in days.items()]
 
 
@@ -99,6 +112,9 @@ def pain_chart(
     """
     days = daily(points)
     band = len(days) > DOTS_UP_TO_DAYS
+    per, width = ("week", 7) if len(days) > WEEKS_PAST_DAYS else ("day", 1)
+    if per == "week":
+        days = daily(points, weekly=True)
     moments = [m for m, _ in points] + [m for m, _, _ in sessions]
     first = _t(min(moments, default=datetime(2000, 1, 1)))
     last = _t(max(moments, default=datetime(2000, 1, 1)))
@@ -128,9 +144,9 @@ def pain_chart(
     data = []
     if band:
         # Past a few months a dot per check-in is noise (and kilobytes): shade each day's
-        # lowest-to-highest range, from the day's midnight to the next (the line passes at noon).
+        # lowest-to-highest range, from its first midnight to its last (the line passes midway).
         rects = []
-        day_width = _num(DATA_WIDTH / span)
+        day_width = _num(DATA_WIDTH * width / span)
         for d in days:
             if d.high > d.low:
                 rects.append(
@@ -140,7 +156,7 @@ def pain_chart(
         if rects:
             data.append(f'<path class="chart-band" d="{"".join(rects)}"/>')
     if len(days) > 1:
-        line = " ".join(f"{data_x(d.day.toordinal() + 0.5)} {data_y(d.mean)}" for d in days)
+        line = " ".join(f"{data_x(d.day.toordinal() + width / 2)} {data_y(d.mean)}" for d in days)
         data.append(f'<path class="chart-line" d="M{line}"/>')
     if data:
         plot.append(
@@ -172,9 +188,9 @@ def pain_chart(
         + "".join(plot)
         + _date_axis(date_ticks(start, start + span), x)
         + "</div>"
-        + _legend(not band and bool(points), band, len(days) > 1, bool(sessions))
+        + _legend(not band and bool(points), band, len(days) > 1, bool(sessions), per)
     )
-    return PainChart(html=html, band=band)
+    return PainChart(html=html, band=band, per=per)
 
 
 def _defs(prefix: str) -> str:
@@ -225,15 +241,16 @@ def _date_axis(ticks: list[Tick], x: Callable[[float], float]) -> str:
     return "".join(out)
 
 
-def _legend(dots: bool, band: bool, line: bool, sessions: bool) -> str:
+def _legend(dots: bool, band: bool, line: bool, sessions: bool, per: str) -> str:
     """Names for what this chart draws, and only that."""
     items = []
     if dots:
         items.append('<li><span class="key key--dot"></span>check-in</li>')
     if band:
-        items.append('<li><span class="key key--band"></span>each day’s lowest to highest</li>')
+        items.append(f'<li><span class="key key--band"></span>each {per}’s lowest to highest</li>')
     if line:
-        items.append('<li><span class="key key--line"></span>daily average</li>')
+        adjective = "weekly" if per == "week" else "daily"
+        items.append(f'<li><span class="key key--line"></span>{adjective} average</li>')
     if sessions:
         items.append(
             '<li><span class="key key--session"></span>around a session (before → after)</li>'
