@@ -1,6 +1,8 @@
 """Drawing benchmark: the knot's pain chart and the body map, in time and in bytes.
 
-    uv run python bench/drawings.py [--draws 20] [--no-old-chart]
+    uv run --group bench python bench/drawings.py [--draws 20] [--no-old-chart]
+
+(the `bench` group brings matplotlib for the old chart; without it the old chart is skipped)
 
 Prints, for a 2-year knot (about 2,000 check-ins and 80 sessions):
 
