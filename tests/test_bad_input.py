@@ -210,7 +210,6 @@ READ_NOTHING = {
     "exercise": "a page of knowledge: the exercise is the URL's",
     "safety_emergency": "the standing emergency answer, if there is one",
     "setup": "tried in the world before the first account (test_it_never_fails_on_first_run)",
-    "sessions": "a list of the user's sessions",
     "journal": "a list of the user's knots",
     "desk": "the desk guard's page: its script posts to desk_tick and desk_action",
     "play": "the player for the URL's session: its form posts to play_finish",
