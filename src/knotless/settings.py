@@ -230,7 +230,14 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# whitenoise serves straight from the apps' static folders: no collectstatic step for one user.
+# Built by the web server on start (knotless/staticbuild.py): fingerprinted names, gzip and
+# brotli copies, cached by browsers for a year. Until built, whitenoise serves the source
+# folders under their plain names (the finders), so nothing ever fails for want of a build.
+STATIC_ROOT = config.data_dir() / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "knotless.staticbuild.Storage"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
