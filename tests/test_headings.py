@@ -6,6 +6,7 @@ after the ``<h1>`` hides where it belongs). Lighthouse's accessibility audit che
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -23,7 +24,7 @@ def outline_problems(html: str) -> list[str]:
     problems = []
     if levels.count(1) != 1:
         problems.append(f"{levels.count(1)} h1")
-    for before, after in zip(levels, levels[1:], strict=False):
+    for before, after in itertools.pairwise(levels):
         if after > before + 1:
             problems.append(f"h{before} then h{after}")
     return problems
