@@ -54,7 +54,7 @@ def scratch_postgres(url: str, name: str) -> Iterator[str]:
     drop it afterwards. Only the bench's own names are ever dropped."""
     import psycopg
 
-    if not name.startswith(("knotless_load", "knotless_crash")):
+    if not name.startswith(("knotless_load", "knotless_crash", "knotless_scale", "knotless_pages")):
         raise SystemExit(f"refusing to create or drop database {name!r}")
     admin = database_named(url, "postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
