@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -240,6 +241,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Processes that never build it (tests, terminal commands) have no STATIC_ROOT yet: that is
+# expected, the finders serve the files, so whitenoise need not warn about it.
+warnings.filterwarnings("ignore", message="No directory at: .*static")
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

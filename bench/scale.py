@@ -1,0 +1,258 @@
+"""Scale benchmark: does a page get slower as a person's history grows, among many people?
+
+Seeds PostgreSQL (a database named knotless_scale that the bench creates and drops) with
+--users people (default 1,000), each with --days of history (default 730, two years): five
+knots rated three times a day, six drinks a day, a ten-minute routine most days (four
+exercises, before and after ratings, some verdicts) and six hours at the desk on workdays. The
+rows are made by PostgreSQL itself (INSERT ... SELECT over generate_series), so two years for
+a thousand people take a minute or two, not an hour. One more person has the same knots and
+nothing else: the empty account.
+
+Then it requests every daily page for one heavy person and for the empty one, interleaved, in
+the same process (Django's test client: no network, so the ratio shows the work that grows
+with data) and prints the median of each and heavy / empty. Target (issue 13): at most 1.2x.
+It also times the first plan of the day (today's plans deleted before each request).
+
+    uv run python bench/scale.py [--users 1000] [--days 730] [--requests 30]
+        [--postgres-url postgresql://postgres@127.0.0.1:5432/postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import harness
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+KNOTS = [
+    ("medial-border-of-scapula", "right", "rhomboids"),
+    ("top-of-shoulder", "left", "upper-trapezius"),
+    ("back-of-neck", "left", ""),
+    ("low-back", "right", "quadratus-lumborum"),
+    ("temple", "left", "temporalis"),
+]
+EXERCISES = [
+    "chin-tuck",
+    "upper-trapezius-side-bend-stretch",
+    "doorway-chest-stretch",
+    "band-pull-apart",
+]
+PAGES = {
+    "Today": "/",
+    "knot page": "/knots/{knot}/",
+    "finder": "/find/",
+    "plan": "/plan/",
+    "water": "/water/",
+    "desk": "/desk/",
+    "exercise": "/library/chin-tuck/",
+    "atlas": "/atlas/rhomboids/",
+    "journal": "/journal/",
+    "sessions": "/sessions/",
+}
+
+
+def step(message: str) -> float:
+    print(message, end=" ", flush=True)
+    return time.monotonic()
+
+
+def done(began: float) -> None:
+    print(f"{time.monotonic() - began:.1f} s", flush=True)
+
+
+def make_people(users: int) -> tuple[list[int], int]:
+    """Users with profiles and five knots each (safety answered), and one empty account."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from knotless.accounts.models import Profile
+    from knotless.journal.models import Knot
+    from knotless.safety.policy import knot_areas
+    from knotless.safety.screening import record
+
+    model = get_user_model()
+    hashed = make_password(harness.PASSWORD)
+    people = model.objects.bulk_create(
+        [model(username=f"scale{i}", password=hashed) for i in range(users + 1)], batch_size=2000
+    )
+    Profile.objects.bulk_create(
+        [Profile(user=u, time_zone="Europe/Berlin") for u in people], batch_size=2000
+    )
+    first = (datetime.now(UTC) - timedelta(days=800)).date()
+    Knot.objects.bulk_create(
+        [
+            Knot(user=u, region=r, side=s, muscle=m, first_felt=first)
+            for u in people
+            for r, s, m in KNOTS
+        ],
+        batch_size=5000,
+    )
+    for person in (people[0], people[-1]):  # the two measured: their questions answered
+        for knot in Knot.objects.filter(user=person):
+            record(person, knot_areas(knot), [], knot=knot)
+    return [u.pk for u in people[:-1]], people[-1].pk
+
+
+def fill_history(heavy: list[int], days: int) -> None:
+    """Two years of everything for the heavy people, generated inside PostgreSQL."""
+    from django.db import connection
+
+    ids = "{" + ",".join(map(str, heavy)) + "}"
+    start = f"now() - interval '{days} days'"
+    statements = {
+        "check-ins": f"""
+            INSERT INTO journal_checkin (knot_id, moment, pain, note, created_at)
+            SELECT k.id, {start} + d * interval '1 day' + h * interval '1 hour',
+                   abs(hashtext(k.id || '-' || d || '-' || h)) %% 11, '', now()
+            FROM journal_knot k, generate_series(0, {days} - 1) d, unnest(array[8, 13, 20]) h
+            WHERE k.user_id = ANY(%s::int[])""",
+        "drinks": f"""
+            INSERT INTO hydration_drink (user_id, moment, ml, kind)
+            SELECT u, {start} + d * interval '1 day' + h * interval '1 hour', 250, 'water'
+            FROM unnest(%s::int[]) u, generate_series(0, {days} - 1) d,
+                 unnest(array[8, 10, 12, 14, 16, 18]) h""",
+        "desk time": f"""
+            INSERT INTO desk_deskevent (user_id, kind, outcome, start, "end")
+            SELECT u, 'work', 'worked', {start} + d * interval '1 day' + h * interval '1 hour',
+                   {start} + d * interval '1 day' + h * interval '1 hour' + interval '50 minutes'
+            FROM unnest(%s::int[]) u, generate_series(0, {days} - 1) d,
+                 unnest(array[9, 10, 11, 14, 15, 16]) h
+            WHERE extract(isodow from {start} + d * interval '1 day') < 6""",
+        "routines": f"""
+            INSERT INTO practice_session (user_id, started_at, ended_at, status, source,
+                                          planned_seconds, played_seconds, note, token)
+            SELECT u, {start} + d * interval '1 day' + interval '18 hours',
+                   {start} + d * interval '1 day' + interval '18 hours 10 minutes',
+                   'finished', 'web', 600, 600, '', ''
+            FROM unnest(%s::int[]) u, generate_series(0, {days} - 1) d
+            WHERE d %% 7 <> 3""",
+        "their exercises": """
+            INSERT INTO practice_sessionexercise (session_id, position, slug, verdict, reached)
+            SELECT s.id, p - 1, (%s::text[])[p],
+                   (array['', 'helped', '', 'hurt', ''])[1 + abs(hashtext(s.id || '-' || p)) %% 5],
+                   true
+            FROM practice_session s, generate_series(1, 4) p
+            WHERE s.user_id = ANY(%s::int[])""",
+        "their ratings": """
+            INSERT INTO practice_sessionknot (session_id, knot_id, pain_before, pain_after)
+            SELECT s.id, (SELECT min(k.id) FROM journal_knot k WHERE k.user_id = s.user_id), 6, 4
+            FROM practice_session s WHERE s.user_id = ANY(%s::int[])""",
+    }
+    with connection.cursor() as cursor:
+        for name, sql in statements.items():
+            began = step(f"  {name} …")
+            params = ["{" + ",".join(EXERCISES) + "}", ids] if "%s::text[]" in sql else [ids]
+            cursor.execute(sql, params)
+            print(f"{cursor.rowcount:,} rows,", end=" ")
+            done(began)
+        began = step("  ANALYZE …")
+        cursor.execute("ANALYZE")
+        done(began)
+
+
+def signed_in(user_id: int) -> object:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(pk=user_id))
+    return client
+
+
+def measure(clients: dict[str, object], paths: dict[str, dict[str, str]], n: int) -> dict:
+    timings: dict[tuple[str, str], list[float]] = {}
+    for who, client in clients.items():  # warm: today's plans made, caches filled
+        for path in paths[who].values():
+            for _ in range(3):
+                response = client.get(path)  # type: ignore[attr-defined]
+                if response.status_code != 200:
+                    raise SystemExit(f"GET {path} for {who} answered {response.status_code}")
+    for _ in range(n):
+        for page in PAGES:
+            for who, client in clients.items():
+                began = time.perf_counter()
+                client.get(paths[who][page])  # type: ignore[attr-defined]
+                timings.setdefault((page, who), []).append(time.perf_counter() - began)
+    return timings
+
+
+def first_plans(clients: dict[str, object], ids: dict[str, int], n: int) -> dict[str, list[float]]:
+    from knotless.practice.models import DayPlan
+
+    found: dict[str, list[float]] = {who: [] for who in clients}
+    for _ in range(n):
+        for who, client in clients.items():
+            DayPlan.objects.filter(user_id=ids[who]).delete()
+            began = time.perf_counter()
+            client.get("/plan/")  # type: ignore[attr-defined]
+            found[who].append(time.perf_counter() - began)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--days", type=int, default=730)
+    parser.add_argument("--requests", type=int, default=30, help="per page and account (30)")
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
+    args = parser.parse_args()
+    if args.users < 1 or not 28 <= args.days <= 3650:
+        raise SystemExit("--users is at least 1 and --days 28 to 3650")
+
+    data_dir = Path(tempfile.mkdtemp(prefix="knotless-scale-"))
+    with harness.scratch_postgres(args.postgres_url, "knotless_scale") as url:
+        harness.use_database(data_dir, url)
+        began = step("Migrating …")
+        harness.setup_django()
+        done(began)
+        began = step(f"Making {args.users:,} people and one empty account …")
+        heavy, empty = make_people(args.users)
+        done(began)
+        print(f"Filling {args.days} days for each of the {args.users:,} people:")
+        began = time.monotonic()
+        fill_history(heavy, args.days)
+        print(f"  all history: {time.monotonic() - began:.1f} s")
+
+        from knotless.journal.models import Knot
+
+        ids = {"heavy": heavy[0], "empty": empty}
+        clients = {who: signed_in(pk) for who, pk in ids.items()}
+        paths = {
+            who: {
+                page: path.format(knot=Knot.objects.filter(user_id=pk).order_by("id")[0].pk)
+                for page, path in PAGES.items()
+            }
+            for who, pk in ids.items()
+        }
+        print(f"Measuring {args.requests} requests per page and account, interleaved …", flush=True)
+        timings = measure(clients, paths, args.requests)
+        plans = first_plans(clients, ids, max(5, args.requests // 3))
+
+    print(
+        f"\nPostgreSQL, {args.users:,} people x {args.days} days; one heavy person against "
+        "an empty account, in one process"
+    )
+    print(f"{'page':<22} {'empty ms':>9} {'heavy ms':>9} {'heavy/empty':>12}")
+    worst = 0.0
+    rows = [(page, timings[(page, "empty")], timings[(page, "heavy")]) for page in PAGES]
+    rows.append(("first plan of the day", plans["empty"], plans["heavy"]))
+    for page, light, full in rows:
+        ratio = statistics.median(full) / statistics.median(light)
+        worst = max(worst, ratio)
+        print(
+            f"{page:<22} {statistics.median(light) * 1000:>9.2f} "
+            f"{statistics.median(full) * 1000:>9.2f} {ratio:>11.2f}x"
+        )
+    verdict = "meets" if worst <= 1.2 else "misses"
+    print(f"\nTarget: every page <= 1.20x; this run {verdict} it (worst {worst:.2f}x).")
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
