@@ -206,3 +206,33 @@ def test_it_does_not_review_untied_knots(user: Any) -> None:
     services.untie(knot, pain=6, tz_name=TZ)
     [summary] = services.summaries(Knot.objects.filter(pk=knot.pk))
     assert summary.stall is None
+
+
+@pytest.mark.django_db
+def test_all_ratings_reads_exactly_what_the_orm_reads(user: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from knotless.journal.models import CheckIn, Knot
+
+    knot = Knot.objects.create(
+        user=user, region="back-of-neck", side="left", first_felt=datetime(2024, 1, 1).date()
+    )
+    start = datetime(2024, 3, 31, 0, 59, 59, 123456, tzinfo=UTC)  # around a DST change
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            knot=knot,
+            moment=start + timedelta(hours=7 * n, microseconds=n),
+            pain=n % 11,
+            note="ünïcode" if n % 5 == 0 else "",
+        )
+        for n in range(40)
+    )
+    expected = list(
+        knot.checkins.order_by("moment", "id").values_list("id", "moment", "pain", "note")
+    )
+    found = services.all_ratings(knot)
+    assert found == expected
+    assert all(
+        moment.tzinfo is not None and moment.utcoffset() == timedelta(0)
+        for _, moment, _, _ in found
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -458,3 +458,27 @@ def _stalls(spans: list[tuple[int, int, datetime | None, datetime | None]]) -> d
     cache.set_many({keys[pk]: (stall,) for pk, stall in fresh.items()}, timeout=24 * 60 * 60)
     result.update(fresh)
     return {pk: stall for pk, stall in result.items() if stall is not None}
+
+
+def all_ratings(knot: Knot) -> list[tuple[int, datetime, int, str]]:
+    """Every check-in of ``knot`` as (id, moment in UTC, pain, note), oldest first.
+
+    The knot page redraws its history from these after each check-in, and two years are
+    thousands of rows: read with a plain cursor, because Django's per-row conversion of a
+    date and time (a settings lookup and a time-zone check for each) cost more than all the
+    rest of the read on SQLite. PostgreSQL hands back aware times; SQLite naive UTC ones.
+    """
+    table = CheckIn._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, moment, pain, note FROM {table} WHERE knot_id = %s ORDER BY moment, id",
+            [knot.pk],
+        )
+        rows = cursor.fetchall()
+    return [(pk, _utc(moment), pain, note) for pk, moment, pain, note in rows]
+
+
+def _utc(value: datetime | str) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -200,8 +200,10 @@ def _after_new_knot(request: AuthedRequest, knot: Knot) -> HttpResponse:
 
 def _history(knot: Knot, tz_name: str) -> list[Rating]:
     tz = zone(tz_name)
-    rows = knot.checkins.order_by("moment", "id").values_list("id", "moment", "pain", "note")
-    return [Rating(pk, moment.astimezone(tz), pain, note) for pk, moment, pain, note in rows]
+    return [
+        Rating(pk, moment.astimezone(tz), pain, note)
+        for pk, moment, pain, note in services.all_ratings(knot)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
