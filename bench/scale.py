@@ -5,8 +5,8 @@ Seeds PostgreSQL (a database named knotless_scale that the bench creates and dro
 knots rated three times a day, six drinks a day, a ten-minute routine most days (four
 exercises, before and after ratings, some verdicts) and six hours at the desk on workdays. The
 rows are made by PostgreSQL itself (INSERT ... SELECT over generate_series), so two years for
-a thousand people take a minute or two, not an hour. One more person has the same knots and
-nothing else: the empty account.
+a thousand people take a few minutes, not an hour. One more person is on their first day:
+the same knots, each rated once, and nothing else (the empty account).
 
 Then it requests every daily page for one heavy person and for the empty one, interleaved, in
 the same process (Django's test client: no network, so the ratio shows the work that grows
@@ -72,7 +72,7 @@ def make_people(users: int) -> tuple[list[int], int]:
     from django.contrib.auth.hashers import make_password
 
     from knotless.accounts.models import Profile
-    from knotless.journal.models import Knot
+    from knotless.journal.models import CheckIn, Knot
     from knotless.safety.policy import knot_areas
     from knotless.safety.screening import record
 
@@ -96,6 +96,12 @@ def make_people(users: int) -> tuple[list[int], int]:
     for person in (people[0], people[-1]):  # the two measured: their questions answered
         for knot in Knot.objects.filter(user=person):
             record(person, knot_areas(knot), [], knot=knot)
+    # The empty account is a person on their first day: each knot rated once, so its pages
+    # show the same parts (a rating, a chart) and only the history behind them differs.
+    CheckIn.objects.bulk_create(
+        CheckIn(knot=knot, moment=datetime.now(UTC) - timedelta(hours=1), pain=5)
+        for knot in Knot.objects.filter(user=people[-1])
+    )
     return [u.pk for u in people[:-1]], people[-1].pk
 
 
