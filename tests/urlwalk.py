@@ -161,6 +161,21 @@ def unfilled(known: set[str]) -> list[str]:
     return sorted(missing) + [f"{n} (gone)" for n in sorted(gone)]
 
 
+# Routes that answer GET but are not pages a person reads: sign-out, the one-time setup link,
+# the load balancers' check.
+NOT_PAGES = frozenset({"logout", "setup", "healthz"})
+
+
+def signed_in_pages(world: World) -> Iterator[str]:
+    """The path of every signed-in GET route, its arguments filled from ``world``."""
+    for route in routes():
+        if route.callback is None or route.public or route.name in NOT_PAGES:
+            continue
+        if route.args and route.name not in ARGS:
+            continue
+        yield route.path(ARGS[route.name](world) if route.args else {})
+
+
 # --- every stored row -------------------------------------------------------------------------
 
 # Rows that change as a side effect of any request, whatever its input: sign-in sessions and
