@@ -94,19 +94,31 @@ class Account:
     cookie: str
 
 
+def session_cookie(user: object) -> str:
+    """A signed-in session for ``user``, made the way Django's test client signs in, as the
+    ``Cookie`` header value."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)  # type: ignore[attr-defined]
+    session[BACKEND_SESSION_KEY] = "knotless.accounts.backends.ProfileModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()  # type: ignore[attr-defined]
+    session.save()
+    assert session.session_key is not None
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
 def make_accounts(prefix: str, count: int, *, history_days: int = 0) -> list[Account]:
     """``count`` users, each with one knot (and ``history_days`` of check-ins, two a day, so
     pages have something to draw) and a signed-in session, made the way Django's test client
     signs in (the browser tests' ``sign_in``)."""
     from django.conf import settings
     from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
         get_user_model,
     )
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
 
     from knotless.accounts.models import Profile
     from knotless.journal.models import CheckIn, Knot
@@ -131,16 +143,7 @@ def make_accounts(prefix: str, count: int, *, history_days: int = 0) -> list[Acc
             for day in range(history_days)
             for hour in (8, 19)
         )
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "knotless.accounts.backends.ProfileModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.save()
-        assert session.session_key is not None
-        cookie = (
-            f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
-            f"{settings.CSRF_COOKIE_NAME}={CSRF_SECRET}"
-        )
+        cookie = f"{session_cookie(user)}; {settings.CSRF_COOKIE_NAME}={CSRF_SECRET}"
         accounts.append(Account(user.username, user.pk, knot.pk, cookie))
     return accounts
 

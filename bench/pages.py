@@ -89,17 +89,7 @@ def pages(knot_id: int) -> dict[str, str]:
 
 
 def sign_in(user: Any) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "knotless.accounts.backends.ProfileModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    assert session.session_key is not None
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return harness.session_cookie(user)
 
 
 def seed_heavy(days: int = DAYS) -> tuple[str, int, int]:
