@@ -98,7 +98,7 @@ def test_it_has_short_spoken_cues() -> None:
     [
         ({"kind": "yoga"}, "kind must be one of"),
         ({"primary": ["upper-traps"]}, "not a muscle in the atlas"),
-        ({"equipment": ["kettlebell"]}, "equipment 'kettlebell'"),
+        ({"equipment": ["sandbag"]}, "equipment 'sandbag'"),
         (
             {"dose": {"hold_seconds": 120, "sets": 1}},
             "dose.hold_seconds must be a whole number from 0 to 60",
@@ -122,6 +122,16 @@ def test_it_accepts_muscles_outside_the_atlas_in_words() -> None:
         "primary": [],
         "trains": ["deep neck flexors"],
         "dose": {"reps": 10, "sets": 2, "rest_seconds": 30},
+        "size": "small",
+        "technique": {
+            "setup": ["Sit tall.", "Eyes level."],
+            "faults": [
+                {"fault": "Nodding.", "loads": "The neck bending forward."},
+                {"fault": "Straining.", "loads": "The big neck muscles."},
+            ],
+            "stop": ["Tingling: stop.", "Dizziness: stop."],
+            "first_time": ["Against a wall.", "Small motion.", "Breathe."],
+        },
     }
     assert validate_exercises({"a.toml": {"exercise": [entry]}})["test-stretch"].trains == (
         "deep neck flexors",

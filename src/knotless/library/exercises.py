@@ -20,13 +20,30 @@ from typing import Any
 from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import AtlasDataError
 from knotless.atlas.tomldata import check_fields, collect, read_folder
+from knotless.library.technique import Technique, normalise_name, validate_coaching
 
 EXERCISES_DIR = Path(__file__).with_name("exercises")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 KINDS = ("release", "stretch", "mobility", "strength")
 POSITIONS = ("seated", "standing", "floor", "wall")
-EQUIPMENT = ("none", "ball", "foam-roller", "band", "dumbbell", "door-frame", "chair")
+# The barbell and what goes with it, and kettlebells (issue 14): the planner offers the lifts that
+# need them only to people who said they have them. A rack (with safety bars) is listed on its own
+# because a back squat or a bench press alone needs one; a trap bar is not a barbell.
+EQUIPMENT = (
+    "none",
+    "ball",
+    "foam-roller",
+    "band",
+    "dumbbell",
+    "door-frame",
+    "chair",
+    "barbell",
+    "trap-bar",
+    "rack",
+    "bench",
+    "kettlebell",
+)
 # Dose limits per kind: (hold seconds, reps) allowed ranges. None = not used by this kind.
 HOLD_RANGE = {"release": (30, 90), "stretch": (10, 60), "mobility": (0, 30), "strength": (0, 45)}
 REPS_RANGE = (1, 25)
@@ -61,6 +78,9 @@ OPTIONAL: dict[str, type] = {
     "easier": str,
     "harder": str,
     "seconds_per_rep": int,
+    "aliases": list,  # names other training apps give it, for import matching
+    "size": str,  # strength only: "large" or "small", the size of a load step
+    "technique": dict,  # required for strength: setup, faults, stop, first_time
 }
 DOSE_KEYS = {"hold_seconds", "reps", "sets", "per_side", "rest_seconds"}
 
@@ -118,6 +138,9 @@ class Exercise:
     harder: str
     sources: tuple[str, ...]
     seconds_per_rep: int = SECONDS_PER_REP  # one rep's tempo: the player's guide for a set
+    aliases: tuple[str, ...] = ()  # names in other apps (Strong, Hevy, wger), for imports
+    size: str = ""  # strength: "large" (5-10 % load steps) or "small" (2-5 %)
+    technique: Technique | None = None  # required for strength work
 
 
 def _texts(value: list[Any], where: str, key: str, *, allow_empty: bool = False) -> tuple[str, ...]:
@@ -195,6 +218,7 @@ def validate_exercise(entry: Mapping[str, Any], *, where: str) -> Exercise:
     for key in ("name", "feel"):
         if not entry[key].strip():
             raise AtlasDataError(f"{where}: {key!r} must not be empty.")
+    aliases, size, technique = validate_coaching(entry, where)
     return Exercise(
         slug=entry["slug"],
         name=entry["name"].strip(),
@@ -216,12 +240,27 @@ def validate_exercise(entry: Mapping[str, Any], *, where: str) -> Exercise:
         harder=entry.get("harder", ""),
         sources=_texts(entry["sources"], where, "sources"),
         seconds_per_rep=tempo,
+        aliases=aliases,
+        size=size,
+        technique=technique,
     )
 
 
 def validate_exercises(files: Mapping[str, Mapping[str, Any]]) -> dict[str, Exercise]:
-    """Parsed TOML documents by file name -> exercises by slug; variants must exist."""
-    exercises = collect(files, "exercise", validate_exercise)
+    """Parsed TOML documents by file name -> exercises by slug; variants must exist, and no
+    name or alias may stand for two exercises."""
+    names: dict[str, str] = {}  # normalised name or alias -> the slug it stands for
+
+    def validate(entry: Mapping[str, Any], *, where: str) -> Exercise:
+        exercise = validate_exercise(entry, where=where)
+        for text in (exercise.name, *exercise.aliases):
+            key = normalise_name(text)
+            owner = names.setdefault(key, exercise.slug)
+            if owner != exercise.slug:
+                raise AtlasDataError(f"{where}: the name or alias {text!r} is taken by {owner!r}.")
+        return exercise
+
+    exercises = collect(files, "exercise", validate)
     for exercise in exercises.values():
         for key in ("easier", "harder"):
             variant = getattr(exercise, key)
@@ -239,6 +278,15 @@ def load_exercises() -> dict[str, Exercise]:
 
 
 KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
+
+
+def find_by_name(name: str) -> Exercise | None:
+    """The exercise another app calls ``name`` (its own name or an alias), any case."""
+    wanted = normalise_name(name)
+    for exercise in load_exercises().values():
+        if wanted in {normalise_name(n) for n in (exercise.name, *exercise.aliases)}:
+            return exercise
+    return None
 
 
 def exercises_for(muscles: Iterable[str], *, limit: int | None = None) -> list[Exercise]:

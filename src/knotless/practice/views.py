@@ -42,6 +42,11 @@ EQUIPMENT_LABELS = {
     "dumbbell": "Dumbbell",
     "door-frame": "Door frame",
     "chair": "Chair",
+    "barbell": "Barbell",
+    "trap-bar": "Trap (hex) bar",
+    "rack": "Squat rack with safety bars",
+    "bench": "Weight bench",
+    "kettlebell": "Kettlebell",
 }
 
 

@@ -1,0 +1,132 @@
+"""Technique coaching for strength work (issue 14): the schema's checks and the library's data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from knotless.atlas.regions import AtlasDataError
+from knotless.library.exercises import EQUIPMENT, find_by_name, load_exercises, validate_exercises
+from knotless.library.technique import TECHNIQUE_COUNTS, Fault, normalise_name
+
+TECHNIQUE: dict[str, Any] = {
+    "setup": ["Feet hip-width.", "Brace the belly."],
+    "faults": [
+        {"fault": "Rounding the low back.", "loads": "The spinal discs instead of the hips."},
+        {"fault": "Shrugging.", "loads": "The upper trapezius."},
+    ],
+    "stop": ["Sharp pain: stop.", "Form breaks down: end the set."],
+    "first_time": ["Empty bar first.", "Film a set from the side.", "Stop well short of failure."],
+}
+STRENGTH: dict[str, Any] = {
+    "slug": "test-lift",
+    "name": "Test lift",
+    "kind": "strength",
+    "primary": ["gluteus-maximus"],
+    "position": "standing",
+    "equipment": ["barbell"],
+    "difficulty": 2,
+    "dose": {"reps": 8, "sets": 3, "rest_seconds": 120},
+    "steps": ["Lift it."],
+    "cues": ["Brace"],
+    "feel": "Work in the hips.",
+    "mistakes": ["Rounding."],
+    "cautions": ["Stop if it tingles."],
+    "sources": ["ACSM 2009 progression"],
+    "size": "large",
+    "aliases": ["Test Lift (Barbell)"],
+    "technique": TECHNIQUE,
+}
+
+
+def _load(*entries: dict[str, Any]) -> dict[str, Any]:
+    return validate_exercises({"30-test.toml": {"exercise": list(entries)}})
+
+
+def test_it_reads_the_technique_into_typed_objects() -> None:
+    lift = _load(STRENGTH)["test-lift"]
+    assert lift.size == "large"
+    assert lift.aliases == ("Test Lift (Barbell)",)
+    assert lift.technique is not None
+    assert lift.technique.faults[0] == Fault(
+        fault="Rounding the low back.", loads="The spinal discs instead of the hips."
+    )
+    assert lift.technique.first_time[1] == "Film a set from the side."
+
+
+def _without(key: str) -> dict[str, Any]:
+    return {k: v for k, v in STRENGTH.items() if k != key}
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (_without("technique"), r"strength work needs a \[exercise.technique\] table"),
+        (_without("size"), "strength work needs size"),
+        ({**STRENGTH, "size": "huge"}, "strength work needs size"),
+        ({**STRENGTH, "technique": {**TECHNIQUE, "setup": ["One step."]}}, "setup must be"),
+        ({**STRENGTH, "technique": {**TECHNIQUE, "first_time": ["a", "b"]}}, "first_time must"),
+        ({**STRENGTH, "technique": {**TECHNIQUE, "stop": ["  ", "x"]}}, "non-empty text"),
+        (
+            {**STRENGTH, "technique": {**TECHNIQUE, "faults": [{"fault": "x"}, {"fault": "y"}]}},
+            "exactly 'fault'",
+        ),
+        (
+            {**STRENGTH, "technique": {k: v for k, v in TECHNIQUE.items() if k != "stop"}},
+            "missing stop",
+        ),
+        ({**STRENGTH, "technique": {**TECHNIQUE, "cues": ["x"]}}, "unknown cues"),
+        ({**STRENGTH, "aliases": ["Lift A", "lift  a"]}, "listed twice"),
+        ({**STRENGTH, "kind": "mobility", "dose": {"reps": 8, "sets": 2}}, "only strength work"),
+    ],
+)
+def test_it_names_file_and_exercise_in_technique_errors(
+    entry: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(AtlasDataError, match=message) as caught:
+        _load(entry)
+    assert str(caught.value).startswith("30-test.toml: exercise #1 ('test-lift')")
+
+
+def test_it_refuses_an_alias_that_another_exercise_uses() -> None:
+    other = {
+        **STRENGTH,
+        "slug": "other-lift",
+        "name": "Other lift",
+        "aliases": ["test-lift (barbell)"],
+    }
+    with pytest.raises(AtlasDataError, match=r"exercise #2 \('other-lift'\).*taken by 'test-lift'"):
+        _load(STRENGTH, other)
+    named = {**STRENGTH, "slug": "other-lift", "name": "Other lift", "aliases": ["TEST LIFT"]}
+    with pytest.raises(AtlasDataError, match="taken by 'test-lift'"):
+        _load(STRENGTH, named)
+
+
+def test_it_matches_names_from_other_apps() -> None:
+    assert normalise_name("  Push-Up ") == normalise_name("push up")
+    push_up = find_by_name("PUSH UPS")
+    assert push_up is not None and push_up.slug == "push-up"
+    assert find_by_name("Underwater basket weaving") is None
+
+
+def test_every_strength_exercise_is_coached() -> None:
+    strength = [e for e in load_exercises().values() if e.kind == "strength"]
+    assert len(strength) >= 26
+    for e in strength:
+        assert e.size in ("large", "small"), e.slug
+        assert e.technique is not None, e.slug
+        for key, (low, high) in TECHNIQUE_COUNTS.items():
+            assert low <= len(getattr(e.technique, key)) <= high, (e.slug, key)
+
+
+def test_aliases_are_unique_across_the_library() -> None:
+    seen: dict[str, str] = {}
+    for e in load_exercises().values():
+        for name in (e.name, *e.aliases):
+            owner = seen.setdefault(normalise_name(name), e.slug)
+            assert owner == e.slug, (name, owner, e.slug)
+
+
+def test_it_knows_gym_equipment() -> None:
+    assert {"barbell", "kettlebell", "bench"} <= set(EQUIPMENT)
