@@ -71,6 +71,16 @@ def test_strong_classic_ios_export_in_pounds() -> None:
     assert {(s.workout, s.minutes) for s in bench} == {("Push Day", 65)}
 
 
+def test_read_any_passes_the_unit_for_the_oldest_strong_layout() -> None:
+    bench = by_exercise(
+        read_any(sample("strong_ios.csv"), weight_unit="lb"), "Bench Press (Barbell)"
+    )
+    assert bench[1].load_kg == kg("61.23")
+    # A file that names its units keeps them whatever the caller says.
+    android = read_any(sample("strong_android.csv"), weight_unit="lb")
+    assert by_exercise(android, "Bent Over Row (Barbell)")[0].load_kg == kg("40.00")
+
+
 def test_strong_classic_cardio_and_timed_rows_keep_their_own_measures() -> None:
     result = read_strong(sample("strong_ios.csv"))
     run = by_exercise(result, "Running (Treadmill)")[0]

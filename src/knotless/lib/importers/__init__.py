@@ -24,6 +24,7 @@ from knotless.lib.importers.records import (
     ImportedSet,
     ImportFormatError,
     ImportResult,
+    WeightUnit,
     check_size,
     strip_bom,
 )
@@ -73,11 +74,14 @@ def detect(text: str) -> Literal["strong", "hevy", "wger"]:
     )
 
 
-def read_any(text: str, names: Mapping[int, str] | None = None) -> ImportResult:
-    """Read ``text`` with the reader :func:`detect` picks; ``names`` is for wger's exercise ids."""
+def read_any(
+    text: str, names: Mapping[int, str] | None = None, *, weight_unit: WeightUnit = "kg"
+) -> ImportResult:
+    """Read ``text`` with the reader :func:`detect` picks; ``names`` is for wger's exercise ids,
+    ``weight_unit`` for the oldest Strong layout, whose file does not say."""
     source = detect(text)
     if source == "strong":
-        return read_strong(text)
+        return read_strong(text, weight_unit=weight_unit)
     if source == "hevy":
         return read_hevy(text)
     return read_wger(text, names)
