@@ -32,9 +32,11 @@ from knotless.practice import services as practice
 from knotless.practice.models import Session
 from knotless.safety.policy import knot_areas
 from knotless.safety.screening import record
+from knotless.training import services as training
 
 A_SLUG = "upper-trapezius-side-bend-stretch"
 A_MUSCLE = "upper-trapezius"
+A_STRENGTH = "dumbbell-shrug"  # works the upper trapezius, the world knot's muscle
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class World:
     feed_token: str
     vessel: Vessel
     drink: Drink
+    workout: Any = None  # a strength workout with an own exercise's entry
+    entry: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -112,6 +116,8 @@ def make_world(user: Any, tz_name: str = "UTC") -> World:
         user, [A_SLUG, "chin-tuck"], before={knot.pk: 5}, token=f"open-{user.pk}"
     )
     vessel = water.add_vessel(user, name="Mug", ml=300)
+    entry = training.log_lift(user, "barbell hip thrust", "3x8@60kg rir2", pain=1)
+    training.log_lift(user, A_STRENGTH, "3x10@20kg", workout=entry.workout)
     return World(
         user=user,
         knot=knot,
@@ -121,6 +127,8 @@ def make_world(user: Any, tz_name: str = "UTC") -> World:
         feed_token=schedule.new_feed_token(user),
         vessel=vessel,
         drink=water.log_drink(user, 250),
+        workout=entry.workout,
+        entry=entry,
     )
 
 
@@ -144,13 +152,22 @@ ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "play_discard": lambda w: {"session_id": w.open_session.pk},
     "session": lambda w: {"session_id": w.session.pk},
     "plan_feed": lambda w: {"token": w.feed_token},
+    "training_lift_history": lambda w: {"key": f"own:{w.entry.own_id}"},
+    "training_workout": lambda w: {"workout_id": w.workout.pk},
+    "training_rate": lambda w: {"workout_id": w.workout.pk},
+    "training_workout_delete": lambda w: {"workout_id": w.workout.pk},
+    "training_entry_edit": lambda w: {"entry_id": w.entry.pk},
+    "training_entry_delete": lambda w: {"entry_id": w.entry.pk},
+    "training_morning": lambda w: {"entry_id": w.entry.pk},
     # Valid only before the first account exists: a world's setup token is in ``extra``.
     "setup": lambda w: {"token": w.extra.get("setup_token", "no-setup-token-here")},
 }
 
 # Arguments that name something the signed-in user owns (or holds a link to), as opposed to
 # public knowledge such as a muscle's slug or a figure's frame.
-OWNED_ARGS = frozenset({"knot_id", "checkin_id", "session_id", "token"})
+OWNED_ARGS = frozenset(
+    {"knot_id", "checkin_id", "session_id", "token", "workout_id", "entry_id", "key"}
+)
 
 
 def unfilled(known: set[str]) -> list[str]:

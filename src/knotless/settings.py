@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "knotless.practice",
     "knotless.hydration",
     "knotless.desk",
+    "knotless.training",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ from knotless.journal import views as journal
 from knotless.practice import plan_views
 from knotless.practice import views as practice
 from knotless.safety import views as safety
+from knotless.training import pages as training_pages
+from knotless.training import views as training
 from knotless.understand import views as understand
 
 urlpatterns = [
@@ -56,6 +58,33 @@ urlpatterns = [
     path("desk/settings/", desk.desk_settings, name="desk_settings"),
     path("sessions/", practice.sessions_page, name="sessions"),
     path("sessions/<int:session_id>/", practice.session_page, name="session"),
+    path("training/", training.log_page, name="training"),
+    path("training/lift/", training.log_lift, name="training_lift"),
+    path("training/copy/", training.copy_lift, name="training_copy"),
+    path("training/session/", training.log_session, name="training_session"),
+    path("training/load/", training_pages.load_page, name="training_load"),
+    path("training/import/", training_pages.import_page, name="training_import"),
+    path("training/lifts/<str:key>/", training_pages.lift_page, name="training_lift_history"),
+    path("training/workouts/<int:workout_id>/", training.workout_page, name="training_workout"),
+    path(
+        "training/workouts/<int:workout_id>/rate/", training.rate_workout, name="training_rate"
+    ),
+    path(
+        "training/workouts/<int:workout_id>/delete/",
+        training.workout_delete,
+        name="training_workout_delete",
+    ),
+    path("training/entries/<int:entry_id>/edit/", training.entry_edit, name="training_entry_edit"),
+    path(
+        "training/entries/<int:entry_id>/delete/",
+        training.entry_delete,
+        name="training_entry_delete",
+    ),
+    path(
+        "training/entries/<int:entry_id>/morning/",
+        training.answer_morning,
+        name="training_morning",
+    ),
     path("safety/check/", safety.check, name="safety_check"),
     path("safety/emergency/", safety.emergency, name="safety_emergency"),
     path("setup/<str:token>/", accounts.setup, name="setup"),

@@ -1,0 +1,91 @@
+"""Forms of the training log. The sets field is read by ``setgrammar`` in the service."""
+
+from __future__ import annotations
+
+from django import forms
+
+from knotless.forms import Form
+from knotless.training.models import MAX_MINUTES, Workout
+
+SETS_HELP = "Like 3x10@20kg, 5,5,4@45lb, 3x8 bw or 3x12 band:red; add rir2 or rpe8 for effort."
+PAIN_CHOICES = [("", "Not asked")] + [(str(n), str(n)) for n in range(11)]
+EFFORT_WORDS = {
+    0: "rest",
+    1: "very, very easy",
+    2: "easy",
+    3: "moderate",
+    4: "somewhat hard",
+    5: "hard",
+    6: "hard",
+    7: "very hard",
+    8: "very hard",
+    9: "very hard",
+    10: "maximal",
+}
+
+
+class LiftForm(Form):
+    exercise = forms.CharField(
+        max_length=80,
+        widget=forms.TextInput(attrs={"list": "lift-names", "autocomplete": "off"}),
+        help_text="From the library, or your own: it is added the first time.",
+    )
+    sets = forms.CharField(
+        max_length=1000,
+        help_text=SETS_HELP,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    pain = forms.TypedChoiceField(
+        label="Pain during it (0-10)",
+        choices=PAIN_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    familiar = forms.TypedChoiceField(
+        label="Was it your familiar knot?",
+        choices=[
+            ("", "No pain / not sure"),
+            ("yes", "Yes, the familiar knot"),
+            ("no", "No, something else"),
+        ],
+        coerce=lambda v: v == "yes",
+        empty_value=None,
+        required=False,
+    )
+
+
+class EntryForm(Form):
+    sets = LiftForm.base_fields["sets"]
+    pain = LiftForm.base_fields["pain"]
+    familiar = LiftForm.base_fields["familiar"]
+
+
+class SessionForm(Form):
+    kind = forms.ChoiceField(
+        choices=[(k, label) for k, label in Workout.Kind.choices if k not in ("strength", "player")]
+    )
+    minutes = forms.IntegerField(min_value=1, max_value=MAX_MINUTES)
+    effort = forms.TypedChoiceField(
+        label="How hard was it as a whole (0-10)?",
+        choices=[("", "Rate it later (about 30 minutes after is best)")]
+        + [(str(n), f"{n} · {w}") for n, w in EFFORT_WORDS.items()],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    title = forms.CharField(max_length=80, required=False)
+    day = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for today.",
+    )
+
+
+class ImportForm(Form):
+    file = forms.FileField(
+        label="Export file",
+        help_text="Strong or Hevy CSV export, or wger's workout log as JSON (5 MB at most).",
+    )

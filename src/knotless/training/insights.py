@@ -1,0 +1,339 @@
+"""What the training log says: load and its jumps, flares after training, each lift's history.
+
+Read-only. Each function reads what it needs in a few queries, bounded by a time window where
+the answer only looks back a few weeks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from knotless.accounts.services import local_today, user_zone
+from knotless.atlas.muscles import load_muscles
+from knotless.journal.models import CheckIn, Knot
+from knotless.lib import load as loadmath
+from knotless.library.exercises import Exercise, load_exercises
+from knotless.safety.policy import targeted
+from knotless.training import services
+from knotless.training.models import Entry, Workout, WorkSet
+
+FLARE_RISE = 2  # points of pain
+FLARE_WINDOW = timedelta(hours=48)
+FLARE_SHOWN_DAYS = 7  # a flare is talked about for a week, or until the knot settles
+RATE_AFTER = timedelta(minutes=30)  # Foster: ask for the session effort about 30 min after
+RATE_WITHIN_DAYS = 3
+MORNING_WITHIN_DAYS = 3
+CHART_DAYS = 84  # the load chart shows 12 weeks
+VOLUME_WEEKS = 8
+E1RM_MAX_REPS = 12  # past this an estimated one-rep max says little
+
+
+def _muscles(exercise: Exercise | None) -> set[str]:
+    if exercise is None:
+        return set()
+    return set(exercise.primary) | set(exercise.secondary)
+
+
+# --- load ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LoadView:
+    summary: loadmath.Summary
+    days: list[loadmath.DayLoad]  # the chart's window, oldest first
+    weeks: list[loadmath.Week]  # up to 8, newest last
+    unrated: int  # workouts in the window with no effort yet (they carry no load)
+
+
+def load_view(user: Any, today: date | None = None) -> LoadView:
+    today = today or local_today(user)
+    rated = list(
+        Workout.objects.filter(
+            user=user, day__lte=today, effort__isnull=False, minutes__isnull=False
+        ).values_list("day", "effort", "minutes")
+    )
+    pairs = [
+        (day, float(effort * minutes))
+        for day, effort, minutes in rated
+        if effort is not None and minutes is not None
+    ]
+    summary = loadmath.summarise(pairs, today)
+    daily = loadmath.daily_loads(pairs, today)
+    days = loadmath.series(daily)[-CHART_DAYS:]
+    weeks = loadmath.weekly_totals(daily)[-VOLUME_WEEKS:]
+    unrated = Workout.objects.filter(
+        user=user, day__gt=today - timedelta(days=CHART_DAYS), effort__isnull=True
+    ).count()
+    return LoadView(summary, days, weeks, unrated)
+
+
+def to_rate(user: Any, now: datetime | None = None) -> list[Workout]:
+    """Recent workouts waiting for their session effort, once half an hour has passed."""
+    now = now or timezone.now()
+    since = local_today(user, now) - timedelta(days=RATE_WITHIN_DAYS)
+    found = Workout.objects.filter(user=user, effort__isnull=True, day__gte=since).order_by(
+        "started_at"
+    )
+    return [
+        w
+        for w in found
+        if (w.started_at + timedelta(minutes=w.minutes or 0) + RATE_AFTER) <= now
+        or w.source == Workout.Source.IMPORT
+    ]
+
+
+# --- the knot after training -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Flare:
+    knot: Knot
+    workout_day: date
+    exercises: tuple[str, ...]  # names of the exercises that work near the knot
+    muscles: frozenset[str]  # the muscles those exercises work (held from progressing)
+    before: int
+    after: int
+
+    @property
+    def text(self) -> str:
+        names = ", ".join(self.exercises)
+        return (
+            f"{self.knot.label} went from {self.before} to {self.after} within two days of "
+            f"training on {self.workout_day:%a %d %b} ({names}), which works the muscles near "
+            "it. Those exercises hold at their current load until it settles; the rest of "
+            "your training goes on as planned."
+        )
+
+
+def flares(user: Any, now: datetime | None = None, knots: list[Knot] | None = None) -> list[Flare]:
+    """Active knots whose pain rose by FLARE_RISE or more within 48 hours after a workout that
+    trained the muscles near them, in the last week, and that have not settled since."""
+    now = now or timezone.now()
+    if knots is None:
+        knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
+    if not knots:
+        return []
+    since = now - timedelta(days=FLARE_SHOWN_DAYS) - FLARE_WINDOW
+    entries = list(
+        Entry.objects.filter(workout__user=user, workout__started_at__gte=since)
+        .exclude(slug="")
+        .values_list("workout__started_at", "workout__day", "slug")
+    )
+    if not entries:
+        return []
+    checkins: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for knot_id, moment, pain in (
+        CheckIn.objects.filter(knot__in=knots, moment__gte=since - timedelta(days=14))
+        .order_by("moment")
+        .values_list("knot_id", "moment", "pain")
+    ):
+        checkins[knot_id].append((moment, pain))
+    library = load_exercises()
+    by_workout: dict[tuple[datetime, date], list[Exercise]] = defaultdict(list)
+    for started, day, slug in entries:
+        if slug in library:
+            by_workout[(started, day)].append(library[slug])
+    found: list[Flare] = []
+    for knot in knots:
+        ratings = checkins.get(knot.pk, [])
+        best: Flare | None = None
+        for (started, day), exercises in sorted(by_workout.items()):
+            near = [e for e in exercises if targeted([e], [knot])]
+            if not near:
+                continue
+            before = [p for m, p in ratings if m <= started]
+            after = [(m, p) for m, p in ratings if started < m <= started + FLARE_WINDOW]
+            if not before or not after:
+                continue
+            peak = max(p for _, p in after)
+            if peak - before[-1] < FLARE_RISE:
+                continue
+            latest = ratings[-1][1]
+            if latest - before[-1] < FLARE_RISE:
+                continue  # settled since
+            if max(m for m, _ in after) < now - timedelta(days=FLARE_SHOWN_DAYS):
+                continue
+            best = Flare(
+                knot,
+                day,
+                tuple(dict.fromkeys(e.name for e in near)),
+                frozenset(m for e in near for m in _muscles(e)),
+                before[-1],
+                peak,
+            )
+        if best is not None:
+            found.append(best)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class MorningQuestion:
+    entry_id: int  # any entry of the workout that asked about this knot
+    knot: Knot
+    day: date
+    exercises: tuple[str, ...]
+
+
+def morning_questions(user: Any, today: date | None = None) -> list[MorningQuestion]:
+    """The knots to ask about the morning after training near them: better, same or worse?"""
+    today = today or local_today(user)
+    pending = (
+        Entry.objects.filter(
+            workout__user=user,
+            next_morning=Entry.Morning.PENDING,
+            workout__day__lt=today,
+            workout__day__gte=today - timedelta(days=MORNING_WITHIN_DAYS),
+            knot__status=Knot.Status.ACTIVE,
+        )
+        .select_related("knot", "workout", "own")
+        .order_by("workout__day", "position")
+    )
+    library = load_exercises()
+    grouped: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+    for entry in pending:
+        assert entry.knot_id is not None
+        grouped[(entry.workout_id, entry.knot_id)].append(entry)
+    questions = []
+    for group in grouped.values():
+        first = group[0]
+        assert first.knot is not None
+        names = tuple(library[e.slug].name if e.slug in library else e.slug for e in group)
+        questions.append(MorningQuestion(first.pk, first.knot, first.workout.day, names))
+    return questions
+
+
+# --- each lift's history ---------------------------------------------------------------------
+
+
+def e1rm(kg: Decimal, reps: int) -> float | None:
+    """Epley's estimate of the one-rep max; None past E1RM_MAX_REPS reps or without a load."""
+    if reps < 1 or reps > E1RM_MAX_REPS or kg <= 0:
+        return None
+    return float(kg) * (1 + reps / 30) if reps > 1 else float(kg)
+
+
+@dataclass(frozen=True, slots=True)
+class LiftDay:
+    day: date
+    workout_id: int
+    sets_text: str
+    best_kg: Decimal | None  # heaviest set
+    best_reps: int  # reps of that set (or the most reps, without a load)
+    e1rm: float | None  # the best estimate of the day
+    volume_kg: Decimal  # sum of reps times kg
+    sets: int
+    pain: int | None
+
+
+def lift_days(user: Any, lift: Any, limit: int = 400) -> list[LiftDay]:
+    """Every day this lift was logged, oldest first (at most ``limit`` days, the newest)."""
+    entries = services.of_lift(Entry.objects.filter(workout__user=user), lift)
+    rows = list(
+        entries.order_by("-workout__day", "-position").values(
+            "id", "workout_id", "workout__day", "sets_text", "pain_during"
+        )[:limit]
+    )
+    sets: dict[int, list[tuple[int, Decimal | None]]] = defaultdict(list)
+    for entry_id, reps, kg in WorkSet.objects.filter(
+        entry_id__in=[r["id"] for r in rows]
+    ).values_list("entry_id", "reps", "load_kg"):
+        sets[entry_id].append((reps, kg))
+    days = []
+    for row in reversed(rows):
+        done = sets.get(row["id"], [])
+        loaded = [(r, kg) for r, kg in done if kg is not None]
+        if loaded:
+            best_reps, best_kg = max(loaded, key=lambda s: (s[1], s[0]))
+            estimates = [e for r, kg in loaded if (e := e1rm(kg, r)) is not None]
+            top = max(estimates) if estimates else None
+        else:
+            best_kg, top = None, None
+            best_reps = max((r for r, _ in done), default=0)
+        days.append(
+            LiftDay(
+                day=row["workout__day"],
+                workout_id=row["workout_id"],
+                sets_text=row["sets_text"],
+                best_kg=best_kg,
+                best_reps=best_reps,
+                e1rm=None if top is None else round(top, 1),
+                volume_kg=sum((kg * r for r, kg in loaded), Decimal(0)),
+                sets=len(done),
+                pain=row["pain_during"],
+            )
+        )
+    return days
+
+
+@dataclass(frozen=True, slots=True)
+class GroupWeek:
+    group: str
+    sets: list[int]  # hard sets per week, oldest first
+    label: str
+
+    @property
+    def mean_before(self) -> float | None:
+        before = self.sets[:-1][-4:]
+        return sum(before) / len(before) if before else None
+
+
+GROUP_NAMES = {
+    "head-neck": "Neck",
+    "shoulder": "Shoulders",
+    "upper-back": "Upper back",
+    "lower-back": "Lower back",
+    "chest": "Chest",
+    "arm": "Arms",
+    "forearm-hand": "Forearms",
+    "hip": "Hips and glutes",
+    "thigh": "Thighs",
+    "leg-foot": "Lower legs",
+    "core": "Core",
+}
+
+
+def weekly_volume(user: Any, today: date | None = None) -> tuple[list[date], list[GroupWeek]]:
+    """Work sets per muscle group per week (Monday starts), over the last VOLUME_WEEKS weeks.
+    A set counts once for each group its exercise's main muscles belong to."""
+    today = today or local_today(user)
+    monday = today - timedelta(days=today.weekday())
+    starts = [monday - timedelta(weeks=n) for n in range(VOLUME_WEEKS - 1, -1, -1)]
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * VOLUME_WEEKS)
+    muscles = load_muscles()
+    library = load_exercises()
+    rows = (
+        WorkSet.objects.filter(
+            entry__workout__user=user, entry__workout__day__gte=starts[0], warmup=False
+        )
+        .exclude(entry__slug="")
+        .values_list("entry__workout__day", "entry__slug")
+    )
+    for day, slug in rows:
+        exercise = library.get(slug)
+        if exercise is None:
+            continue
+        groups = {muscles[m].group for m in exercise.primary if m in muscles}
+        if not groups and exercise.trains:
+            groups = {"core"}
+        week = (day - starts[0]).days // 7
+        for group in groups:
+            counts[group][week] += 1
+    ordered = [g for g in GROUP_NAMES if g in counts]
+    return starts, [GroupWeek(g, counts[g], GROUP_NAMES[g]) for g in ordered]
+
+
+def recent_workouts(user: Any, limit: int = 20, before: date | None = None) -> list[Workout]:
+    found = Workout.objects.filter(user=user)
+    if before is not None:
+        found = found.filter(day__lt=before)
+    return list(found.order_by("-day", "-started_at").prefetch_related("entries__own")[:limit])
+
+
+def localtime(user: Any, moment: datetime) -> datetime:
+    return timezone.localtime(moment, user_zone(user))

@@ -1,0 +1,160 @@
+"""Training pages that read the history: the load, one lift over time, and the import."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods
+
+from knotless.accounts.services import local_today
+from knotless.accounts.typing import AuthedRequest
+from knotless.lib import load as loadmath
+from knotless.lib import trainchart
+from knotless.lib.importers import ImportFormatError
+from knotless.safety.policy import Gates
+from knotless.training import coaching, importing, insights, services
+from knotless.training.forms import ImportForm
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+@require_GET
+def load_page(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    today = local_today(user)
+    view = insights.load_view(user, today)
+    chart = None
+    if view.days and any(d.load for d in view.days):
+        start = view.days[0].day
+        chart = trainchart.chart(
+            start,
+            today,
+            bars=[(d.day, d.load) for d in view.days],
+            bar_label="daily load (effort × minutes)",
+            lines=[
+                trainchart.Series(
+                    [(d.day, d.acute) for d in view.days], "chart-line", "7-day average"
+                ),
+                trainchart.Series(
+                    [(d.day, d.chronic) for d in view.days], "chart-line2", "28-day average"
+                ),
+            ],
+            shade=[
+                d.day
+                for d in view.days
+                if view.summary.enough_history
+                and d.ratio is not None
+                and d.ratio >= loadmath.RATIO_JUMP
+                and (d.day - view.days[0].day).days >= 0
+            ],
+            shade_label=f"7-day average ≥ {loadmath.RATIO_JUMP:g}× the 28-day one",
+        )
+    starts, groups = insights.weekly_volume(user, today)
+    volume_chart = None
+    if groups:
+        volume_chart = trainchart.chart(
+            starts[0],
+            starts[-1] + timedelta(days=6),
+            bars=[
+                (start + timedelta(days=3), float(sum(g.sets[i] for g in groups)))
+                for i, start in enumerate(starts)
+            ],
+            bar_label="work sets that week, all groups",
+        )
+    table_days = list(reversed(view.days[-28:]))
+    return render(
+        request,
+        "training/load.html",
+        {
+            "view": view,
+            "summary": view.summary,
+            "chart": mark_safe(chart) if chart else None,
+            "volume_chart": mark_safe(volume_chart) if volume_chart else None,
+            "table_days": table_days,
+            "weeks": list(reversed(view.weeks)),
+            "starts": starts,
+            "groups": groups,
+            "ratio_jump": loadmath.RATIO_JUMP,
+            "week_jump": loadmath.WEEK_JUMP,
+            "evidence": loadmath.EVIDENCE_NOTE,
+        },
+    )
+
+
+@require_GET
+def lift_page(request: AuthedRequest, key: str) -> HttpResponse:
+    lift = services.lift_by_key(request.user, key[:40])
+    if lift is None:
+        raise Http404("No such exercise.")
+    days = insights.lift_days(request.user, lift)
+    chart = None
+    if days:
+        chart = trainchart.chart(
+            days[0].day,
+            max(days[-1].day, days[0].day + timedelta(days=13)),
+            lines=[
+                trainchart.Series(
+                    [(d.day, d.e1rm) for d in days], "chart-line", "estimated one-rep max (kg)"
+                ),
+                trainchart.Series(
+                    [(d.day, float(d.best_kg) if d.best_kg is not None else None) for d in days],
+                    "chart-dots",
+                    "heaviest set (kg)",
+                    dots=True,
+                ),
+            ]
+            if any(d.best_kg is not None for d in days)
+            else [
+                trainchart.Series(
+                    [(d.day, float(d.best_reps)) for d in days], "chart-line", "most reps in a set"
+                )
+            ],
+        )
+    gates = Gates(request.user)
+    return render(
+        request,
+        "training/lift.html",
+        {
+            "lift": lift,
+            "exercise": lift.exercise,
+            "technique": lift.exercise.technique if lift.exercise is not None else None,
+            "days": list(reversed(days)),
+            "chart": mark_safe(chart) if chart else None,
+            "next": coaching.next_time(request.user, lift, gates=gates),
+            "emergency": gates.emergency,
+            "logged": bool(days),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_page(request: AuthedRequest) -> HttpResponse:
+    report = None
+    form = ImportForm()
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_UPLOAD:
+                form.add_error("file", "The file is larger than 5 MB; export a shorter period.")
+            else:
+                raw = upload.read(MAX_UPLOAD + 1)
+                try:
+                    text = raw.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    text = raw.decode("latin-1")
+                try:
+                    report = importing.import_text(request.user, text)
+                except ImportFormatError as exc:
+                    form.add_error("file", str(exc))
+                else:
+                    messages.success(
+                        request,
+                        f"Imported {report.workouts} workout{'s' * (report.workouts != 1)} "
+                        f"with {report.sets} sets.",
+                    )
+    return render(request, "training/import.html", {"form": form, "report": report})
