@@ -130,3 +130,49 @@ def test_aliases_are_unique_across_the_library() -> None:
 
 def test_it_knows_gym_equipment() -> None:
     assert {"barbell", "kettlebell", "bench"} <= set(EQUIPMENT)
+
+
+GYM_LIFTS = (
+    "deadlift",
+    "romanian-deadlift",
+    "trap-bar-deadlift",
+    "back-squat",
+    "goblet-squat",
+    "barbell-row",
+    "bench-press",
+    "overhead-press",
+    "kettlebell-swing",
+)
+GYM_ONLY = frozenset({"barbell", "trap-bar", "rack", "bench", "kettlebell"})
+
+
+def test_the_gym_lifts_are_there_with_an_easier_variant_to_learn_on() -> None:
+    library = load_exercises()
+    for slug in GYM_LIFTS:
+        lift = library[slug]
+        assert lift.kind == "strength", slug
+        assert lift.easier in library, slug
+        assert library[lift.easier].difficulty <= lift.difficulty, slug
+    assert library["back-squat"].easier == "goblet-squat"
+    assert library["barbell-row"].easier == "one-arm-dumbbell-row"
+
+
+def test_the_big_lifts_step_up_in_large_steps_and_the_presses_in_small_ones() -> None:
+    library = load_exercises()
+    for slug in ("deadlift", "romanian-deadlift", "back-squat", "kettlebell-swing"):
+        assert library[slug].size == "large", slug
+    for slug in ("bench-press", "overhead-press", "one-arm-dumbbell-row", "push-up"):
+        assert library[slug].size == "small", slug
+
+
+def test_a_barbell_squat_or_bench_needs_a_rack_with_safety_bars() -> None:
+    library = load_exercises()
+    for slug in ("back-squat", "bench-press"):
+        assert "rack" in library[slug].equipment, slug
+
+
+def test_no_place_assumes_gym_equipment_nobody_ticked() -> None:
+    from knotless.lib.planner import PLACE_EQUIPMENT
+
+    for place, have in PLACE_EQUIPMENT.items():
+        assert not have & GYM_ONLY, place
