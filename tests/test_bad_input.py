@@ -195,6 +195,11 @@ NEVER_TRIED = {
 # URLs that read no query or form key at all, so only their URL arguments can be bad. A URL
 # that reads none and is not listed fails the net: give it a reason here, or a form or link.
 READ_NOTHING = {
+    "training_entry_delete": "a button: the entry is the URL's",
+    "training_workout_delete": "a button: the workout is the URL's",
+    "training_workout": "a saved workout: it is the URL's",
+    "training_lift_history": "one lift's history: the lift is the URL's",
+    "training_load": "the person's own load, nothing to choose",
     "healthz": "a fixed 'ok' for load balancers",
     "learn_knots": "a page of text",
     "learn_finder": "a page of text",

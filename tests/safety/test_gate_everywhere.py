@@ -33,6 +33,7 @@ from knotless.practice import services as practice
 from knotless.practice.models import DayPlan, Session
 from knotless.safety.checklist import flags_for
 from knotless.safety.screening import record
+from knotless.training import services as training
 from tests import urlwalk
 
 Query = dict[str, Any]
@@ -47,6 +48,8 @@ class World:
     session: Session  # saved
     open_session: Session  # started, never saved
     feed_token: str
+    workout_id: int = 0  # a strength workout with the knot's muscle trained in it
+    entry_id: int = 0
 
 
 def _one(kwargs: dict[str, Any] | None = None, query: Query | None = None) -> list[Visit]:
@@ -130,6 +133,22 @@ WALK: dict[str, Callable[[World], list[Visit]]] = {
     "account": lambda w: _one(),
     "password_change": lambda w: _one(),
     "healthz": lambda w: _one(),
+    "training": lambda w: [({}, {}), ({}, {"exercise": "Dumbbell shrug", "sets": "3x10@20kg"})],
+    "training_lift": lambda w: _one(),  # POST only
+    "training_copy": lambda w: _one(),  # POST only
+    "training_session": lambda w: _one(),  # POST only
+    "training_load": lambda w: _one(),
+    "training_import": lambda w: _one(),
+    "training_lift_history": lambda w: [
+        ({"key": f"lib:{TRAP_STRENGTH}"}, {}),
+        ({"key": "lib:deadlift"}, {}),
+    ],
+    "training_workout": lambda w: _one({"workout_id": w.workout_id}),
+    "training_rate": lambda w: _one({"workout_id": w.workout_id}),  # POST only
+    "training_workout_delete": lambda w: _one({"workout_id": w.workout_id}),  # POST only
+    "training_entry_edit": lambda w: _one({"entry_id": w.entry_id}),
+    "training_entry_delete": lambda w: _one({"entry_id": w.entry_id}),  # POST only
+    "training_morning": lambda w: _one({"entry_id": w.entry_id}),  # POST only
 }
 
 EXEMPT = {
@@ -181,6 +200,8 @@ def _world(user: Any, *, extra_knot: bool = False) -> World:
     saved = practice.start(user, [A_SLUG, TRAP_STRENGTH], before={knot.pk: 6}, token="a")
     practice.finish(user, saved.pk, after={knot.pk: 4}, verdicts={}, played_seconds=600)
     started = practice.start(user, [A_SLUG], before={}, token="b")
+    entry = training.log_lift(user, TRAP_STRENGTH, "3x10@20kg", pain=2)
+    training.log_lift(user, "barbell hip thrust", "3x8@60kg", workout=entry.workout)
     return World(
         user=user,
         knot=knot,
@@ -188,6 +209,8 @@ def _world(user: Any, *, extra_knot: bool = False) -> World:
         session=saved,
         open_session=started,
         feed_token=schedule.new_feed_token(user),
+        workout_id=entry.workout_id,
+        entry_id=entry.pk,
     )
 
 

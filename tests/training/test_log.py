@@ -229,3 +229,22 @@ def test_no_progression_advice_under_an_emergency_answer(user: Any) -> None:
     screening.record(user, policy.knot_areas(sore), ["A1a"])
     advice = coaching.recent_lifts(user)[0]
     assert advice.action == "none"
+
+
+def test_today_and_the_knot_page_show_the_flare_and_ask(client_in: Client, user: Any) -> None:
+    start = timezone.now() - timedelta(days=1)
+    sore = knot(user, pain=3, when=start - timedelta(hours=2))
+    workout = services.workout_for(user, when=start)
+    services.log_lift(user, "one-arm dumbbell row", "3x10@20kg", workout=workout)
+    journal.check_in(sore, pain=6, tz_name=TZ, moment=start + timedelta(hours=3))
+    today = client_in.get(reverse("today")).content.decode()
+    assert "went from 3 to 6 within two days of training" in today
+    assert "this morning?" in today  # the next-morning question
+    assert "How hard was" in today  # the session still has no effort
+    page = client_in.get(reverse("knot", args=[sore.pk])).content.decode()
+    assert "went from 3 to 6" in page
+
+
+def test_today_without_training_says_nothing_about_it(client_in: Client, user: Any) -> None:
+    knot(user)
+    assert "From your training" not in client_in.get(reverse("today")).content.decode()

@@ -31,6 +31,9 @@ from knotless.lib.days import zone
 from knotless.overview import knot_practice, session_marks, session_marks_version, today_parts
 from knotless.safety.checklist import load_flags
 from knotless.safety.policy import EMERGENCY, NEEDS_ANSWERS, Gates
+from knotless.training.forms import EFFORT_WORDS
+from knotless.training.insights import flares
+from knotless.training.today import training_today
 
 # Which form field a service error belongs to, by its code.
 ERROR_FIELDS = {
@@ -91,10 +94,13 @@ def today(request: AuthedRequest) -> HttpResponse:
         )
     )
     parts = today_parts(request.user)
+    training = training_today(request.user, [s.knot for s in active])
     return render(
         request,
         "journal/today.html",
         {
+            "training": training,
+            "efforts": EFFORT_WORDS.items(),
             "summaries": active,
             "dayplan": parts.dayplan,
             "plan_minutes": parts.plan_minutes,
@@ -321,6 +327,7 @@ def _render_detail(
             "held_back": practice.held_back,
             "check_url": practice.verdict.check_url(request.path, knot=knot),
             "play_url": practice.play_url,
+            "flares": [f for f in flares(request.user, knots=[knot]) if knot.is_active],
         },
         status=status,
     )

@@ -75,6 +75,13 @@ class Past:
     def strength_log(self) -> dict[str, list[tuple[date, str]]]:
         return self._value()[1]
 
+    def training(self, today: date) -> tuple[bool, frozenset[str]]:
+        """From the training log: did the load jump, and which muscles were trained hard
+        yesterday (read only when a plan is made)."""
+        from knotless.training.planning import training_state
+
+        return training_state(self._user, today)
+
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
@@ -133,6 +140,7 @@ class Inputs:
     def request(
         self, *, minutes: int, place: str, moment: str, quick: bool = False
     ) -> planner.Request:
+        jump, recover = self.past.training(self.today)
         return planner.Request(
             knots=self.knots,
             minutes=minutes,
@@ -146,6 +154,8 @@ class Inputs:
             strength_log=self.strength_log,
             stop=policy.WHY[policy.EMERGENCY] if self.emergency else "",
             quick=quick,
+            load_jump=jump,
+            recover=recover,
         )
 
     def allows(self, exercise: Exercise) -> bool:
@@ -257,6 +267,12 @@ def history(
     )
     for slug, verdict, started_at in rows.iterator(chunk_size=2000):
         strength.setdefault(slug, []).append((started_at.astimezone(zone).date(), verdict))
+    from knotless.training.planning import strength_entries
+
+    for slug, day, verdict in strength_entries(user, set(library)):
+        strength.setdefault(slug, []).append((day, verdict))
+    for entries in strength.values():
+        entries.sort(key=lambda pair: pair[0])
     return feedback, strength
 
 

@@ -21,7 +21,6 @@ from knotless.training import coaching, insights, services
 from knotless.training.forms import EFFORT_WORDS, EntryForm, LiftForm, SessionForm
 from knotless.training.models import Entry, Workout
 
-
 SESSION_ERRORS = {
     "kind": "Pick what kind of session it was from the list.",
     "minutes": "Minutes go from 1 to 1440.",
@@ -150,6 +149,7 @@ def log_session(request: AuthedRequest) -> HttpResponse:
 def rate_workout(request: AuthedRequest, workout_id: int) -> HttpResponse:
     effort = _int(request.POST.get("effort"))
     try:
+        services.own_workout(request.user, workout_id)  # someone else's: 404 before anything
         if effort is None:
             raise ValidationError("Pick how hard it was, from 0 to 10.")
         minutes = _int(request.POST.get("minutes"))
@@ -168,6 +168,7 @@ def rate_workout(request: AuthedRequest, workout_id: int) -> HttpResponse:
 @require_POST
 def answer_morning(request: AuthedRequest, entry_id: int) -> HttpResponse:
     try:
+        services.own_entry(request.user, entry_id)  # someone else's: 404 before anything
         services.answer_morning(request.user, entry_id, request.POST.get("answer", ""))
     except Entry.DoesNotExist as exc:
         raise Http404("No such entry.") from exc

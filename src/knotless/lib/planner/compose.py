@@ -34,6 +34,7 @@ from knotless.lib.planner.model import (
     MORNING,
     OWN,
     PLACES,
+    RECOVERY_ITEMS,
     STRENGTH_PER_KNOT,
     TIGHT,
     TIGHT_PER_KNOT,
@@ -373,10 +374,12 @@ def plan(
                     MORNING,
                 )
     else:
-        # 4. Strength, one per knot a round, up to STRENGTH_PER_KNOT.
-        for _ in range(STRENGTH_PER_KNOT):
+        # 4. Strength, one per knot a round, up to STRENGTH_PER_KNOT; none on a day after an
+        # unusually large jump in training load, which makes the day lighter.
+        for _ in range(0 if request.load_jump else STRENGTH_PER_KNOT):
             for knot in covered:
                 build.strengthen(knot)
+        recovery(build, request)
         # 5. More aimed work while time is left: the rest of the tight muscles, mobility.
         for knot in covered:
             build.tight_round(knot, TIGHT_PER_KNOT, None)
@@ -384,6 +387,12 @@ def plan(
             build.aimed_item(knot, ("mobility",), own, OWN, "")
 
     notes = []
+    if request.load_jump and not morning:
+        notes.append(
+            "Your training load this week is an unusually large jump from what you are used "
+            "to, so today's routine is lighter: no strength work, only releases, stretches "
+            "and mobility."
+        )
     if not covered:
         if not knots and not request.knots:
             build.fillers("no active knots: a short all-round routine to keep it that way")
@@ -401,3 +410,24 @@ def plan(
     if not items:
         notes.append("Nothing fits this time, place and equipment. Try more minutes or the floor.")
     return Plan(tuple(items), routine_seconds(items), budget, tuple(left_out), tuple(notes))
+
+
+def recovery(build: _Builder, request: Request) -> None:
+    """Gentle work for the muscles trained hard yesterday: one stretch or mobility move each
+    (at most three), after the knots' own work, while time is left."""
+    done = 0
+    for muscle in sorted(request.recover):
+        if done >= RECOVERY_ITEMS:
+            return
+        for exercise in options(build.exercises, ("mobility", "stretch"), [muscle], request):
+            if build.taken(exercise.slug):
+                continue
+            if build.try_add(
+                exercise,
+                dose_of(exercise.dose),
+                f"recovery: you trained the {build.name(muscle)} hard yesterday",
+                None,
+                FILLER,
+            ):
+                done += 1
+                break

@@ -33,6 +33,7 @@ TOP_SESSIONS_TO_PROGRESS = 2
 KIND_ORDER = ("release", "stretch", "mobility", "strength")
 TIGHT_PER_KNOT = 2  # related tight muscles worked per knot before anything else
 STRENGTH_PER_KNOT = 3  # strength exercises per knot in one plan at most
+RECOVERY_ITEMS = 3  # stretch or mobility moves for muscles trained hard the day before, at most
 
 # What an item is aimed at, for the reasons and for measuring how much of a plan is aimed.
 OWN, TIGHT, WEAK, MORNING, FILLER = "own", "tight", "weak", "morning", "filler"
@@ -140,6 +141,10 @@ class Request:
     # A desk break between two stretches of work: only the library's desk moves (seated or
     # standing, two minutes or less), not everything one could do in an office.
     quick: bool = False
+    # From the training log (issue 14): the load made an unusually large jump (today's plan
+    # leaves strength out), and the muscles trained hard yesterday (they get recovery work).
+    load_jump: bool = False
+    recover: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

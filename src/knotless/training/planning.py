@@ -1,0 +1,53 @@
+"""What the day's plan takes from the training log: logged strength work for progression and
+the every-other-day rule, an unusually large jump in load, and muscles trained hard yesterday.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q
+
+from knotless.library.exercises import load_exercises
+from knotless.training import insights
+from knotless.training.models import Entry
+
+HARD_EFFORT = 7  # session effort (CR-10) from which a session counts as hard
+HARD_RIR = 1  # a set with this many reps in reserve or fewer was hard
+HARD_RPE = 9
+PAINFUL = 3  # pain during an exercise above this counts as "it hurt" for the plan
+
+
+def strength_entries(user: Any, slugs: set[str]) -> Iterator[tuple[str, date, str]]:
+    """Library strength work logged in the training log, oldest first: (slug, day, verdict),
+    the verdict "hurt" when pain during it went past PAINFUL or the knot was worse the next
+    morning. Player sessions are left out (the plan reads those from the player itself)."""
+    rows = (
+        Entry.objects.filter(workout__user=user, slug__in=slugs, workout__practice_session=None)
+        .order_by("workout__started_at", "position")
+        .values_list("slug", "workout__day", "pain_during", "next_morning")
+    )
+    for slug, day, pain, morning in rows.iterator(chunk_size=2000):
+        hurt = (pain is not None and pain > PAINFUL) or morning == Entry.Morning.WORSE
+        yield slug, day, "hurt" if hurt else ""
+
+
+def training_state(user: Any, today: date) -> tuple[bool, frozenset[str]]:
+    """(the load made an unusually large jump, muscles trained hard yesterday)."""
+    jump = insights.load_view(user, today).summary.jump
+    library = load_exercises()
+    hard = (
+        Entry.objects.filter(workout__user=user, workout__day=today - timedelta(days=1))
+        .exclude(slug="")
+        .filter(
+            Q(workout__effort__gte=HARD_EFFORT)
+            | Q(sets__rir__lte=HARD_RIR)
+            | Q(sets__rpe__gte=HARD_RPE)
+        )
+        .values_list("slug", flat=True)
+        .distinct()
+    )
+    muscles = {m for slug in hard if slug in library for m in library[slug].primary}
+    return jump, frozenset(muscles)
