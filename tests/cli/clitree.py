@@ -56,6 +56,10 @@ GOOD: dict[tuple[str, ...] | str, Good] = {
     "checkin_id": lambda ids: ids["checkin"],
     ("user", "create", "name"): "newcomer",
     ("user", "password", "name"): lambda ids: ids["user"],
+    ("lift", "exercise"): "goblet squat",
+    ("lift", "sets"): "3x8@16kg",
+    ("session", "kind"): "run",
+    ("session", "minutes"): "40",
 }
 
 

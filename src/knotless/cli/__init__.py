@@ -34,6 +34,9 @@ COMMANDS: dict[str, str] = {
     "check": "check:check",
     "drink": "water:drink",
     "water": "water:water",
+    "lift": "training:lift",
+    "session": "training:session",
+    "training": "training:training",
 }
 
 
