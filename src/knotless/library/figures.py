@@ -19,9 +19,11 @@ from knotless.library.figure import (
     ANCHORS,
     ARROW_POINTS,
     BASES,
+    HANDS,
     INSETS,
     PROP_KINDS,
     VIEWS,
+    WEIGHTS,
     ZONES,
     FigureError,
     FigureSpec,
@@ -59,11 +61,23 @@ def _prop(raw: Any, where: str) -> Prop:
     extra = set(raw) - {"kind", "at", "offset", "to", "anchor", "x", "size"}
     if extra:
         raise AtlasDataError(f"{where}: prop {kind} has unknown key(s) {', '.join(sorted(extra))}.")
-    at, to = raw.get("at", ""), raw.get("to", "")
+    at, to = raw.get("at", HANDS if kind in WEIGHTS else ""), raw.get("to", "")
+    if kind in WEIGHTS and not (at == HANDS or (at in SEGMENT_FRAMES and "offset" in raw)):
+        raise AtlasDataError(
+            f"{where}: a {kind} is held in both hands (at = {HANDS!r}, the default) or set on "
+            "the body: 'at' one of the body's segments with an 'offset'."
+        )
     if kind in ("ball", "roller") and at not in SEGMENT_FRAMES:
         raise AtlasDataError(f"{where}: a {kind} needs 'at', one of the body's segments.")
-    if kind in ("band", "dumbbell") and at not in BODY_POINTS:
-        raise AtlasDataError(f"{where}: a {kind} needs 'at', a body point such as hand_r.")
+    if (
+        kind in ("band", "dumbbell")
+        and at not in BODY_POINTS
+        and not (kind == "dumbbell" and at == HANDS)
+    ):
+        raise AtlasDataError(
+            f"{where}: a {kind} needs 'at', a body point such as hand_r"
+            + (f" (or {HANDS!r}: held upright in both)." if kind == "dumbbell" else ".")
+        )
     if kind == "band" and not (to in BODY_POINTS or "anchor" in raw):
         raise AtlasDataError(f"{where}: a band needs 'to' (a body point) or 'anchor' [x, y].")
     offset = raw.get("offset", [0, 0, 0])

@@ -9,9 +9,9 @@ and the animation line up. The target muscles glow in an accent colour; an arrow
 movement.
 
 The parts, each with one job: ``spec`` (what a figure is), ``geometry`` (posing the body and
-flattening it into shapes), ``glow`` (muscle highlighting), ``props`` (balls, bands, chairs,
-doors), ``film`` (keyframes, the moves between them, framing and the arrow) and ``svg`` (the
-output). Pure Python, no Django.
+flattening it into shapes), ``glow`` (muscle highlighting), ``weights`` (where a barbell or a
+kettlebell sits), ``props`` (drawing balls, bands, weights, chairs, doors), ``film`` (keyframes,
+the moves between them, framing and the arrow) and ``svg`` (the output). Pure Python, no Django.
 """
 
 from knotless.library.figure.film import ARROW_POINTS
@@ -20,10 +20,12 @@ from knotless.library.figure.glow import ZONES
 from knotless.library.figure.spec import (
     ANCHORS,
     BASES,
+    HANDS,
     INSETS,
     PROP_KINDS,
     SEAT_PELVIS,
     VIEWS,
+    WEIGHTS,
     FigureError,
     FigureSpec,
     Prop,
@@ -37,10 +39,12 @@ __all__ = [
     "ANCHORS",
     "ARROW_POINTS",
     "BASES",
+    "HANDS",
     "INSETS",
     "PROP_KINDS",
     "SEAT_PELVIS",
     "VIEWS",
+    "WEIGHTS",
     "W_TRUNK_SIDE",
     "ZONES",
     "FigureError",

@@ -9,7 +9,16 @@ import math
 from dataclasses import dataclass
 
 from knotless.library import skeleton
-from knotless.library.figure.spec import BALL_RADIUS, ROLLER_RADIUS, SEAT_PELVIS, FigureSpec
+from knotless.library.figure.spec import (
+    BALL_RADIUS,
+    BENCH_TOP,
+    HANDS,
+    ROLLER_RADIUS,
+    SEAT_PELVIS,
+    WEIGHTS,
+    FigureSpec,
+)
+from knotless.library.figure.weights import lowest_point
 from knotless.library.skeleton import HEAD_RADIUS, Body, Pose, Vec
 
 # Drawing widths (cm).
@@ -24,6 +33,8 @@ W_SHIN = 11.0
 W_FOOT = 6.0
 W_HIPS = 18.0
 
+
+LYING_ON_THE_BACK = ("supine", "hook-lying")  # bases that lie on a bench, if there is one
 
 Box = tuple[float, float, float, float]  # x, y, width, height of a viewBox
 
@@ -85,6 +96,9 @@ def placed_body(spec: FigureSpec, pose: Pose, reference: Body | None) -> Body:
     pts = body.points
     if any(prop.kind == "chair" for prop in spec.props):
         dy = SEAT_PELVIS - pts["pelvis"][1]
+    elif spec.base in LYING_ON_THE_BACK and any(prop.kind == "bench" for prop in spec.props):
+        # Lying on a bench: the back rests on its top and the feet reach down to the floor.
+        dy = BENCH_TOP + W_TRUNK_SIDE / 2 - min(pts["pelvis"][1], pts["neck_base"][1])
     else:
         lows = [pts["head"][1] - HEAD_RADIUS, pts["pelvis"][1] - W_HIPS / 2]
         for name in ("hand", "wrist", "elbow", "knee", "heel", "toe", "shoulder"):
@@ -95,6 +109,8 @@ def placed_body(spec: FigureSpec, pose: Pose, reference: Body | None) -> Body:
             if prop.kind in ("ball", "roller") and prop.at:
                 radius = BALL_RADIUS if prop.kind == "ball" else ROLLER_RADIUS
                 lows.append(body.local(prop.at, prop.offset)[1] - radius)
+            if prop.kind in WEIGHTS or prop.at == HANDS:  # a weight rests on the floor at lowest
+                lows.append(lowest_point(body, prop))
         dy = -min(lows)
     dx = 0.0
     if reference is not None and spec.anchor != "pelvis":

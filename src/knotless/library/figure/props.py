@@ -1,4 +1,4 @@
-"""Props: what the body uses (ball, roller, band, dumbbell) and what stands in the room.
+"""Props: what the body uses (ball, roller, band, weights) and what stands in the room.
 
 Pure Python, no Django.
 """
@@ -10,14 +10,24 @@ import math
 from knotless.library.figure.geometry import Box, Camera, Shape, depth_of, project
 from knotless.library.figure.spec import (
     BALL_RADIUS,
+    BAR_LENGTH,
+    BELL_RADIUS,
     BENCH_LENGTH,
     BENCH_TOP,
     DOOR_WIDTH,
+    GOBLET_LENGTH,
+    HANDLE_RADIUS,
+    HANDS,
     MAT_HALF_WIDTH,
+    PLATE_RADIUS,
     ROLLER_RADIUS,
     SEAT_PELVIS,
+    TRAP_BAR_LENGTH,
+    WEIGHTS,
     FigureSpec,
+    Prop,
 )
+from knotless.library.figure.weights import bell_centre, hang, weight_centre
 from knotless.library.skeleton import Body, Vec
 
 
@@ -83,6 +93,10 @@ def moving_prop_shapes(
                 assert prop.anchor is not None
                 end = (prop.anchor[0], -prop.anchor[1])
             shapes.append(Shape(key, "line", (start, end), 2.0, "kf-band", 50.0))
+        elif prop.kind in WEIGHTS:
+            shapes += weight_shapes(key, prop, camera, body)
+        elif prop.kind == "dumbbell" and prop.at == HANDS:
+            shapes += _goblet_shapes(key, prop, camera, body)
         elif prop.kind == "dumbbell":
             hand = body.points[prop.at]
             c = project(camera, hand)
@@ -102,6 +116,63 @@ def moving_prop_shapes(
                     )
                 )
     return shapes
+
+
+NEAR = 30.0  # a plate sits outside the body, nearer than any limb
+
+
+def weight_shapes(key: str, prop: Prop, camera: Camera, body: Body) -> list[Shape]:
+    """The shapes of one weight, each keyed so that it animates between keyframes."""
+    centre = weight_centre(body, prop)
+    c = project(camera, centre)
+    depth = depth_of(camera, centre)
+    if prop.kind == "kettlebell":
+        hold, d = centre, hang(body, prop)
+        ring = (
+            hold[0] + d[0] * HANDLE_RADIUS * 0.6,
+            hold[1] + d[1] * HANDLE_RADIUS * 0.6,
+            hold[2] + d[2] * HANDLE_RADIUS * 0.6,
+        )
+        bell = bell_centre(body, prop)
+        return [
+            Shape(key, "circle", (project(camera, ring),), HANDLE_RADIUS, "kf-ring", depth + 1),
+            Shape(key + "b", "circle", (project(camera, bell),), BELL_RADIUS, "kf-weight", depth),
+        ]
+    shapes: list[Shape] = []
+    if camera.view == "side":
+        if prop.kind == "trap-bar":
+            half = TRAP_BAR_LENGTH / 2
+            ends = ((c[0] - half, c[1]), (c[0] + half, c[1]))
+            shapes.append(Shape(key + "f", "line", ends, 3.5, "kf-bar", depth + NEAR - 1))
+        shapes.append(Shape(key, "circle", (c,), PLATE_RADIUS, "kf-plate", depth + NEAR))
+        shapes.append(Shape(key + "h", "circle", (c,), 3.0, "kf-weight", depth + NEAR + 0.1))
+        return shapes
+    half = BAR_LENGTH / 2 if prop.kind == "barbell" else TRAP_BAR_LENGTH
+    ends = ((c[0] - half, c[1]), (c[0] + half, c[1]))
+    shapes.append(Shape(key, "line", ends, 3.0, "kf-bar", depth + NEAR))
+    for n, sign in enumerate((-1.0, 1.0)):
+        x = c[0] + sign * (half - 25)
+        plate = ((x, c[1] - PLATE_RADIUS), (x, c[1] + PLATE_RADIUS))
+        shapes.append(Shape(f"{key}p{n}", "line", plate, 6.0, "kf-bar", depth + NEAR + 0.1))
+    return shapes
+
+
+def _goblet_shapes(key: str, prop: Prop, camera: Camera, body: Body) -> list[Shape]:
+    """A dumbbell held upright in both hands by its top end: the handle and a head at each end.
+
+    It hangs straight down from the hands in any view, so its heads are drawn level. It is drawn
+    in front of the body, as a held weight is what the figure is about: between the knees at
+    the bottom of a squat it would otherwise vanish behind the near thigh.
+    """
+    top = weight_centre(body, prop)
+    depth = depth_of(camera, top) + NEAR
+    t = project(camera, top)
+    b = project(camera, (top[0], top[1] - GOBLET_LENGTH, top[2]))
+    return [
+        Shape(key, "line", (t, b), 3.0, "kf-bar", depth),
+        Shape(key + "t", "line", ((t[0] - 7, t[1]), (t[0] + 7, t[1])), 8.0, "kf-bar", depth),
+        Shape(key + "b", "line", ((b[0] - 7, b[1]), (b[0] + 7, b[1])), 8.0, "kf-bar", depth),
+    ]
 
 
 def _mirror(centre: Vec, p: Vec) -> Vec:
@@ -166,7 +237,7 @@ def still_props(spec: FigureSpec, camera: Camera, body: Body, box: Box) -> list[
                 )
                 out.append(f'<path class="kf-prop-line" d="{d}"/>')
         elif prop.kind == "bench" and view == "side":
-            # A flat seat to kneel or lean on: the top, and a leg under each end.
+            # A flat seat to kneel, lean or lie on: the top, and a leg under each end.
             length, top = prop.size or BENCH_LENGTH, -BENCH_TOP
             d = (
                 f"M{prop.x:.1f} {top:.1f}h{length:.1f} M{prop.x + 4:.1f} {top:.1f}v{BENCH_TOP:.1f} "

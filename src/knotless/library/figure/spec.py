@@ -24,16 +24,28 @@ PROP_KINDS = (
     "roller",
     "band",
     "dumbbell",
+    "barbell",
+    "trap-bar",
+    "kettlebell",
 )
+WEIGHTS = ("barbell", "trap-bar", "kettlebell")  # held in both hands, or set on the body
+HANDS = "hands"  # a weight's ``at``: held in both hands (the default)
 BENCH_TOP = 45.0  # a bench or chair seat that the body leans on, not sits on (cm)
 BENCH_LENGTH = 60.0
 DOOR_WIDTH = 96.0  # a doorway seen from the front, post to post (cm)
 SEAT_PELVIS = 48.0  # height of the hip joints above the floor when seated on a chair
 BALL_RADIUS = 5.0
 ROLLER_RADIUS = 7.5
+PLATE_RADIUS = 22.5  # a full-size plate is 45 cm across, so a loaded bar on the floor is this high
+BAR_LENGTH = 220.0  # an Olympic bar, seen from the front
+TRAP_BAR_LENGTH = 64.0  # a hexagonal bar's frame, front to back, seen from the side
+GOBLET_LENGTH = 28.0  # a dumbbell held upright by its top end, top head to bottom head (cm)
+BELL_RADIUS = 9.5  # a 16 kg kettlebell's ball
+HANDLE_RADIUS = 5.0  # and its handle, drawn as a ring
 MAX_ELEVATION = 60.0  # degrees; higher, a standing body shrinks to a head and shoulders
 # Props that can be seen from a raised camera: they are drawn from the posed body in 3D. A
-# chair, desk, bench, wall or door frame, and a band tied to a spot in the room, are drawn flat.
+# chair, desk, bench, wall or door frame, a barbell, trap bar or kettlebell, and a band tied to a
+# spot in the room, are drawn flat.
 ELEVATED_PROPS = ("mat", "ball", "roller", "band", "dumbbell")
 MAT_HALF_WIDTH = 30.0  # seen from above, a mat is this far either side of the body's plane (cm)
 
@@ -83,7 +95,9 @@ class FigureError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Prop:
     kind: str
-    at: str = ""  # a segment frame (e.g. "trunk", "thigh_r") or a body point for band/dumbbell
+    # A segment frame (e.g. "trunk", "thigh_r") with an offset, a body point for band/dumbbell,
+    # or for a weight "hands" (held in both) or a segment frame with an offset (a bar on the back).
+    at: str = ""
     offset: Vec = (0.0, 0.0, 0.0)
     to: str = ""  # band: the other end, a body point ...
     anchor: tuple[float, float] | None = None  # ... or a fixed spot [x, y] in the room

@@ -45,6 +45,8 @@ svg{--kf-ink:#33434a;
 .kf-weight{fill:var(--kf-weight)}
 .kf-rollbar{fill:none;stroke:var(--kf-ball);stroke-linecap:round}
 .kf-bar{fill:none;stroke:var(--kf-weight);stroke-linecap:butt}
+.kf-plate{fill:var(--kf-weight);fill-opacity:.28;stroke:var(--kf-weight);stroke-width:3}
+.kf-ring{fill:none;stroke:var(--kf-weight);stroke-width:2.5}
 
 .kf-prop-line,.kf-door{fill:none;stroke:var(--kf-prop);stroke-width:4;stroke-linecap:round;
 stroke-linejoin:round}
