@@ -89,3 +89,9 @@ class ImportForm(Form):
         label="Export file",
         help_text="Strong or Hevy CSV export, or wger's workout log as JSON (5 MB at most).",
     )
+    weight_unit = forms.ChoiceField(
+        label="Weights in the file are in",
+        choices=[("kg", "kg"), ("lb", "lb")],
+        widget=forms.RadioSelect,
+        help_text="Only older Strong exports leave this out; files that name their unit keep it.",
+    )

@@ -61,9 +61,12 @@ def _work_set(s: ImportedSet) -> setgrammar.WorkSet | None:
     return setgrammar.WorkSet(s.reps, load, effort)
 
 
-def import_text(user: Any, text: str, names: dict[int, str] | None = None) -> ImportReport:
-    """Read an export and store what is new. Raises ImportFormatError for an unusable file."""
-    result = importers.read_any(text, names)
+def import_text(
+    user: Any, text: str, names: dict[int, str] | None = None, *, weight_unit: str = "kg"
+) -> ImportReport:
+    """Read an export and store what is new. Raises ImportFormatError for an unusable file.
+    ``weight_unit`` ("kg" or "lb") is for files that do not say (Strong's oldest layout)."""
+    result = importers.read_any(text, names, weight_unit="lb" if weight_unit == "lb" else "kg")
     report = ImportReport(result.source, skipped=list(result.skipped))
     known = _known()
     library = load_exercises()

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
-from knotless.accounts.services import local_today
+from knotless.accounts.services import local_today, profile_for
 from knotless.accounts.typing import AuthedRequest
 from knotless.lib import load as loadmath
 from knotless.lib import trainchart
@@ -134,7 +134,8 @@ def lift_page(request: AuthedRequest, key: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_page(request: AuthedRequest) -> HttpResponse:
     report = None
-    form = ImportForm()
+    units = "lb" if profile_for(request.user).units == "imperial" else "kg"
+    form = ImportForm(initial={"weight_unit": units})
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -148,7 +149,9 @@ def import_page(request: AuthedRequest) -> HttpResponse:
                 except UnicodeDecodeError:
                     text = raw.decode("latin-1")
                 try:
-                    report = importing.import_text(request.user, text)
+                    report = importing.import_text(
+                        request.user, text, weight_unit=form.cleaned_data["weight_unit"]
+                    )
                 except ImportFormatError as exc:
                     form.add_error("file", str(exc))
                 else:
