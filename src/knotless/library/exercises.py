@@ -20,7 +20,7 @@ from typing import Any
 from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import AtlasDataError
 from knotless.atlas.tomldata import check_fields, collect, read_folder
-from knotless.library.technique import Technique, normalise_name, validate_coaching
+from knotless.library.technique import Technique, name_key, validate_coaching
 
 EXERCISES_DIR = Path(__file__).with_name("exercises")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -248,16 +248,18 @@ def validate_exercise(entry: Mapping[str, Any], *, where: str) -> Exercise:
 
 def validate_exercises(files: Mapping[str, Mapping[str, Any]]) -> dict[str, Exercise]:
     """Parsed TOML documents by file name -> exercises by slug; variants must exist, and no
-    name or alias may stand for two exercises."""
-    names: dict[str, str] = {}  # normalised name or alias -> the slug it stands for
+    name, slug or alias may stand for two exercises as the importers compare names."""
+    taken: dict[frozenset[str], str] = {}  # the words of a name, slug or alias -> its exercise
 
     def validate(entry: Mapping[str, Any], *, where: str) -> Exercise:
         exercise = validate_exercise(entry, where=where)
-        for text in (exercise.name, *exercise.aliases):
-            key = normalise_name(text)
-            owner = names.setdefault(key, exercise.slug)
+        for text in (exercise.name, exercise.slug, *exercise.aliases):
+            owner = taken.setdefault(name_key(text), exercise.slug)
             if owner != exercise.slug:
-                raise AtlasDataError(f"{where}: the name or alias {text!r} is taken by {owner!r}.")
+                raise AtlasDataError(
+                    f"{where}: {text!r} reads the same as a name or alias of {owner!r}, so an "
+                    "imported set could not tell them apart."
+                )
         return exercise
 
     exercises = collect(files, "exercise", validate)
@@ -278,15 +280,6 @@ def load_exercises() -> dict[str, Exercise]:
 
 
 KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
-
-
-def find_by_name(name: str) -> Exercise | None:
-    """The exercise another app calls ``name`` (its own name or an alias), any case."""
-    wanted = normalise_name(name)
-    for exercise in load_exercises().values():
-        if wanted in {normalise_name(n) for n in (exercise.name, *exercise.aliases)}:
-            return exercise
-    return None
 
 
 def exercises_for(muscles: Iterable[str], *, limit: int | None = None) -> list[Exercise]:

@@ -8,12 +8,12 @@ Standard library only: no Django here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from knotless.atlas.regions import AtlasDataError
+from knotless.lib.importers.matching import normal_words
 
 # Large lifts (big lower-body or multi-joint ones) move up in steps of about 5-10 %; small or
 # upper-body ones in steps of about 2-5 % (guidelines-facts.md §4.1, after ACSM 2009).
@@ -38,10 +38,11 @@ class Technique:
     first_time: tuple[str, ...]  # a checklist shown before the first logged set of a new lift
 
 
-def normalise_name(name: str) -> str:
-    """An exercise name as import matching compares it: lower case, hyphens read as spaces,
-    single spaces ("Push-Up" and "push up" match)."""
-    return re.sub(r"[\s_-]+", " ", name).strip().casefold()
+def name_key(name: str) -> frozenset[str]:
+    """What import matching sees in a name: its words in the importers' normal form (lower case,
+    punctuation read as spaces, a plural s dropped), in any order. Two names with the same key
+    would make an imported set ambiguous, so no two exercises may share one."""
+    return frozenset(normal_words(name))
 
 
 def _items(value: Any, where: str, key: str) -> list[Any]:
@@ -101,8 +102,14 @@ def validate_coaching(
     other kinds may carry a technique but have no load to step up, so no size."""
     aliases = entry.get("aliases", [])
     names = tuple(_text(a, where, "alias") for a in aliases)
-    if len({normalise_name(n) for n in names}) != len(names):
-        raise AtlasDataError(f"{where}: an alias is listed twice.")
+    said: dict[frozenset[str], str] = {name_key(entry["slug"]): entry["slug"]}
+    said[name_key(entry["name"])] = entry["name"]
+    for name in names:
+        same = said.setdefault(name_key(name), name)
+        if same != name:
+            raise AtlasDataError(
+                f"{where}: alias {name!r} says the same as {same!r} to import matching."
+            )
     strength = entry["kind"] == "strength"
     size = entry.get("size", "")
     if strength and size not in SIZES:
