@@ -240,3 +240,28 @@ def test_no_flag_without_28_days(sessions: list[tuple[date, float]], today: date
     assert summary.enough_history == (bool(daily) and (today - daily[0][0]).days >= 28)
     if not summary.enough_history:
         assert not summary.jump and summary.message == NOT_ENOUGH
+
+
+def test_the_papers_point_same_rolling_ratio_different_ewma_ratios() -> None:
+    """Williams et al. 2017: athletes with the same rolling-average ratio (1.43 in the paper)
+    had EWMA ratios of 1.25, 1.41 and 1.55, because the EWMA weighs recent days more. The
+    paper's raw loads are not published, so this rebuilds its situation: three weeks of steady
+    load, then an acute week of the same total spread early, evenly or late."""
+    base = [100.0] * 21
+    acute_total = 3 * 700 * 1.43 / (4 - 1.43)  # rolling ratio = acute / mean of the 4 weeks
+    spreads = {
+        "early": [acute_total / 3] * 3 + [0.0] * 4,
+        "even": [acute_total / 7] * 7,
+        "late": [0.0] * 4 + [acute_total / 3] * 3,
+    }
+    ratios = {}
+    for name, week in spreads.items():
+        loads = base + week
+        rolling = sum(loads[-7:]) / (sum(loads[-28:]) / 4)
+        assert rolling == pytest.approx(1.43)
+        acute, chronic = ewma(loads, 7)[-1], ewma(loads, 28)[-1]
+        ratios[name] = acute / chronic
+    # Same rolling ratio, three different EWMA ratios, in the order of recency, spanning a
+    # range like the paper's (1.25 to 1.55).
+    assert ratios["early"] < ratios["even"] < ratios["late"]
+    assert ratios["late"] - ratios["early"] > 0.3
