@@ -17,8 +17,9 @@ from knotless.training import insights, services
 from knotless.training.models import Entry, WorkSet
 from knotless.training.services import Lift, entry_lift
 
-OUTINGS_READ = 6  # progression looks at the last outing (and the one before for misses)
+OUTINGS_READ = 2  # progression judges the last outing, and the one before for a second miss
 RECENT_LIFTS = 12
+RECENT_ENTRIES = 60  # the lifts of the last dozen or so sessions
 OWN_RANGE = (8, 12)  # ACSM's novice range, for the person's own exercises
 
 
@@ -83,7 +84,7 @@ def recent_lifts(
     latest = list(
         Entry.objects.filter(workout__user=user)
         .select_related("workout", "own")
-        .order_by("-workout__started_at", "-position")[:400]
+        .order_by("-workout__started_at", "-position")[:RECENT_ENTRIES]
     )
     by_lift: dict[str, list[Entry]] = defaultdict(list)
     order: list[str] = []
@@ -101,7 +102,8 @@ def recent_lifts(
     sets: dict[int, list[WorkSet]] = defaultdict(list)
     for work in WorkSet.objects.filter(entry_id__in=ids).order_by("entry_id", "order"):
         sets[work.entry_id].append(work)
-    return [_next_time(user, by_lift[key], sets, gates) for key in order]
+    around = _Around.read(user, gates)
+    return [_next_time(by_lift[key], sets, around) for key in order]
 
 
 def next_time(user: Any, lift: Lift, gates: Gates | None = None) -> NextTime | None:
@@ -114,26 +116,37 @@ def next_time(user: Any, lift: Lift, gates: Gates | None = None) -> NextTime | N
     sets: dict[int, list[WorkSet]] = defaultdict(list)
     for work in WorkSet.objects.filter(entry__in=found).order_by("entry_id", "order"):
         sets[work.entry_id].append(work)
-    return _next_time(user, found, sets, gates)
+    return _next_time(found, sets, _Around.read(user, gates))
 
 
-def _next_time(
-    user: Any, entries: list[Entry], sets: dict[int, list[WorkSet]], gates: Gates | None
-) -> NextTime:
+@dataclass(frozen=True, slots=True)
+class _Around:
+    """What every lift's advice is weighed against, read once per page."""
+
+    gates: Gates
+    knots: list[Knot]
+    flares: list[insights.Flare]
+
+    @classmethod
+    def read(cls, user: Any, gates: Gates | None) -> _Around:
+        knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
+        return cls(gates or Gates(user), knots, insights.flares(user, knots=knots))
+
+
+def _next_time(entries: list[Entry], sets: dict[int, list[WorkSet]], around: _Around) -> NextTime:
     newest = entries[0]
     lift = entry_lift(newest)
     outings = _outings(entries, sets)
     last = outings[-1]
     target = _target(lift, last, len(last.reps))
     base = NextTime(lift, newest.workout.day, newest.sets_text, "none", "", "")
-    gates = gates or Gates(user)
+    gates = around.gates
     if lift.exercise is not None:
-        knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
-        verdict = gates.for_exercises([lift.exercise], knots)
+        verdict = gates.for_exercises([lift.exercise], around.knots)
         if not verdict.permits("strength"):
             return _replace(base, "none", "", f"No suggestion for now: {verdict.why}.")
         muscles = set(lift.exercise.primary) | set(lift.exercise.secondary)
-        for flare in insights.flares(user, knots=knots):
+        for flare in around.flares:
             if muscles & flare.muscles:
                 return _replace(
                     base,

@@ -30,6 +30,7 @@ RATE_AFTER = timedelta(minutes=30)  # Foster: ask for the session effort about 3
 RATE_WITHIN_DAYS = 3
 MORNING_WITHIN_DAYS = 3
 CHART_DAYS = 84  # the load chart shows 12 weeks
+LOAD_WINDOW = 200
 VOLUME_WEEKS = 8
 E1RM_MAX_REPS = 12  # past this an estimated one-rep max says little
 
@@ -53,9 +54,16 @@ class LoadView:
 
 def load_view(user: Any, today: date | None = None) -> LoadView:
     today = today or local_today(user)
+    # The averages forget: after LOAD_WINDOW days a day's weight in the 28-day average is
+    # below a millionth, so older sessions are not read. (Someone back after a break of
+    # months starts again at "not enough history": their old load no longer describes them.)
     rated = list(
         Workout.objects.filter(
-            user=user, day__lte=today, effort__isnull=False, minutes__isnull=False
+            user=user,
+            day__lte=today,
+            day__gt=today - timedelta(days=LOAD_WINDOW),
+            effort__isnull=False,
+            minutes__isnull=False,
         ).values_list("day", "effort", "minutes")
     )
     pairs = [

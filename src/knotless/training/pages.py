@@ -20,6 +20,7 @@ from knotless.training import coaching, importing, insights, services
 from knotless.training.forms import ImportForm
 
 MAX_UPLOAD = 5 * 1024 * 1024
+TABLE_DAYS = 30  # the lift table shows the latest days; ?all=1 shows every one
 
 
 @require_GET
@@ -91,6 +92,7 @@ def lift_page(request: AuthedRequest, key: str) -> HttpResponse:
     if lift is None:
         raise Http404("No such exercise.")
     days = insights.lift_days(request.user, lift)
+    show_all = request.GET.get("all") == "1"
     chart = None
     if days:
         chart = trainchart.chart(
@@ -122,7 +124,9 @@ def lift_page(request: AuthedRequest, key: str) -> HttpResponse:
             "lift": lift,
             "exercise": lift.exercise,
             "technique": lift.exercise.technique if lift.exercise is not None else None,
-            "days": list(reversed(days)),
+            "days": list(reversed(days))[: None if show_all else TABLE_DAYS],
+            "hidden": 0 if show_all else max(0, len(days) - TABLE_DAYS),
+            "total": len(days),
             "chart": mark_safe(chart) if chart else None,
             "next": coaching.next_time(request.user, lift, gates=gates),
             "emergency": gates.emergency,
