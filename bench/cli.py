@@ -4,16 +4,24 @@ The goal: `knotless drink 250` and `knotless knot checkin …` take at most twic
 `uv run python -c pass`, all measured in one run. Each command runs ROUNDS times, the commands
 interleaved round by round (so a busy moment on the machine hits them all alike), each in a fresh
 process through `uv run` as a person would type it, on a scratch data folder with one user and
-one knot. Printed: the median and the spread of each, and its ratio to `python -c pass`.
+one knot. Printed: the median and the spread of each, its ratio to `python -c pass` (medians),
+and the ratio of the fastest runs (min/min), which a busy machine disturbs less.
 
 The data folder is migrated and given its user before timing, and one warm-up round runs first,
-so Python's bytecode cache and the migration stamp are in place as on any second run.
+so Python's bytecode cache is in place as on any second run.
 
-    uv run python bench/cli.py [--rounds 15]
+    uv run python bench/cli.py [--rounds 15] [--src before=/tmp/before/src]
 
-This machine may set PYTHONDONTWRITEBYTECODE=1, which leaves every start compiling knotless's
-modules afresh; compare with it unset (`env -u PYTHONDONTWRITEBYTECODE uv run python bench/cli.py`)
-for the figure a normal install sees. The line "bytecode cache" says which one ran.
+`--src` times another copy of knotless in the same run, e.g. the code before a change:
+`git archive COMMIT src | tar -x -C /tmp/before`.
+
+Two rows are not knotless, for scale: `import click` alone, and `django.setup()` alone with
+knotless's settings. No command that uses the database can be faster than the second.
+
+This machine may set PYTHONDONTWRITEBYTECODE=1: Python then never writes its bytecode cache, so
+a module with no cached copy (uv does not compile on install) is compiled again on every start.
+Compare with it unset (`env -u PYTHONDONTWRITEBYTECODE uv run python bench/cli.py`); the first
+line says which one ran.
 """
 
 from __future__ import annotations
@@ -118,12 +126,13 @@ def main() -> None:
     )
     print(f"python {sys.version.split()[0]}, {rounds} interleaved rounds, bytecode cache {cached}")
     width = max(len(name) for name in times) + 2
-    print(f"{'command':<{width}}{'median':>10}{'min':>10}{'max':>10}{'× python':>10}")
+    low = min(times["python -c pass"])
+    print(f"{'command':<{width}}{'median':>10}{'min':>10}{'max':>10}{'× python':>10}{'min/min':>9}")
     for name, values in times.items():
         median = statistics.median(values)
         print(
             f"{name:<{width}}{median * 1000:>8.0f}ms{min(values) * 1000:>8.0f}ms"
-            f"{max(values) * 1000:>8.0f}ms{median / base:>9.2f}×"
+            f"{max(values) * 1000:>8.0f}ms{median / base:>9.2f}×{min(values) / low:>8.2f}×"
         )
     for label in trees:
         worst = max(statistics.median(times[label + name]) for name in GOAL)
