@@ -87,3 +87,24 @@ def test_logged_strength_work_counts_for_the_every_other_day_rule(user: Any) -> 
     log = planning.gather(user).strength_log
     assert log, "the training log's strength work reaches the planner"
     assert not trained & set(log), "the same strength work is not planned twice in a day"
+
+
+def test_a_barbell_lift_is_never_usable_at_a_desk() -> None:
+    from datetime import date
+
+    from knotless.lib.planner.choose import usable
+    from knotless.lib.planner.model import Request
+
+    library = load_exercises()
+    gym = {"barbell", "trap-bar", "rack", "bench", "kettlebell"}
+    lifts = [e for e in library.values() if set(e.equipment) & gym]
+    assert lifts
+    for place in ("desk", "floor", "gym"):
+        request = Request(
+            knots=(), minutes=30, place=place, equipment=frozenset(gym), today=date(2026, 12, 4)
+        )
+        offered = [e.slug for e in lifts if usable(e, request)]
+        if place == "desk":
+            assert offered == []
+        else:
+            assert "deadlift" in offered

@@ -87,6 +87,11 @@ def log_lift(request: AuthedRequest) -> HttpResponse:
         return _page(request, form)
     data = form.cleaned_data
     try:
+        services.read_sets(data["sets"])  # a typo in the sets is told before anything else
+    except ValidationError as exc:
+        form.add_error("sets", exc)
+        return _page(request, form)
+    try:
         lift = services.find_lift(request.user, data["exercise"], create=False)
     except ValidationError:
         lift = None  # a new own exercise: made when the entry is saved

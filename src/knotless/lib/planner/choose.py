@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from knotless.lib.planner.model import (
+    GYM_ONLY,
     HURT_DROPS_FOR,
     PLACE_EQUIPMENT,
     PLACE_POSITIONS,
@@ -24,6 +25,8 @@ def usable(exercise: ExerciseLike, request: Request) -> bool:
     if exercise.position not in PLACE_POSITIONS[request.place]:
         return False
     if request.quick and not exercise.desk:
+        return False
+    if request.place == "desk" and set(exercise.equipment) & GYM_ONLY:
         return False
     have = request.equipment | PLACE_EQUIPMENT[request.place]
     if not set(exercise.equipment) <= have:

@@ -24,6 +24,9 @@ PLACE_EQUIPMENT = {
     "floor": frozenset({"none", "chair", "door-frame"}),
     "gym": frozenset({"none", "chair", "door-frame", "dumbbell", "band", "foam-roller", "ball"}),
 }
+# Gym equipment: offered where the person said they have it, but never at a desk, even for a
+# standing exercise (a deadlift is no office break).
+GYM_ONLY = frozenset({"barbell", "trap-bar", "rack", "bench", "kettlebell"})
 GENTLE_FROM = 7  # pain at or above this: gentle work only
 GENTLE_RELEASE_SECONDS = 30
 HURT_DROPS_FOR = timedelta(days=28)
