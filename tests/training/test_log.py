@@ -248,3 +248,18 @@ def test_today_and_the_knot_page_show_the_flare_and_ask(client_in: Client, user:
 def test_today_without_training_says_nothing_about_it(client_in: Client, user: Any) -> None:
     knot(user)
     assert "From your training" not in client_in.get(reverse("today")).content.decode()
+
+
+def test_a_played_routine_counts_as_training(user: Any) -> None:
+    from knotless.practice import services as practice
+
+    session = practice.start(user, ["dumbbell-shrug", "chin-tuck"], before={}, token="t1")
+    saved = practice.finish(
+        user, session.pk, after={}, verdicts={}, played_seconds=420, done={0: (2, 12)}
+    )
+    workout = Workout.objects.get(practice_session=session)
+    assert (workout.kind, workout.effort) == ("player", None)
+    assert workout.minutes == round(saved.played_seconds / 60) > 0
+    assert [e.sets_text for e in workout.entries.all()] == ["2x12"]
+    # Its effort is asked like any other session's.
+    assert workout in insights.to_rate(user, now=timezone.now() + timedelta(hours=1))

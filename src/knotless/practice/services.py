@@ -334,6 +334,10 @@ def finish(
     session.ended_at = now or timezone.now()
     session.note = check_note(note)
     session.save()
+    # A played routine is training too: its minutes and the reps done reach the training log.
+    from knotless.training.services import from_player
+
+    from_player(session)
     return session
 
 

@@ -402,16 +402,20 @@ def from_player(session: Any) -> Workout | None:
         exercise = library.get(done.slug)
         if exercise is None or exercise.kind != "strength" or not done.reps_done:
             continue
-        sets = max(1, done.sets_done or 1)
+        sets = exercise.dose.sets if done.sets_done is None else done.sets_done
+        if not sets:
+            continue
+        reps = min(done.reps_done, setgrammar.MAX_REPS)
+        sets = min(sets, setgrammar.MAX_SETS)
         position += 1
         entry, made = Entry.objects.get_or_create(
             workout=workout,
             position=position,
-            defaults={"slug": done.slug, "sets_text": f"{sets}x{done.reps_done}"},
+            defaults={"slug": done.slug, "sets_text": f"{sets}x{reps}"},
         )
         if made:
             WorkSet.objects.bulk_create(
-                WorkSet(entry=entry, order=n, reps=done.reps_done) for n in range(1, sets + 1)
+                WorkSet(entry=entry, order=n, reps=reps) for n in range(1, sets + 1)
             )
     return workout
 
