@@ -198,7 +198,6 @@ READ_NOTHING = {
     "training_entry_delete": "a button: the entry is the URL's",
     "training_workout_delete": "a button: the workout is the URL's",
     "training_workout": "a saved workout: it is the URL's",
-    "training_lift_history": "one lift's history: the lift is the URL's",
     "training_load": "the person's own load, nothing to choose",
     "healthz": "a fixed 'ok' for load balancers",
     "learn_knots": "a page of text",

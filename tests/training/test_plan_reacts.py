@@ -59,7 +59,7 @@ def test_muscles_trained_hard_yesterday_get_recovery(user: Any) -> None:
     )
     workout = services.workout_for(user, when=yesterday)
     services.log_lift(user, "dumbbell shrug", "3x10@20kg rir0", workout=workout)
-    jump, recover = training_state(user, local_today(user))
+    jump, recover, _ = training_state(user, local_today(user))
     assert not jump
     assert "upper-trapezius" in recover
     plan = planning.todays_plan(user, minutes=20, rebuild=True)
@@ -108,3 +108,29 @@ def test_a_barbell_lift_is_never_usable_at_a_desk() -> None:
             assert offered == []
         else:
             assert "deadlift" in offered
+
+
+def test_the_programme_chooses_the_strength_work(user: Any, client: Any) -> None:
+    from knotless.practice.models import PlanSettings
+    from knotless.training import programmes
+
+    _knot(user)
+    settings, _ = PlanSettings.objects.get_or_create(user=user)
+    settings.equipment = ["chair", "dumbbell"]
+    settings.save()
+    programmes.start(user, "office-neck-shoulder")
+    chosen = {i.slug for i in programmes.TEMPLATES["office-neck-shoulder"].items}
+    plan = planning.todays_plan(user, minutes=40, place="floor", rebuild=True)
+    strength = _strength(plan)
+    assert strength, "a rhomboid knot gets strength work"
+    assert set(strength) <= chosen, strength
+    client.force_login(user)
+    page = client.get("/training/programme/").content.decode()
+    assert "Office neck and shoulder programme" in page
+    assert "Not logged yet" in page
+
+
+def test_every_programme_is_made_of_library_strength_exercises() -> None:
+    from knotless.training import programmes
+
+    programmes.check_templates()

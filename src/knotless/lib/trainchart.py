@@ -67,6 +67,7 @@ def chart(
     shade: Sequence[date] = (),
     shade_label: str = "",
     top: float | None = None,
+    bar_days: int = 1,
 ) -> str:
     """HTML for the inside of a ``.chart`` element: daily bars, lines, and shaded days."""
     if end < start:
@@ -82,7 +83,7 @@ def chart(
     def y(value: float) -> float:
         return 100 - min(max(value, 0.0), top) / top * 100
 
-    width = max(100 / span * 0.7, 0.15)
+    width = max(100 / span * 0.7 * bar_days, 0.15)
     plot = [
         '<svg class="chart-plot" xmlns="http://www.w3.org/2000/svg" aria-hidden="true">',
         '<g class="chart-grid">',

@@ -75,9 +75,9 @@ class Past:
     def strength_log(self) -> dict[str, list[tuple[date, str]]]:
         return self._value()[1]
 
-    def training(self, today: date) -> tuple[bool, frozenset[str]]:
-        """From the training log: did the load jump, and which muscles were trained hard
-        yesterday (read only when a plan is made)."""
+    def training(self, today: date) -> tuple[bool, frozenset[str], frozenset[str]]:
+        """From the training log: did the load jump, which muscles were trained hard
+        yesterday, and the programme's exercises (read only when a plan is made)."""
         from knotless.training.planning import training_state
 
         return training_state(self._user, today)
@@ -140,7 +140,7 @@ class Inputs:
     def request(
         self, *, minutes: int, place: str, moment: str, quick: bool = False
     ) -> planner.Request:
-        jump, recover = self.past.training(self.today)
+        jump, recover, programme = self.past.training(self.today)
         return planner.Request(
             knots=self.knots,
             minutes=minutes,
@@ -156,6 +156,7 @@ class Inputs:
             quick=quick,
             load_jump=jump,
             recover=recover,
+            programme=programme,
         )
 
     def allows(self, exercise: Exercise) -> bool:

@@ -4,7 +4,7 @@ the safety answers and recent flares taken into account, and the first-time chec
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,7 +13,7 @@ from knotless.journal.models import Knot
 from knotless.lib import progression
 from knotless.lib.planner.model import REP_RANGE_WIDTH
 from knotless.safety.policy import Gates
-from knotless.training import insights, services
+from knotless.training import insights, programmes, services
 from knotless.training.models import Entry, WorkSet
 from knotless.training.services import Lift, entry_lift
 
@@ -31,9 +31,22 @@ class NextTime:
     action: str  # progression's action, or "none" when no suggestion may be made
     advice: str  # the dose to aim for, in words ("3 x 8-12 at 21 kg")
     reason: str
+    target: progression.Target | None = None  # the numbers of the advice, when there is one
+
+    @property
+    def sets_text(self) -> str:
+        """The advice as sets to log (``3x8@21kg``), for a prefilled form."""
+        if self.target is None:
+            return ""
+        load = f"@{self.target.load_kg.normalize():f}kg" if self.target.load_kg else ""
+        return f"{self.target.sets}x{self.target.reps_low}{load}"
 
 
-def _target(lift: Lift, outing: progression.Outing, sets: int) -> progression.Target:
+def _target(
+    lift: Lift, outing: progression.Outing, sets: int, planned: programmes.Item | None = None
+) -> progression.Target:
+    if planned is not None:
+        return progression.Target(planned.sets, planned.reps_low, planned.reps_high, outing.load_kg)
     if lift.exercise is not None and lift.exercise.dose.reps:
         high = lift.exercise.dose.reps
         low = max(1, high - REP_RANGE_WIDTH)
@@ -126,11 +139,14 @@ class _Around:
     gates: Gates
     knots: list[Knot]
     flares: list[insights.Flare]
+    planned: dict[str, programmes.Item]  # the programme's targets, by exercise
 
     @classmethod
     def read(cls, user: Any, gates: Gates | None) -> _Around:
         knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
-        return cls(gates or Gates(user), knots, insights.flares(user, knots=knots))
+        followed = programmes.active(user)
+        planned = {i.slug: i for i in followed[1].items} if followed else {}
+        return cls(gates or Gates(user), knots, insights.flares(user, knots=knots), planned)
 
 
 def _next_time(entries: list[Entry], sets: dict[int, list[WorkSet]], around: _Around) -> NextTime:
@@ -138,7 +154,7 @@ def _next_time(entries: list[Entry], sets: dict[int, list[WorkSet]], around: _Ar
     lift = entry_lift(newest)
     outings = _outings(entries, sets)
     last = outings[-1]
-    target = _target(lift, last, len(last.reps))
+    target = _target(lift, last, len(last.reps), around.planned.get(lift.slug))
     base = NextTime(lift, newest.workout.day, newest.sets_text, "none", "", "")
     gates = around.gates
     if lift.exercise is not None:
@@ -162,7 +178,8 @@ def _next_time(entries: list[Entry], sets: dict[int, list[WorkSet]], around: _Ar
         decision = progression.decide(target, outings, small=small)
     except ValueError as exc:
         return _replace(base, "none", "", str(exc))
-    return _replace(base, decision.action, _dose_words(decision.next), decision.reason)
+    advice = _replace(base, decision.action, _dose_words(decision.next), decision.reason)
+    return replace(advice, target=decision.next)
 
 
 def _replace(base: NextTime, action: str, advice: str, reason: str) -> NextTime:

@@ -188,3 +188,17 @@ class WorkSet(models.Model):
 
     def __str__(self) -> str:
         return f"set {self.order} of entry {self.entry_id}"
+
+
+class Programme(models.Model):
+    """The strength programme a person follows: one of knotless's templates, started on a day.
+    Its exercises and rep ranges come from the template (``training.programmes``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme"
+    )
+    key = models.CharField(max_length=40)
+    started_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.key} of {self.user_id}"

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,8 +15,9 @@ from knotless.accounts.typing import AuthedRequest
 from knotless.lib import load as loadmath
 from knotless.lib import trainchart
 from knotless.lib.importers import ImportFormatError
+from knotless.library.exercises import load_exercises
 from knotless.safety.policy import Gates
-from knotless.training import coaching, importing, insights, services
+from knotless.training import coaching, importing, insights, programmes, services
 from knotless.training.forms import ImportForm
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -65,6 +66,7 @@ def load_page(request: AuthedRequest) -> HttpResponse:
                 for i, start in enumerate(starts)
             ],
             bar_label="work sets that week, all groups",
+            bar_days=7,
         )
     table_days = list(reversed(view.days[-28:]))
     return render(
@@ -165,3 +167,40 @@ def import_page(request: AuthedRequest) -> HttpResponse:
                         f"with {report.sets} sets.",
                     )
     return render(request, "training/import.html", {"form": form, "report": report})
+
+
+@require_http_methods(["GET", "POST"])
+def programme_page(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        key = request.POST.get("start", "")
+        if request.POST.get("stop") == "1":
+            programmes.stop(user)
+            messages.success(request, "Programme stopped. Your logged training stays.")
+        elif key in programmes.TEMPLATES:
+            programmes.start(user, key)
+            messages.success(request, f"Started the {programmes.TEMPLATES[key].name.lower()}.")
+        else:
+            messages.error(request, "Pick one of the programmes below.")
+        return redirect("training_programme")
+    gates = Gates(user)
+    followed = programmes.active(user)
+    rows = []
+    if followed is not None:
+        library = load_exercises()
+        for item in followed[1].items:
+            exercise = library[item.slug]
+            lift = services.Lift(f"lib:{item.slug}", exercise.name, exercise)
+            advice = coaching.next_time(user, lift, gates=gates)
+            rows.append((item, lift, advice))
+    return render(
+        request,
+        "training/programme.html",
+        {
+            "templates": list(programmes.TEMPLATES.values()),
+            "followed": followed[0] if followed else None,
+            "template": followed[1] if followed else None,
+            "rows": rows,
+            "emergency": gates.emergency,
+        },
+    )

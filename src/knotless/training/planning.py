@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q
 
 from knotless.library.exercises import load_exercises
-from knotless.training import insights
+from knotless.training import insights, programmes
 from knotless.training.models import Entry
 
 HARD_EFFORT = 7  # session effort (CR-10) from which a session counts as hard
@@ -34,8 +34,9 @@ def strength_entries(user: Any, slugs: set[str]) -> Iterator[tuple[str, date, st
         yield slug, day, "hurt" if hurt else ""
 
 
-def training_state(user: Any, today: date) -> tuple[bool, frozenset[str]]:
-    """(the load made an unusually large jump, muscles trained hard yesterday)."""
+def training_state(user: Any, today: date) -> tuple[bool, frozenset[str], frozenset[str]]:
+    """(the load made an unusually large jump, muscles trained hard yesterday, the strength
+    exercises of the programme the person follows)."""
     jump = insights.load_view(user, today).summary.jump
     library = load_exercises()
     hard = (
@@ -50,4 +51,6 @@ def training_state(user: Any, today: date) -> tuple[bool, frozenset[str]]:
         .distinct()
     )
     muscles = {m for slug in hard if slug in library for m in library[slug].primary}
-    return jump, frozenset(muscles)
+    followed = programmes.active(user)
+    chosen = frozenset(i.slug for i in followed[1].items) if followed else frozenset()
+    return jump, frozenset(muscles), chosen

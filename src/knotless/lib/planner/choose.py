@@ -55,6 +55,7 @@ def rank(exercise: ExerciseLike, muscles: Iterable[str], request: Request) -> tu
     feedback = request.feedback.get(exercise.slug, Feedback())
     brought = bool(set(exercise.equipment) & BROUGHT & request.equipment)
     return (
+        0 if exercise.slug in request.programme else 1,  # the person's own programme first
         0 if wanted & set(exercise.primary + exercise.trains) else 1,
         -min(feedback.helped, 3),  # what helped comes back more often
         0 if brought else 1,

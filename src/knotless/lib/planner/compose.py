@@ -235,6 +235,8 @@ class _Builder:
         wanted = [*own, *weak]
         sore = {m for k in self.request.knots if k.pain is not None and k.gentle for m in k.muscles}
         for base in options(self.exercises, ("strength",), wanted, self.request):
+            if self.request.programme and base.slug not in self.request.programme:
+                continue  # a person following a programme gets its strength work, no other
             exercise, dose, note = progression(base, self.library, self.request.strength_log)
             group = min(chain(exercise, self.library))
             works = set(exercise.primary + exercise.trains)

@@ -148,6 +148,8 @@ class Request:
     # leaves strength out), and the muscles trained hard yesterday (they get recovery work).
     load_jump: bool = False
     recover: frozenset[str] = frozenset()
+    # The strength exercises of the programme the person follows: chosen first.
+    programme: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
