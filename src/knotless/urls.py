@@ -65,6 +65,7 @@ urlpatterns = [
     path("training/load/", training_pages.load_page, name="training_load"),
     path("training/import/", training_pages.import_page, name="training_import"),
     path("training/programme/", training_pages.programme_page, name="training_programme"),
+    path("training/settings/", training_pages.settings_page, name="training_settings"),
     path("training/lifts/<str:key>/", training_pages.lift_page, name="training_lift_history"),
     path("training/workouts/<int:workout_id>/", training.workout_page, name="training_workout"),
     path("training/workouts/<int:workout_id>/rate/", training.rate_workout, name="training_rate"),

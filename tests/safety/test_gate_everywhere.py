@@ -140,6 +140,7 @@ WALK: dict[str, Callable[[World], list[Visit]]] = {
     "training_load": lambda w: _one(),
     "training_import": lambda w: _one(),
     "training_programme": lambda w: _one(),
+    "training_settings": lambda w: _one(),
     "training_lift_history": lambda w: [
         ({"key": f"lib:{TRAP_STRENGTH}"}, {}),
         ({"key": "lib:deadlift"}, {}),

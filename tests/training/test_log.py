@@ -263,3 +263,47 @@ def test_a_played_routine_counts_as_training(user: Any) -> None:
     assert [e.sets_text for e in workout.entries.all()] == ["2x12"]
     # Its effort is asked like any other session's.
     assert workout in insights.to_rate(user, now=timezone.now() + timedelta(hours=1))
+
+
+def test_advice_in_pounds_for_imperial_units(user: Any) -> None:
+    from knotless.accounts.services import profile_for
+
+    profile = profile_for(user)
+    profile.units = "imperial"
+    profile.save()
+    services.log_lift(user, "my cable row", "3x12@45lb rir2")
+    advice = coaching.recent_lifts(user)[0]
+    assert advice.action == "add_load"
+    assert " lb" in advice.advice
+    assert "kg" not in advice.reason
+    assert advice.sets_text.endswith("lb")
+
+
+def test_the_persons_pain_mark_decides(client_in: Client, user: Any) -> None:
+    services.log_lift(user, "my cable row", "3x12@20kg", pain=4)
+    assert coaching.recent_lifts(user)[0].action == "step_back"  # 4 is above the default 3
+    response = client_in.post(
+        reverse("training_settings"),
+        {"acceptable_pain": "5", "ratio_jump": "1.5", "week_jump": "1.5", "increment": "1"},
+    )
+    assert response.status_code == 302
+    assert coaching.recent_lifts(user)[0].action == "add_load"
+    bad = client_in.post(
+        reverse("training_settings"),
+        {"acceptable_pain": "11", "ratio_jump": "0.5", "week_jump": "9", "increment": "0"},
+    )
+    assert bad.status_code == 200
+    assert services.settings_of(user).acceptable_pain == 5
+
+
+def test_the_jump_marks_can_move(user: Any) -> None:
+    from knotless.training.models import TrainingSettings
+
+    today = timezone.localdate()
+    for n in range(40, 7, -1):
+        services.log_session(user, "run", 30, effort=4, when=timezone.now() - timedelta(days=n))
+    for n in range(6, 0, -1):
+        services.log_session(user, "run", 50, effort=5, when=timezone.now() - timedelta(days=n))
+    assert insights.load_view(user, today).summary.jump  # about twice the usual: flagged
+    TrainingSettings.objects.create(user=user, ratio_jump=Decimal("3.0"), week_jump=Decimal("3.0"))
+    assert not insights.load_view(user, today).summary.jump

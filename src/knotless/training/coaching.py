@@ -32,13 +32,14 @@ class NextTime:
     advice: str  # the dose to aim for, in words ("3 x 8-12 at 21 kg")
     reason: str
     target: progression.Target | None = None  # the numbers of the advice, when there is one
+    unit: str = "kg"  # the unit of the target's load: the person's own
 
     @property
     def sets_text(self) -> str:
         """The advice as sets to log (``3x8@21kg``), for a prefilled form."""
         if self.target is None:
             return ""
-        load = f"@{self.target.load_kg.normalize():f}kg" if self.target.load_kg else ""
+        load = f"@{self.target.load_kg.normalize():f}{self.unit}" if self.target.load_kg else ""
         return f"{self.target.sets}x{self.target.reps_low}{load}"
 
 
@@ -57,11 +58,15 @@ def _target(
     return progression.Target(max(1, min(sets, 10)), low, high, outing.load_kg)
 
 
-def _outings(entries: list[Entry], sets: dict[int, list[WorkSet]]) -> list[progression.Outing]:
+def _outings(
+    entries: list[Entry], sets: dict[int, list[WorkSet]], unit: str = "kg"
+) -> list[progression.Outing]:
+    """The outings progression judges, with loads in the person's unit (progression's steps
+    and words are then in that unit too)."""
     out = []
     for entry in entries:
         work = [s for s in sets.get(entry.pk, []) if not s.warmup]
-        loads = [s.load_kg for s in work if s.load_kg is not None]
+        loads = [services.in_unit(s.load_kg, unit) for s in work if s.load_kg is not None]
         rirs = [s.rir for s in work if s.rir is not None]
         rirs += [int(10 - s.rpe) for s in work if s.rpe is not None]
         morning = entry.next_morning or None
@@ -80,13 +85,13 @@ def _outings(entries: list[Entry], sets: dict[int, list[WorkSet]]) -> list[progr
     return out
 
 
-def _dose_words(target: progression.Target) -> str:
+def _dose_words(target: progression.Target, unit: str = "kg") -> str:
     reps = (
         f"{target.reps_low}-{target.reps_high}"
         if target.reps_low != target.reps_high
         else str(target.reps_high)
     )
-    at = f" at {target.load_kg.normalize():f} kg" if target.load_kg is not None else ""
+    at = f" at {target.load_kg.normalize():f} {unit}" if target.load_kg is not None else ""
     return f"{target.sets} × {reps}{at}"
 
 
@@ -140,19 +145,32 @@ class _Around:
     knots: list[Knot]
     flares: list[insights.Flare]
     planned: dict[str, programmes.Item]  # the programme's targets, by exercise
+    unit: str
+    rules: progression.Rules
 
     @classmethod
     def read(cls, user: Any, gates: Gates | None) -> _Around:
         knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
         followed = programmes.active(user)
         planned = {i.slug: i for i in followed[1].items} if followed else {}
-        return cls(gates or Gates(user), knots, insights.flares(user, knots=knots), planned)
+        marks = services.settings_of(user)
+        rules = progression.Rules(
+            acceptable_pain=marks.acceptable_pain, increment_kg=marks.increment
+        )
+        return cls(
+            gates or Gates(user),
+            knots,
+            insights.flares(user, knots=knots),
+            planned,
+            services.unit_of(user),
+            rules,
+        )
 
 
 def _next_time(entries: list[Entry], sets: dict[int, list[WorkSet]], around: _Around) -> NextTime:
     newest = entries[0]
     lift = entry_lift(newest)
-    outings = _outings(entries, sets)
+    outings = _outings(entries, sets, around.unit)
     last = outings[-1]
     target = _target(lift, last, len(last.reps), around.planned.get(lift.slug))
     base = NextTime(lift, newest.workout.day, newest.sets_text, "none", "", "")
@@ -167,7 +185,7 @@ def _next_time(entries: list[Entry], sets: dict[int, list[WorkSet]], around: _Ar
                 return _replace(
                     base,
                     "hold",
-                    _dose_words(target),
+                    _dose_words(target, around.unit),
                     f"Hold here: {flare.knot.label.lower()} rose from {flare.before} to "
                     f"{flare.after} after training near it. Go on once it settles.",
                 )
@@ -175,11 +193,15 @@ def _next_time(entries: list[Entry], sets: dict[int, list[WorkSet]], around: _Ar
         return _replace(base, "none", "", "No suggestion while an emergency answer stands.")
     small = lift.exercise is None or lift.exercise.size != "large"
     try:
-        decision = progression.decide(target, outings, small=small)
+        decision = progression.decide(target, outings, small=small, rules=around.rules)
     except ValueError as exc:
         return _replace(base, "none", "", str(exc))
-    advice = _replace(base, decision.action, _dose_words(decision.next), decision.reason)
-    return replace(advice, target=decision.next)
+    reason = decision.reason
+    if around.unit != "kg":  # progression worked in the person's unit; its words say kg
+        reason = reason.replace(" kg", f" {around.unit}")
+    words = _dose_words(decision.next, around.unit)
+    advice = _replace(base, decision.action, words, reason)
+    return replace(advice, target=decision.next, unit=around.unit)
 
 
 def _replace(base: NextTime, action: str, advice: str, reason: str) -> NextTime:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from knotless.forms import Form
-from knotless.training.models import MAX_MINUTES, Workout
+from knotless.forms import Form, ModelForm
+from knotless.training.models import MAX_MINUTES, TrainingSettings, Workout
 
 SETS_HELP = "Like 3x10@20kg, 5,5,4@45lb, 3x8 bw or 3x12 band:red; add rir2 or rpe8 for effort."
 PAIN_CHOICES = [("", "Not asked")] + [(str(n), str(n)) for n in range(11)]
@@ -95,3 +97,30 @@ class ImportForm(Form):
         widget=forms.RadioSelect,
         help_text="Only older Strong exports leave this out; files that name their unit keep it.",
     )
+
+
+class TrainingSettingsForm(ModelForm):
+    class Meta:
+        model = TrainingSettings
+        fields = ["acceptable_pain", "ratio_jump", "week_jump", "increment"]
+        labels = {
+            "acceptable_pain": "Pain you accept during an exercise (0-10)",
+            "ratio_jump": "Point out a jump when the 7-day average reaches this many times the "
+            "28-day one",
+            "week_jump": "Point out a week of this many times the mean of the four before",
+        }
+        help_texts = {
+            "acceptable_pain": "Above it, that exercise holds or steps back. Many physios use "
+            "3 to 5; lower is more careful.",
+            "ratio_jump": "1.5 by default, as often quoted. From 1.1 to 3.0.",
+            "week_jump": "1.5 by default. From 1.1 to 3.0.",
+        }
+
+    def __init__(self, *args: Any, unit: str = "kg", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["increment"].label = f"The smallest step you can add ({unit})"
+        self.fields["increment"].help_text = (
+            "With 1.25 kg plates a barbell goes up 2.5 kg; fixed dumbbells often 1 or 2 kg."
+            if unit == "kg"
+            else "With 2.5 lb plates a barbell goes up 5 lb; fixed dumbbells often 5 lb."
+        )

@@ -50,10 +50,13 @@ class LoadView:
     days: list[loadmath.DayLoad]  # the chart's window, oldest first
     weeks: list[loadmath.Week]  # up to 8, newest last
     unrated: int  # workouts in the window with no effort yet (they carry no load)
+    ratio_jump: float  # the person's marks for "an unusually large jump"
+    week_jump: float
 
 
 def load_view(user: Any, today: date | None = None) -> LoadView:
     today = today or local_today(user)
+    marks = services.settings_of(user)
     # The averages forget: after LOAD_WINDOW days a day's weight in the 28-day average is
     # below a millionth, so older sessions are not read. (Someone back after a break of
     # months starts again at "not enough history": their old load no longer describes them.)
@@ -71,14 +74,16 @@ def load_view(user: Any, today: date | None = None) -> LoadView:
         for day, effort, minutes in rated
         if effort is not None and minutes is not None
     ]
-    summary = loadmath.summarise(pairs, today)
+    summary = loadmath.summarise(
+        pairs, today, ratio_jump=float(marks.ratio_jump), week_jump=float(marks.week_jump)
+    )
     daily = loadmath.daily_loads(pairs, today)
     days = loadmath.series(daily)[-CHART_DAYS:]
     weeks = loadmath.weekly_totals(daily)[-VOLUME_WEEKS:]
     unrated = Workout.objects.filter(
         user=user, day__gt=today - timedelta(days=CHART_DAYS), effort__isnull=True
     ).count()
-    return LoadView(summary, days, weeks, unrated)
+    return LoadView(summary, days, weeks, unrated, float(marks.ratio_jump), float(marks.week_jump))
 
 
 def to_rate(user: Any, now: datetime | None = None) -> list[Workout]:

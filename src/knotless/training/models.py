@@ -9,6 +9,7 @@ entries keep the sets as typed (``3x10@20kg rir2``) and one row per set for the 
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -202,3 +203,36 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} of {self.user_id}"
+
+
+class TrainingSettings(models.Model):
+    """The person's own marks: the pain they accept during an exercise, when a jump in load is
+    pointed out, and the smallest load step they can make (in their own units)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_settings"
+    )
+    acceptable_pain = models.PositiveSmallIntegerField(
+        default=3, validators=[MaxValueValidator(PAIN_MAX)]
+    )
+    ratio_jump = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1.5"),
+        validators=[MinValueValidator(Decimal("1.1")), MaxValueValidator(Decimal("3.0"))],
+    )
+    week_jump = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1.5"),
+        validators=[MinValueValidator(Decimal("1.1")), MaxValueValidator(Decimal("3.0"))],
+    )
+    increment = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("20"))],
+    )
+
+    def __str__(self) -> str:
+        return f"training settings of {self.user_id}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -18,7 +19,7 @@ from knotless.lib.importers import ImportFormatError
 from knotless.library.exercises import load_exercises
 from knotless.safety.policy import Gates
 from knotless.training import coaching, importing, insights, programmes, services
-from knotless.training.forms import ImportForm
+from knotless.training.forms import ImportForm, TrainingSettingsForm
 
 MAX_UPLOAD = 5 * 1024 * 1024
 TABLE_DAYS = 30  # the lift table shows the latest days; ?all=1 shows every one
@@ -50,10 +51,10 @@ def load_page(request: AuthedRequest) -> HttpResponse:
                 for d in view.days
                 if view.summary.enough_history
                 and d.ratio is not None
-                and d.ratio >= loadmath.RATIO_JUMP
+                and d.ratio >= view.ratio_jump
                 and (d.day - view.days[0].day).days >= 0
             ],
-            shade_label=f"7-day average ≥ {loadmath.RATIO_JUMP:g}× the 28-day one",
+            shade_label=f"7-day average ≥ {view.ratio_jump:g}× the 28-day one",
         )
     starts, groups = insights.weekly_volume(user, today)
     volume_chart = None
@@ -81,8 +82,8 @@ def load_page(request: AuthedRequest) -> HttpResponse:
             "weeks": list(reversed(view.weeks)),
             "starts": starts,
             "groups": groups,
-            "ratio_jump": loadmath.RATIO_JUMP,
-            "week_jump": loadmath.WEEK_JUMP,
+            "ratio_jump": f"{view.ratio_jump:g}",
+            "week_jump": f"{view.week_jump:g}",
             "evidence": loadmath.EVIDENCE_NOTE,
         },
     )
@@ -95,6 +96,12 @@ def lift_page(request: AuthedRequest, key: str) -> HttpResponse:
         raise Http404("No such exercise.")
     days = insights.lift_days(request.user, lift)
     show_all = request.GET.get("all") == "1"
+    unit = services.unit_of(request.user)
+    factor = float(services.LB) if unit == "lb" else 1.0
+
+    def shown(kg: Decimal | float | None) -> float | None:
+        return None if kg is None else round(float(kg) / factor, 1)
+
     chart = None
     if days:
         chart = trainchart.chart(
@@ -102,12 +109,14 @@ def lift_page(request: AuthedRequest, key: str) -> HttpResponse:
             max(days[-1].day, days[0].day + timedelta(days=13)),
             lines=[
                 trainchart.Series(
-                    [(d.day, d.e1rm) for d in days], "chart-line", "estimated one-rep max (kg)"
+                    [(d.day, shown(d.e1rm)) for d in days],
+                    "chart-line",
+                    f"estimated one-rep max ({unit})",
                 ),
                 trainchart.Series(
-                    [(d.day, float(d.best_kg) if d.best_kg is not None else None) for d in days],
+                    [(d.day, shown(d.best_kg)) for d in days],
                     "chart-dots",
-                    "heaviest set (kg)",
+                    f"heaviest set ({unit})",
                     dots=True,
                 ),
             ]
@@ -126,7 +135,16 @@ def lift_page(request: AuthedRequest, key: str) -> HttpResponse:
             "lift": lift,
             "exercise": lift.exercise,
             "technique": lift.exercise.technique if lift.exercise is not None else None,
-            "days": list(reversed(days))[: None if show_all else TABLE_DAYS],
+            "days": [
+                (
+                    d,
+                    services.show_load(d.best_kg, unit),
+                    "" if d.e1rm is None else f"{shown(d.e1rm):g} {unit}",
+                    "" if not d.volume_kg else f"{shown(d.volume_kg):,.0f} {unit}",
+                )
+                for d in list(reversed(days))[: None if show_all else TABLE_DAYS]
+            ],
+            "acceptable": services.settings_of(request.user).acceptable_pain,
             "hidden": 0 if show_all else max(0, len(days) - TABLE_DAYS),
             "total": len(days),
             "chart": mark_safe(chart) if chart else None,
@@ -204,3 +222,17 @@ def programme_page(request: AuthedRequest) -> HttpResponse:
             "emergency": gates.emergency,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def settings_page(request: AuthedRequest) -> HttpResponse:
+    marks = services.settings_of(request.user)
+    unit = services.unit_of(request.user)
+    form = TrainingSettingsForm(instance=marks, unit=unit)
+    if request.method == "POST":
+        form = TrainingSettingsForm(request.POST, instance=marks, unit=unit)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Training settings saved.")
+            return redirect("training")
+    return render(request, "training/settings.html", {"form": form})

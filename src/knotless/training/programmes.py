@@ -68,8 +68,7 @@ TEMPLATES = {
             )
         ),
         source=(
-            "Andersen LL et al. 2008, Arthritis Rheum 59:84; "
-            "Andersen LL et al. 2008, MSSE 40:983"
+            "Andersen LL et al. 2008, Arthritis Rheum 59:84; Andersen LL et al. 2008, MSSE 40:983"
         ),
     ),
 }

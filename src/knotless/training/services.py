@@ -24,7 +24,15 @@ from knotless.journal.models import Knot
 from knotless.lib import setgrammar
 from knotless.library.exercises import Exercise, load_exercises
 from knotless.safety.policy import targeted
-from knotless.training.models import EFFORT_MAX, MAX_MINUTES, Entry, OwnExercise, Workout, WorkSet
+from knotless.training.models import (
+    EFFORT_MAX,
+    MAX_MINUTES,
+    Entry,
+    OwnExercise,
+    TrainingSettings,
+    Workout,
+    WorkSet,
+)
 
 LB = Decimal("0.45359237")
 MAX_NAME = 80
@@ -434,3 +442,27 @@ def current_workout(user: Any) -> Workout | None:
         .order_by("-started_at")
         .first()
     )
+
+
+def settings_of(user: Any) -> TrainingSettings:
+    """The person's training settings; the defaults (unsaved) until they change one."""
+    found = TrainingSettings.objects.filter(user=user).first()
+    return found if found is not None else TrainingSettings(user=user)
+
+
+def unit_of(user: Any) -> str:
+    """ "kg" or "lb", from the person's units."""
+    from knotless.accounts.services import profile_for
+
+    return "lb" if profile_for(user).units == "imperial" else "kg"
+
+
+def in_unit(kg: Decimal, unit: str) -> Decimal:
+    """A load in kg as the person reads it: kg, or lb to the tenth."""
+    if unit == "lb":
+        return (kg / LB).quantize(Decimal("0.1")).normalize()
+    return kg.normalize()
+
+
+def show_load(kg: Decimal | None, unit: str) -> str:
+    return "" if kg is None else f"{in_unit(kg, unit):f} {unit}"
