@@ -238,7 +238,8 @@ def run(people: int, seed: int, workers: int) -> int:
         for t in pool.map(_experiments_3, seeds, chunksize=50):
             totals["ABAB 4x3"].add(t)
     elapsed = time.perf_counter() - begin
-    print(f"{people} simulated people, seed {seed}, {elapsed:.0f} s\n")
+    print(f"{people} simulated people, seed {seed}, {elapsed:.0f} s")
+    print("'all' is each person's whole 8-16 weeks; '4 weeks' and '8 weeks' their first weeks.\n")
     head = f"{'setting':<12} {'80% coverage':>22} {'no effect shown helping':>24}"
     print(f"{head} {'harm shown helping':>22} {'1-point benefit shown':>22}")
     for k, t in totals.items():
@@ -253,7 +254,7 @@ def run(people: int, seed: int, workers: int) -> int:
         print(f"  {k:<10} {cells}")
     print()
     failed = False
-    for k in ("all", "ABAB 4x7", "ABAB 4x3"):
+    for k in ("all", "8 weeks", "ABAB 4x7", "ABAB 4x3"):
         t = totals[k]
         cov = t.covered / t.intervals if t.intervals else float("nan")
         ok = 0.75 <= cov <= 0.85
