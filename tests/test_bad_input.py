@@ -195,6 +195,9 @@ NEVER_TRIED = {
 # URLs that read no query or form key at all, so only their URL arguments can be bad. A URL
 # that reads none and is not listed fails the net: give it a reason here, or a form or link.
 READ_NOTHING = {
+    "experiment_stop": "a button: the experiment is the URL's",
+    "insights_how": "a page of explanation with the person's own numbers",
+    "insights": "the person's own patterns, nothing to choose",
     "training_entry_delete": "a button: the entry is the URL's",
     "training_workout_delete": "a button: the workout is the URL's",
     "training_workout": "a saved workout: it is the URL's",

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from knotless.hydration import services as water
 from knotless.hydration.models import Drink, Vessel
+from knotless.insights import services as insights
 from knotless.journal import services as journal
 from knotless.journal.models import CheckIn, Knot
 from knotless.practice import schedule
@@ -101,6 +102,7 @@ class World:
     drink: Drink
     workout: Any = None  # a strength workout with an own exercise's entry
     entry: Any = None
+    experiment: Any = None  # running, on the world's knot
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -118,6 +120,7 @@ def make_world(user: Any, tz_name: str = "UTC") -> World:
     vessel = water.add_vessel(user, name="Mug", ml=300)
     entry = training.log_lift(user, "barbell hip thrust", "3x8@60kg rir2", pain=1)
     training.log_lift(user, A_STRENGTH, "3x10@20kg", workout=entry.workout)
+    experiment = insights.start_experiment(user, knot.pk, "water", days_per_phase=3)
     return World(
         user=user,
         knot=knot,
@@ -129,6 +132,7 @@ def make_world(user: Any, tz_name: str = "UTC") -> World:
         drink=water.log_drink(user, 250),
         workout=entry.workout,
         entry=entry,
+        experiment=experiment,
     )
 
 
@@ -159,6 +163,8 @@ ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "training_entry_edit": lambda w: {"entry_id": w.entry.pk},
     "training_entry_delete": lambda w: {"entry_id": w.entry.pk},
     "training_morning": lambda w: {"entry_id": w.entry.pk},
+    "experiment_answer": lambda w: {"experiment_id": w.experiment.pk},
+    "experiment_stop": lambda w: {"experiment_id": w.experiment.pk},
     # Valid only before the first account exists: a world's setup token is in ``extra``.
     "setup": lambda w: {"token": w.extra.get("setup_token", "no-setup-token-here")},
 }
@@ -166,7 +172,16 @@ ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
 # Arguments that name something the signed-in user owns (or holds a link to), as opposed to
 # public knowledge such as a muscle's slug or a figure's frame.
 OWNED_ARGS = frozenset(
-    {"knot_id", "checkin_id", "session_id", "token", "workout_id", "entry_id", "key"}
+    {
+        "knot_id",
+        "checkin_id",
+        "session_id",
+        "token",
+        "workout_id",
+        "entry_id",
+        "key",
+        "experiment_id",
+    }
 )
 
 

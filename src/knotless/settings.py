@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "knotless.hydration",
     "knotless.desk",
     "knotless.training",
+    "knotless.insights",
 ]
 
 MIDDLEWARE = [

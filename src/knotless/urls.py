@@ -5,6 +5,7 @@ from django.urls import path
 from knotless.accounts import views as accounts
 from knotless.desk import views as desk
 from knotless.hydration import views as water
+from knotless.insights import views as insights
 from knotless.journal import track as journal_track
 from knotless.journal import views as journal
 from knotless.practice import plan_views
@@ -84,6 +85,19 @@ urlpatterns = [
         "training/entries/<int:entry_id>/morning/",
         training.answer_morning,
         name="training_morning",
+    ),
+    path("insights/", insights.insights_page, name="insights"),
+    path("insights/how/", insights.how_page, name="insights_how"),
+    path("insights/experiments/", insights.experiment_start, name="experiment_start"),
+    path(
+        "insights/experiments/<int:experiment_id>/answer/",
+        insights.experiment_answer,
+        name="experiment_answer",
+    ),
+    path(
+        "insights/experiments/<int:experiment_id>/stop/",
+        insights.experiment_stop,
+        name="experiment_stop",
     ),
     path("safety/check/", safety.check, name="safety_check"),
     path("safety/emergency/", safety.emergency, name="safety_emergency"),

@@ -25,6 +25,7 @@ from django.urls import reverse
 
 from knotless.accounts.services import local_today
 from knotless.atlas.muscles import load_muscles
+from knotless.insights import services as insights
 from knotless.journal import services as journal
 from knotless.journal.models import Knot
 from knotless.library.exercises import load_exercises
@@ -50,6 +51,7 @@ class World:
     feed_token: str
     workout_id: int = 0  # a strength workout with the knot's muscle trained in it
     entry_id: int = 0
+    experiment_id: int = 0
 
 
 def _one(kwargs: dict[str, Any] | None = None, query: Query | None = None) -> list[Visit]:
@@ -141,6 +143,11 @@ WALK: dict[str, Callable[[World], list[Visit]]] = {
     "training_import": lambda w: _one(),
     "training_programme": lambda w: _one(),
     "training_settings": lambda w: _one(),
+    "insights": lambda w: _one(),
+    "insights_how": lambda w: _one(),
+    "experiment_start": lambda w: _one(),  # POST only
+    "experiment_answer": lambda w: _one({"experiment_id": w.experiment_id}),  # POST only
+    "experiment_stop": lambda w: _one({"experiment_id": w.experiment_id}),  # POST only
     "training_lift_history": lambda w: [
         ({"key": f"lib:{TRAP_STRENGTH}"}, {}),
         ({"key": "lib:deadlift"}, {}),
@@ -213,6 +220,7 @@ def _world(user: Any, *, extra_knot: bool = False) -> World:
         feed_token=schedule.new_feed_token(user),
         workout_id=entry.workout_id,
         entry_id=entry.pk,
+        experiment_id=insights.start_experiment(user, knot.pk, "water").pk,
     )
 
 

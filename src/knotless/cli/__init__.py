@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "lift": "training:lift",
     "session": "training:session",
     "training": "training:training",
+    "summary": "summary:summary",
 }
 
 

@@ -23,6 +23,8 @@ from knotless.atlas.bodymap import regions_in_view, render_view, views
 from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import get_region, load_regions, region_label, sides_for
 from knotless.atlas.sprite import sprite_url
+from knotless.insights.services import tag_checkin, tags_offered
+from knotless.insights.today import insights_today
 from knotless.journal import services
 from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm, UntieForm
 from knotless.journal.models import CheckIn, Knot
@@ -100,6 +102,7 @@ def today(request: AuthedRequest) -> HttpResponse:
         "journal/today.html",
         {
             "training": training,
+            "insights": insights_today(request.user),
             "efforts": EFFORT_WORDS.items(),
             "summaries": active,
             "dayplan": parts.dayplan,
@@ -328,6 +331,7 @@ def _render_detail(
             "check_url": practice.verdict.check_url(request.path, knot=knot),
             "play_url": practice.play_url,
             "flares": [f for f in flares(request.user, knots=[knot]) if knot.is_active],
+            "tags": tags_offered(request.user),
         },
         status=status,
     )
@@ -352,13 +356,14 @@ def knot_checkin(request: AuthedRequest, knot_id: int) -> HttpResponse:
     if form.is_valid():
         moment = form.cleaned_data["moment"]
         try:
-            services.check_in(
+            made = services.check_in(
                 knot,
                 pain=form.cleaned_data["pain"],
                 moment=moment,
                 note=form.cleaned_data["note"],
                 tz_name=tz_name,
             )
+            tag_checkin(request.user, made, request.POST.getlist("tags"), request.POST)
         except ValidationError as exc:
             if any(e.code == "untied" for e in exc.error_list):
                 # A stale tab: the knot was untied meanwhile, and its page has no form to show.

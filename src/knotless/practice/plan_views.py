@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from knotless.accounts.services import local_today
 from knotless.accounts.typing import AuthedRequest
 from knotless.forms import Form
+from knotless.insights.services import instructions
 from knotless.library.exercises import load_exercises
 from knotless.practice import calendar, plan_edits, planning, schedule
 from knotless.practice.models import DayPlan, PlanSettings
@@ -95,6 +96,7 @@ def plan_page(request: AuthedRequest) -> HttpResponse:
             "week": schedule.week(request.user),
             "safety_url": _safety_url(inputs.pending_areas),
             "emergency": inputs.emergency,
+            "experiments": [] if inputs.emergency else instructions(request.user),
         },
     )
 
