@@ -262,3 +262,29 @@ def test_sentences_never_claim_a_cause() -> None:
     for text in cases:
         lowered = text.lower()
         assert not any(w in lowered for w in ("because", "caused", "cures", "thanks to"))
+
+
+day_strategy = st.builds(
+    Day,
+    st.dates(min_value=START, max_value=START + timedelta(days=90)),
+    st.one_of(st.none(), st.floats(min_value=0, max_value=10)),
+    st.fixed_dictionaries(
+        {"water": st.one_of(st.none(), st.sampled_from([0.0, 1.0]))},
+        optional={"minutes": st.one_of(st.none(), st.floats(min_value=0, max_value=60))},
+    ),
+)
+
+
+@given(st.lists(day_strategy, max_size=120))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_log_gives_a_sane_answer(days: list[Day]) -> None:
+    findings = find_patterns(days, ["water", "minutes"])
+    assert findings.days == len({d.day for d in days if d.pain is not None})
+    assert findings.trend_words in {"easing", "getting worse", "steady"}
+    for e in findings.effects:
+        assert e.low <= e.mean <= e.high
+        assert 0.0 <= e.p_one_point <= e.p_benefit <= 1.0
+        assert e.enough == (e.days_with >= 14 and e.days_without >= 14)
+        assert e.shown <= e.enough
+        assert (e.needed == "") == e.enough
+    assert len(top(findings)) <= 2

@@ -33,7 +33,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from knotless.lib.patterns import Day, Effect, fit_columns, judge, merge_days, rated_days
+from knotless.lib.patterns import (
+    NUISANCE_PRIOR_SD,
+    Day,
+    Effect,
+    design_row,
+    fit_columns,
+    judge,
+    merge_days,
+    rated_days,
+)
 
 Arm = Literal["A", "B"]
 MIN_ARM_DAYS = 4  # rated days per arm before the experiment is judged
@@ -119,17 +128,17 @@ def analyse(
         arm = ordered[index].arm
         rated_phases[arm].add(index)
         t.append(d.day.toordinal())
-        weekend = 1.0 if d.day.weekday() >= 5 else 0.0
-        rows.append([1.0, (d.day - first).days / 7.0, weekend, 1.0 if arm == "B" else 0.0])
+        rows.append(design_row(first, d.day, [1.0 if arm == "B" else 0.0]))
         y.append(d.pain)
-    days_b = sum(1 for r in rows if r[3] == 1.0)
+    column = len(NUISANCE_PRIOR_SD)
+    days_b = sum(1 for r in rows if r[column] == 1.0)
     days_a = len(rows) - days_b
     phases_a, phases_b = len(rated_phases["A"]), len(rated_phases["B"])
     effect = judge(
         ARM_NAME,
         0,
         fit_columns(t, rows, y, 1, EXPERIMENT_RHO_BIAS_COLUMNS),
-        3,
+        column,
         days_with=days_b,
         days_without=days_a,
         min_days=MIN_ARM_DAYS,
