@@ -195,3 +195,17 @@ def test_the_cache_never_outlives_a_write(user: Any) -> None:
     before = services._version(user, [knot], local_today(user))
     journal.check_in(knot, pain=3, tz_name=TZ)
     assert services._version(user, [knot], local_today(user)) != before
+
+
+def test_the_desk_agent_repeats_today_s_instruction(user: Any) -> None:
+    from knotless.desk import services as desk
+    from knotless.desk.agent import offer_text
+
+    knot = _knot(user)
+    experiment = services.start_experiment(user, knot.pk, "breaks", days_per_phase=3)
+    experiment.started_on = local_today(user)
+    experiment.save()
+    hint = desk.hint(user).as_json()
+    assert hint["experiment"].startswith("Today's experiment: ")
+    text = offer_text("micro", 30, hint, timezone.now())
+    assert "Today's experiment:" in text

@@ -78,6 +78,9 @@ def offer_text(
             text += f" At your desk, {minutes} minute{'s' * (minutes != 1)}{aim}: {names}."
     if hint.get("sip") and 0 <= (now - made).total_seconds() <= SIP_FRESH:
         text += " You're behind on water: take a sip."
+    experiment = hint.get("experiment")
+    if isinstance(experiment, str) and experiment and now < until:
+        text += f" {experiment[:200]}"
     return text
 
 

@@ -177,9 +177,11 @@ class Hint:
     movement: tuple[str, ...] = ()  # the movement break's standing moves
     movement_minutes: int = 0
     turns: tuple[int, int] = (0, 0)  # which moves of the day's rotation (micro, movement)
+    experiment: str = ""  # today's instruction of a running experiment, in words
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "experiment": self.experiment,
             "routine": list(self.routine),
             "minutes": self.minutes,
             "knots": list(self.knots),
@@ -251,7 +253,16 @@ def hint(user: Any, now: datetime | None = None) -> Hint:
         movement=tuple(i.name for i in movement.items),
         movement_minutes=max(1, round(movement.seconds / 60)) if movement.items else 0,
         turns=turns,
+        experiment=_experiment_words(user, inputs.today),
     )
+
+
+def _experiment_words(user: Any, today: Any) -> str:
+    """Today's experiment instruction, for the desk agent to repeat with a break."""
+    from knotless.insights.services import instructions
+
+    found = [i for i in instructions(user, today) if i.arm]
+    return f"Today's experiment: {found[0].text}" if found else ""
 
 
 def write_hint(user: Any, now: datetime | None = None) -> None:

@@ -5,7 +5,7 @@ drawing fits a phone and a desktop; each sits beside a table of the same numbers
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils.html import escape
 
@@ -61,8 +61,9 @@ def effects_chart(effects: Sequence[patterns.Effect], words: Callable[[str], str
     )
 
 
-def pain_with_habit(days: Sequence[patterns.Day], habit: str, label: str) -> str:
-    """A knot's daily pain, with the days of the habit shaded."""
+def pain_with_days(days: Sequence[patterns.Day], shaded: Sequence[date], label: str) -> str:
+    """A knot's daily pain (dots on rated days, joined), with some days shaded: a habit's days,
+    or an experiment's "do it" phases."""
     known = [d for d in days if d.pain is not None]
     if not known:
         return ""
@@ -72,8 +73,10 @@ def pain_with_habit(days: Sequence[patterns.Day], habit: str, label: str) -> str
     return trainchart.chart(
         start,
         end,
-        lines=[trainchart.Series([(d.day, d.pain) for d in days], "chart-line", "daily pain")],
-        shade=[d.day for d in days if d.habits.get(habit) == 1],
+        lines=[
+            trainchart.Series([(d.day, d.pain) for d in known], "chart-line", "daily pain"),
+        ],
+        shade=list(shaded),
         shade_label=label,
         top=10,
     )

@@ -63,6 +63,7 @@ HABITS: dict[str, Habit] = {
             "Play a stretch for this knot's muscles today.",
             "No stretching for this knot's muscles today; everything else as usual.",
         ),
+        Habit("mobility", "did mobility moves"),
         Habit("strength", "did strength work"),
         Habit(
             "breaks",
@@ -195,7 +196,7 @@ def read(
         row = habits[day]
         row.setdefault("water", None)
         used = day in active or day in played or day in trained
-        for kind in ("release", "stretch", "strength"):
+        for kind in ("release", "stretch", "mobility", "strength"):
             row[kind] = float(kind in played[day]) if used else None
         row["training"] = float(day in trained) if used else None
         desk = day in stretches or offered[day]

@@ -39,6 +39,7 @@ class KnotPatterns:
     shown: list[patterns.Effect]
     sentences: list[str]
     waiting: list[patterns.Effect]  # habits with too few days either way
+    days: list[patterns.Day]  # the rows the patterns rest on, oldest first
 
     @property
     def label(self) -> str:
@@ -99,7 +100,8 @@ def _knot_patterns(user: Any, knots: list[Knot], today: date) -> list[KnotPatter
             for e in shown
         ]
         waiting = [e for e in found.effects if not e.enough and e.lag == 0]
-        out.append(KnotPatterns(knot, found, shown, sentences, waiting))
+        rows = read.days_for(knot.pk if knot else None)
+        out.append(KnotPatterns(knot, found, shown, sentences, waiting, rows))
     return out
 
 

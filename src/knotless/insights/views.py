@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -51,6 +51,7 @@ def insights_page(request: AuthedRequest) -> HttpResponse:
                 ],
                 "waiting": [(e, habit_words(e.habit)) for e in kp.waiting[:4]],
                 "running": running.get(kp.knot.pk) if kp.knot else None,
+                **_history(kp, running.get(kp.knot.pk) if kp.knot else None),
             }
         )
     return render(
@@ -64,6 +65,33 @@ def insights_page(request: AuthedRequest) -> HttpResponse:
             "emergency": Gates(user).emergency,
         },
     )
+
+
+def _history(kp: services.KnotPatterns, running: services.Instruction | None) -> dict[str, object]:
+    """The knot's pain over the window, with the running experiment's "do it" phases or the
+    strongest pattern's habit days shaded, and the same numbers as a table."""
+    if running is not None:
+        phases = services.schedule_of(running.experiment)
+        shaded = [
+            p.start + timedelta(days=n)
+            for p in phases
+            if p.arm == "B"
+            for n in range((p.end - p.start).days + 1)
+        ]
+        label = "experiment: “do it” phases"
+    elif kp.shown:
+        habit = kp.shown[0].habit
+        shaded = [d.day for d in kp.days if d.habits.get(habit) == 1]
+        label = f"days you {habit_words(habit)}"
+    else:
+        return {"history": None, "history_rows": []}
+    marked = set(shaded)
+    rows = [(d.day, d.pain, d.day in marked) for d in reversed(kp.days) if d.pain is not None]
+    return {
+        "history": charts.pain_with_days(kp.days, shaded, label),
+        "history_rows": rows,
+        "history_label": label,
+    }
 
 
 @require_POST
@@ -155,7 +183,9 @@ def how_page(request: AuthedRequest) -> HttpResponse:
         "insights/how.html",
         {
             "example": example,
-            "minimum": getattr(patterns, "MIN_DAYS", 14),
+            "minimum": patterns.MIN_DAYS,
+            "prior": f"{patterns.HABIT_PRIOR_SD:g}",
+            "show_p": round(patterns.SHOW_P * 100),
             "doc": patterns.__doc__ or "",
         },
     )
