@@ -67,7 +67,7 @@ def pain_with_days(days: Sequence[patterns.Day], shaded: Sequence[date], label: 
     known = [d for d in days if d.pain is not None]
     if not known:
         return ""
-    start, end = days[0].day, days[-1].day
+    start, end = known[0].day, days[-1].day
     if end - start < timedelta(days=13):
         start = end - timedelta(days=13)
     return trainchart.chart(

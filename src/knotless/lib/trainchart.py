@@ -96,6 +96,7 @@ def chart(
         plot.extend(
             f'<rect x="{_pct(x(d.toordinal()))}" y="0" width="{_pct(day_width)}" height="100%"/>'
             for d in shade
+            if start <= d <= end  # a shaded day outside the chart would be drawn beside it
         )
         plot.append("</g>")
     if bars:
