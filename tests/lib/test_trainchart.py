@@ -27,5 +27,5 @@ def test_values_above_the_top_are_clamped_and_ticks_are_round() -> None:
     )
     assert 'y2="0%"' in html  # 12 is drawn at the top, not above the chart
     assert nice_top(7.3) == 8 and nice_top(101) == 150
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="ends on or after"):
         chart(start, start - timedelta(days=1))
