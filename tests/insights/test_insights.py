@@ -209,3 +209,20 @@ def test_the_desk_agent_repeats_today_s_instruction(user: Any) -> None:
     assert hint["experiment"].startswith("Today's experiment: ")
     text = offer_text("micro", 30, hint, timezone.now())
     assert "Today's experiment:" in text
+
+
+def test_today_shows_the_week_on_mondays_only(client_in: Client, user: Any) -> None:
+    import time_machine
+
+    knot = _knot(user)
+    _history(user, knot, 21, effect=1.0)
+    today = local_today(user)
+    monday = today - timedelta(days=today.weekday())
+    tuesday = monday + timedelta(days=1)
+    zone = user_zone(user)
+    with time_machine.travel(datetime.combine(monday, time(10), tzinfo=zone), tick=False):
+        page = client_in.get(reverse("today")).content.decode()
+        assert "Your week" in page
+        assert knot.label in page
+    with time_machine.travel(datetime.combine(tuesday, time(10), tzinfo=zone), tick=False):
+        assert "Your week" not in client_in.get(reverse("today")).content.decode()
