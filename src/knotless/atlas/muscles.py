@@ -29,6 +29,8 @@ GROUPS = {
     "chest": "Chest",
     "upper-back": "Upper and middle back",
     "lower-back": "Lower back and trunk",
+    "abdomen": "Abdomen and breathing muscles",
+    "pelvis": "Pelvic floor and groin",
     "hip": "Hip and buttock",
     "arm": "Upper arm",
     "forearm-hand": "Forearm and hand",
@@ -53,7 +55,16 @@ REQUIRED = {
     "perpetuating": list,
     "sources": list,
 }
-OPTIONAL = {"aliases": list, "spillover": list, "contexts": list, "cautions": list}
+OPTIONAL = {
+    "aliases": list,
+    "spillover": list,
+    "contexts": list,
+    "cautions": list,
+    # A muscle that is not for self-treatment (the pelvic floor, the diaphragm and the rib
+    # muscles, the medial pterygoid from inside the mouth): self_care = false, and who treats it.
+    "self_care": bool,
+    "treated_by": str,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +84,8 @@ class Muscle:
     cautions: tuple[str, ...]
     perpetuating: tuple[str, ...]
     sources: tuple[str, ...]
+    self_care: bool = True  # False: knotless offers no exercise for it, only who treats it
+    treated_by: str = ""
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -122,6 +135,10 @@ def validate_muscle(entry: Mapping[str, Any], *, where: str) -> Muscle:
             close = difflib.get_close_matches(zone, regions, n=3)
             hint = f" Did you mean {', '.join(close)}?" if close else ""
             raise AtlasDataError(f"{where}: {zone!r} is not a body-map region.{hint}")
+    self_care = entry.get("self_care", True)
+    treated_by = entry.get("treated_by", "").strip()
+    if not self_care and not treated_by:
+        raise AtlasDataError(f"{where}: a muscle without self-care names who treats it.")
     both = set(essential) & set(spillover)
     if both:
         raise AtlasDataError(f"{where}: {', '.join(sorted(both))} is both essential and spillover.")
@@ -141,6 +158,8 @@ def validate_muscle(entry: Mapping[str, Any], *, where: str) -> Muscle:
         cautions=_strings(entry.get("cautions", []), where, "cautions", allow_empty=True),
         perpetuating=_strings(entry["perpetuating"], where, "perpetuating"),
         sources=_strings(entry["sources"], where, "sources"),
+        self_care=self_care,
+        treated_by=treated_by,
     )
 
 

@@ -122,6 +122,8 @@ class Inputs:
         back, and every muscle whose usual pain falls in an area still waiting for answers or
         a doctor."""
         held = {m for k in self.knots if k.knot_id in self.blocked for m in k.muscles}
+        # Muscles that are not for self-treatment (the pelvic floor, the diaphragm...).
+        held |= {m.slug for m in load_muscles().values() if not m.self_care}
         areas = frozenset(a for v in self.verdicts.values() if not v.allowed for a in v.areas)
         if areas:
             held |= {m.slug for m in load_muscles().values() if areas_for(m.essential) & areas}
