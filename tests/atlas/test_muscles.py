@@ -105,3 +105,28 @@ def test_it_names_the_file_and_muscle_in_data_errors(change: dict[str, Any], mes
 def test_it_refuses_a_slug_used_twice() -> None:
     with pytest.raises(AtlasDataError, match="used twice"):
         validate_muscles({"a.toml": {"muscle": [GOOD]}, "b.toml": {"muscle": [GOOD]}})
+
+
+def test_a_muscle_without_self_care_names_who_treats_it_and_is_never_planned() -> None:
+    from knotless.atlas.muscles import validate_muscle
+    from knotless.atlas.regions import AtlasDataError
+
+    entry = {
+        "slug": "test-muscle",
+        "name": "Test muscle",
+        "anatomical": "Test",
+        "group": "pelvis",
+        "prevalence": "occasional",
+        "trigger_points": "Somewhere.",
+        "essential": ["groin"],
+        "find_it": "By a professional.",
+        "release": "Relaxed breathing; the rest is for a professional.",
+        "perpetuating": ["Sitting."],
+        "sources": ["X"],
+        "self_care": False,
+    }
+    with pytest.raises(AtlasDataError, match="who treats it"):
+        validate_muscle(entry, where="test")
+    muscle = validate_muscle({**entry, "treated_by": "a pelvic-health physiotherapist"}, where="t")
+    assert not muscle.self_care
+    assert muscle.treated_by == "a pelvic-health physiotherapist"

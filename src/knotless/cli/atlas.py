@@ -90,6 +90,8 @@ def muscles(as_json: bool) -> None:
                         "group": m.group,
                         "essential": list(m.essential),
                         "spillover": list(m.spillover),
+                        "self_care": m.self_care,
+                        "treated_by": m.treated_by or None,
                     }
                     for m in found
                 ],
@@ -124,7 +126,10 @@ def muscle(slug: str) -> None:
         click.echo(f"Sometimes also: {', '.join(names[z].name for z in m.spillover)}")
     click.echo(f"\nWhere the knots sit: {m.trigger_points}")
     click.echo(f"How to find it: {m.find_it}")
-    click.echo(f"Self-release: {m.release}")
+    if m.self_care:
+        click.echo(f"Self-release: {m.release}")
+    else:
+        click.echo(f"Not for self-treatment: {m.treated_by} treats it. {m.release}")
     if m.cautions:
         click.echo("Take care:")
         for caution in m.cautions:
