@@ -82,6 +82,10 @@ def pages(knot_id: int) -> dict[str, str]:
         "atlas": "/atlas/",
         "muscle": "/atlas/rhomboids/",
         "journal": "/journal/",
+        # The pages of this wave (issues 14 and 15).
+        "training": "/training/",
+        "training load": "/training/load/",
+        "what helped": "/insights/",
     }
 
 
