@@ -8,6 +8,7 @@ from knotless.hydration import views as water
 from knotless.insights import views as insights
 from knotless.journal import track as journal_track
 from knotless.journal import views as journal
+from knotless.portable import views as portable
 from knotless.practice import plan_views
 from knotless.practice import views as practice
 from knotless.safety import views as safety
@@ -105,6 +106,8 @@ urlpatterns = [
     path("login/", accounts.login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", accounts.account, name="account"),
+    path("account/data/", portable.data_page, name="data"),
+    path("account/data/export.zip", portable.export_download, name="data_export"),
     path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("healthz", accounts.healthz, name="healthz"),
     path("admin/", admin.site.urls),

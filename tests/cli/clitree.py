@@ -60,6 +60,7 @@ GOOD: dict[tuple[str, ...] | str, Good] = {
     ("lift", "sets"): "3x8@16kg",
     ("session", "kind"): "run",
     ("session", "minutes"): "40",
+    ("import", "file"): lambda ids: ids.get("export_file", "pyproject.toml"),
 }
 
 

@@ -3,8 +3,11 @@
 Every page a signed-in user can reach is fetched, with its URL arguments filled from objects
 made here, for two users:
 
-* one with a standing emergency answer: no page may offer anything to play;
-* one whose only knot is an unscreened neck knot: no page may offer an exercise for its muscle.
+* one with a standing emergency answer (from the chest questions, or from those of the abdomen,
+  the pelvis or the leg): no page may offer anything to play;
+* one whose only knot is an unscreened neck knot: no page may offer an exercise for its muscle;
+* one whose neck knot is answered and whose calf knot is not: no page may offer an exercise for
+  the calf muscle.
 
 A new URL that this module does not know how to fill fails :func:`test_it_knows_every_url`, so
 the next view cannot slip past the gate unnoticed: add it to ``WALK`` (or, with a reason, to
@@ -33,6 +36,7 @@ from knotless.practice import schedule
 from knotless.practice import services as practice
 from knotless.practice.models import DayPlan, Session
 from knotless.safety.checklist import flags_for
+from knotless.safety.policy import knot_areas
 from knotless.safety.screening import record
 from knotless.training import services as training
 from tests import urlwalk
@@ -144,6 +148,8 @@ WALK: dict[str, Callable[[World], list[Visit]]] = {
     "training_programme": lambda w: _one(),
     "training_settings": lambda w: _one(),
     "insights": lambda w: _one(),
+    "data": lambda w: _one(),
+    "data_export": lambda w: _one(),
     "insights_how": lambda w: _one(),
     "experiment_start": lambda w: _one(),  # POST only
     "experiment_answer": lambda w: _one({"experiment_id": w.experiment_id}),  # POST only
@@ -278,9 +284,10 @@ def _get(client: Client, name: str, world: World) -> Iterator[tuple[str, Any]]:
         yield f"{url}?{query}" if query else url, client.get(url, query)
 
 
+@pytest.mark.parametrize("area", ["chest", "abdomen", "pelvis", "leg"])
 @pytest.mark.parametrize("name", _params("emergency"))
 def test_no_page_offers_anything_to_play_during_an_emergency(
-    client_in: Client, user: Any, name: str
+    client_in: Client, user: Any, name: str, area: str
 ) -> None:
     world = _world(user, extra_knot=True)
     # A plan kept from earlier today, before the emergency answer, must not be offered either.
@@ -292,8 +299,8 @@ def test_no_page_offers_anything_to_play_during_an_emergency(
         place="floor",
         items=[{"slug": "chin-tuck", "reps": None, "reason": "posture", "knots": []}],
     )
-    emergency = next(f.id for f in flags_for(["chest"]) if f.tier == "emergency")
-    record(user, ["chest"], [emergency])
+    emergency = next(f.id for f in flags_for([area]) if f.tier == "emergency")
+    record(user, [area], [emergency])
     offenders = {
         url: offers
         for url, response in _get(client_in, name, world)
@@ -315,3 +322,22 @@ def test_no_page_offers_an_unscreened_knots_exercises(
         if (offered := _offered_slugs(response)) & for_knot
     }
     assert not offenders, f"{name} offers exercises for an unscreened neck knot: {offenders}"
+
+
+@pytest.mark.parametrize("name", _params("unscreened-calf"))
+def test_no_page_offers_an_unscreened_calf_knots_exercises(
+    client_in: Client, user: Any, name: str
+) -> None:
+    world = _world(user, extra_knot=True)
+    record(user, knot_areas(world.knot), [])  # the neck knot is answered; the calf is not
+    calf = Knot.objects.get(user=user, region="calf")
+    for_knot = {
+        e.slug for e in load_exercises().values() if calf.muscle in (*e.primary, *e.secondary)
+    }
+    assert for_knot
+    offenders = {
+        url: sorted(offered & for_knot)
+        for url, response in _get(client_in, name, world)
+        if (offered := _offered_slugs(response)) & for_knot
+    }
+    assert not offenders, f"{name} offers exercises for an unscreened calf knot: {offenders}"

@@ -38,6 +38,8 @@ COMMANDS: dict[str, str] = {
     "session": "training:session",
     "training": "training:training",
     "summary": "summary:summary",
+    "export": "portable:export_command",
+    "import": "portable:import_command",
 }
 
 

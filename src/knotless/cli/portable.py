@@ -1,0 +1,74 @@
+"""`knotless export` and `knotless import`: all of a person's data out, and back in."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from knotless.cli.django_setup import pick_user, ready
+from knotless.cli.knots import user_option
+
+
+@click.command(name="export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["zip", "json"]),
+    default="zip",
+    show_default=True,
+    help="zip: data.json, a CSV per table and a README; json: data.json alone.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
+)
+@user_option
+def export_command(fmt: str, output: Path | None, username: str | None) -> None:
+    """Export everything you have stored, to restore or merge later (or elsewhere)."""
+    ready()
+    from django.utils import timezone
+
+    from knotless.portable import archive, files
+
+    account = pick_user(username)
+    labels = [t.label for t in archive.tables()]
+    with click.progressbar(length=len(labels), label="Exporting", file=sys.stderr) as bar:
+        document = archive.export_user(account, progress=lambda _label, _n: bar.update(1))
+    data = files.to_zip(document) if fmt == "zip" else archive.dumps(document).encode("utf-8")
+    target = output or Path(f"knotless-{timezone.localdate():%Y-%m-%d}.{fmt}")
+    try:
+        target.write_bytes(data)
+    except OSError as exc:  # a missing folder, no permission, a name too long
+        raise click.UsageError(
+            f"Could not write the export there: {exc.strerror or 'the file cannot be made'}."
+        ) from None
+    rows = sum(len(r) for r in document["tables"].values())
+    click.echo(f"Wrote {target} ({rows:,} rows, {len(data) / 1024:,.0f} KB).")
+
+
+@click.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@user_option
+def import_command(file: Path, username: str | None) -> None:
+    """Restore an export into an empty account, or merge it into yours without duplicates."""
+    ready()
+    from knotless.portable import archive, files
+
+    account = pick_user(username)
+    try:
+        document = files.read_upload(file.read_bytes())
+    except archive.ArchiveError as exc:
+        raise click.UsageError(str(exc)) from None
+    labels = [t.label for t in archive.tables()]
+    try:
+        with click.progressbar(length=len(labels), label="Importing", file=sys.stderr) as bar:
+            report = archive.import_user(
+                account, document, progress=lambda _label, _n: bar.update(1)
+            )
+    except archive.ArchiveError as exc:
+        raise click.UsageError(f"{exc} Nothing was changed.") from None
+    click.echo(
+        f"Added {report.total_added:,} rows; {sum(report.already.values()):,} were already "
+        f"here; {sum(report.kept.values()):,} of yours kept as they were."
+    )

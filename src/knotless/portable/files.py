@@ -1,0 +1,78 @@
+"""The export as files: one JSON document, or a zip with the JSON, a CSV per table for
+spreadsheets and a README that describes every table and field (made from the models)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from typing import Any
+
+from knotless.portable import archive
+
+MAX_IMPORT = 200 * 1024 * 1024  # bytes; two years of a busy account are a few MB
+
+
+def readme() -> str:
+    lines = [
+        "# knotless export",
+        "",
+        "data.json holds everything; the CSV files hold the same rows, one file per table, for",
+        "spreadsheets. Import data.json (or this zip) into knotless to restore or merge.",
+        "",
+        "Units: times are ISO 8601 in UTC; days are local dates; pain is 0-10; water in ml;",
+        "loads in kg; minutes and seconds as named. A field that names another table holds a",
+        'reference such as "journal.knot:3": the fourth row of that table in this export.',
+        "Today's plan and the desk guard's live state are not exported: they are rebuilt.",
+        "",
+    ]
+    for table in archive.tables():
+        meta = table.model._meta
+        lines.append(f"## {table.label} ({meta.verbose_name_plural})")
+        lines.append("")
+        for name, parent in table.parents.items():
+            lines.append(f"- `{name}`: reference to {parent}")
+        for field in archive._fields(table):
+            kind = field.get_internal_type()
+            lines.append(f"- `{field.name}` ({kind}): {field.verbose_name}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def to_zip(document: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("data.json", archive.dumps(document))
+        zf.writestr("README.md", readme())
+        for label, rows in sorted(document["tables"].items()):
+            text = io.StringIO()
+            names = sorted({k for row in rows for k in row})
+            writer = csv.DictWriter(text, fieldnames=names)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow(
+                    {k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in row.items()}
+                )
+            zf.writestr(f"csv/{label}.csv", text.getvalue())
+    return buffer.getvalue()
+
+
+def read_upload(data: bytes) -> dict[str, Any]:
+    """An uploaded export: the zip or its data.json. ArchiveError when it is neither."""
+    if len(data) > MAX_IMPORT:
+        raise archive.ArchiveError("The file is larger than 200 MB: this is not an export.")
+    if data[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                info = zf.getinfo("data.json")
+                if info.file_size > MAX_IMPORT:
+                    raise archive.ArchiveError("The archive's data.json is too large.")
+                data = zf.read("data.json")
+        except (KeyError, zipfile.BadZipFile) as exc:
+            raise archive.ArchiveError("This zip is not a knotless export (no data.json).") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise archive.ArchiveError("This is not a knotless export: it is not text.") from exc
+    return archive.read(text)
