@@ -15,10 +15,11 @@ from knotless.cli.knots import user_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["zip", "json"]),
+    type=click.Choice(["zip", "json", "fhir"]),
     default="zip",
     show_default=True,
-    help="zip: data.json, a CSV per table and a README; json: data.json alone.",
+    help="zip: data.json, a CSV per table and a README; json: data.json alone; "
+    "fhir: a FHIR R4 Bundle (pain observations, screenings, the routine) for a clinician.",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
@@ -32,17 +33,22 @@ def export_command(fmt: str, output: Path | None, username: str | None) -> None:
     from knotless.portable import archive, files
 
     account = pick_user(username)
+    if fmt == "fhir":
+        import json
+
+        from knotless.portable.fhir import bundle
+
+        found = bundle(account)
+        target = output or Path(f"knotless-{timezone.localdate():%Y-%m-%d}.fhir.json")
+        _write(target, json.dumps(found, indent=1).encode("utf-8"))
+        click.echo(f"Wrote {target} ({len(found['entry']):,} FHIR resources).")
+        return
     labels = [t.label for t in archive.tables()]
     with click.progressbar(length=len(labels), label="Exporting", file=sys.stderr) as bar:
         document = archive.export_user(account, progress=lambda _label, _n: bar.update(1))
     data = files.to_zip(document) if fmt == "zip" else archive.dumps(document).encode("utf-8")
     target = output or Path(f"knotless-{timezone.localdate():%Y-%m-%d}.{fmt}")
-    try:
-        target.write_bytes(data)
-    except OSError as exc:  # a missing folder, no permission, a name too long
-        raise click.UsageError(
-            f"Could not write the export there: {exc.strerror or 'the file cannot be made'}."
-        ) from None
+    _write(target, data)
     rows = sum(len(r) for r in document["tables"].values())
     click.echo(f"Wrote {target} ({rows:,} rows, {len(data) / 1024:,.0f} KB).")
 
@@ -72,3 +78,12 @@ def import_command(file: Path, username: str | None) -> None:
         f"Added {report.total_added:,} rows; {sum(report.already.values()):,} were already "
         f"here; {sum(report.kept.values()):,} of yours kept as they were."
     )
+
+
+def _write(target: Path, data: bytes) -> None:
+    try:
+        target.write_bytes(data)
+    except OSError as exc:  # a missing folder, no permission, a name too long
+        raise click.UsageError(
+            f"Could not write the export there: {exc.strerror or 'the file cannot be made'}."
+        ) from None

@@ -1,0 +1,196 @@
+"""The person's pain diary as a FHIR R4 Bundle, for a clinician's system.
+
+- a Patient (no name: knotless stores none; the account is the identifier);
+- one Observation per check-in: category survey, LOINC 72514-3 (pain severity 0-10, reported),
+  the Patient as subject and performer (patient-reported), the time, the rating as an integer,
+  the knot's body site (SNOMED CT where the region has a code, with the side as a laterality
+  qualifier coding, and always the place in words), the note as a note;
+- each safety screening as a QuestionnaireResponse against knotless's published red-flag
+  Questionnaire (also in the Bundle), answers as booleans;
+- the current routine as a CarePlan whose activities are ServiceRequests for exercise therapy.
+
+Codes from the reference (guidelines-facts.md section 9). A Bundle of type "collection",
+entries with urn:uuid full URLs, the uuids derived from the rows so the same data gives the
+same Bundle. Dict in, dict out: the tests validate it with the fhir.resources models (R4B,
+the 4.3 release that keeps R4's shape for these resources).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.utils import timezone
+
+from knotless.journal.models import CheckIn, Knot
+from knotless.library.exercises import load_exercises
+from knotless.practice.models import DayPlan
+from knotless.safety.checklist import load_flags
+from knotless.safety.models import Screening
+
+NAMESPACE = uuid.UUID("9d7c5e1a-3f0b-4c7e-8e1d-2b6a4f5c7d10")
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+QUESTIONNAIRE_URL = "https://knotless.example/fhir/Questionnaire/red-flags"
+# Body-map regions with a SNOMED CT body structure (reference section 9.1); the rest go as text.
+BODY_SITES = {
+    "back-of-neck": ("45048000", "Neck structure"),
+    "side-of-neck": ("45048000", "Neck structure"),
+    "base-of-neck": ("45048000", "Neck structure"),
+    "top-of-shoulder": ("16982005", "Shoulder region structure"),
+    "front-of-shoulder": ("16982005", "Shoulder region structure"),
+    "back-of-shoulder": ("16982005", "Shoulder region structure"),
+    "between-shoulder-blades": ("76052000", "Structure of posterior chest wall"),
+    "medial-border-of-scapula": ("76052000", "Structure of posterior chest wall"),
+    "low-back": ("37822005", "Lower back structure"),
+    "sacrum": ("1144746008", "Structure of sacral vertebral column region"),
+}
+LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
+
+
+def _id(*parts: Any) -> str:
+    return str(uuid.uuid5(NAMESPACE, "|".join(str(p) for p in parts)))
+
+
+def _when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment, dt.UTC).isoformat()
+
+
+def _body_site(knot: Knot) -> dict[str, Any]:
+    coding = []
+    if knot.region in BODY_SITES:
+        code, display = BODY_SITES[knot.region]
+        coding.append({"system": SNOMED, "code": code, "display": display})
+        if knot.side in LATERALITY:
+            code, display = LATERALITY[knot.side]
+            coding.append({"system": SNOMED, "code": code, "display": display})
+    site: dict[str, Any] = {"text": knot.label}
+    if coding:
+        site["coding"] = coding
+    return site
+
+
+def questionnaire() -> dict[str, Any]:
+    """knotless's red-flag questions as a Questionnaire, each a yes/no item by its flag id."""
+    return {
+        "resourceType": "Questionnaire",
+        "id": "knotless-red-flags",
+        "url": QUESTIONNAIRE_URL,
+        "status": "active",
+        "title": "knotless red-flag questions",
+        "item": [
+            {"linkId": flag.id, "text": flag.question, "type": "boolean"} for flag in load_flags()
+        ],
+    }
+
+
+def bundle(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
+    patient_id = _id("patient", user.pk)
+    patient_ref = {"reference": f"urn:uuid:{patient_id}"}
+    entries: list[dict[str, Any]] = [
+        {
+            "fullUrl": f"urn:uuid:{patient_id}",
+            "resource": {
+                "resourceType": "Patient",
+                "identifier": [
+                    {"system": "https://knotless.example/account", "value": user.get_username()}
+                ],
+            },
+        },
+        {"fullUrl": QUESTIONNAIRE_URL, "resource": questionnaire()},
+    ]
+    knots = {k.pk: k for k in Knot.objects.filter(user=user)}
+    for checkin in CheckIn.objects.filter(knot__user=user).order_by("moment", "id"):
+        knot = knots[checkin.knot_id]
+        resource: dict[str, Any] = {
+            "resourceType": "Observation",
+            "status": "final",
+            "category": [{"coding": [{"system": CATEGORY, "code": "survey", "display": "Survey"}]}],
+            "code": {
+                "coding": [
+                    {
+                        "system": LOINC,
+                        "code": "72514-3",
+                        "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+                    }
+                ],
+                "text": "Pain 0-10",
+            },
+            "subject": patient_ref,
+            "performer": [patient_ref],
+            "effectiveDateTime": _when(checkin.moment),
+            "valueInteger": checkin.pain,
+            "bodySite": _body_site(knot),
+        }
+        if checkin.note:
+            resource["note"] = [{"text": checkin.note}]
+        entries.append({"fullUrl": f"urn:uuid:{_id('checkin', checkin.pk)}", "resource": resource})
+    flags = {f.id: f for f in load_flags()}
+    for screening in Screening.objects.filter(user=user).order_by("created_at", "id"):
+        ticked = set(screening.ticked)
+        entries.append(
+            {
+                "fullUrl": f"urn:uuid:{_id('screening', screening.pk)}",
+                "resource": {
+                    "resourceType": "QuestionnaireResponse",
+                    "questionnaire": QUESTIONNAIRE_URL,
+                    "status": "completed",
+                    "subject": patient_ref,
+                    "author": patient_ref,
+                    "authored": _when(screening.created_at),
+                    "item": [
+                        {
+                            "linkId": flag_id,
+                            "text": flags[flag_id].question if flag_id in flags else flag_id,
+                            "answer": [{"valueBoolean": flag_id in ticked}],
+                        }
+                        for flag_id in screening.asked
+                    ],
+                },
+            }
+        )
+    plan = DayPlan.objects.filter(user=user, variant=DayPlan.Variant.MAIN).order_by("-day").first()
+    if plan is not None and plan.items:
+        library = load_exercises()
+        requests = []
+        for position, item in enumerate(plan.items):
+            exercise = library.get(item["slug"])
+            name = exercise.name if exercise is not None else item["slug"]
+            request_id = _id("plan", plan.pk, position)
+            requests.append(
+                {
+                    "fullUrl": f"urn:uuid:{request_id}",
+                    "resource": {
+                        "resourceType": "ServiceRequest",
+                        "status": "active",
+                        "intent": "plan",
+                        "category": [{"text": "Exercise therapy"}],
+                        "code": {"text": name},
+                        "subject": patient_ref,
+                        "patientInstruction": item.get("reason", ""),
+                    },
+                }
+            )
+        entries.extend(requests)
+        entries.append(
+            {
+                "fullUrl": f"urn:uuid:{_id('careplan', plan.pk)}",
+                "resource": {
+                    "resourceType": "CarePlan",
+                    "status": "active",
+                    "intent": "plan",
+                    "title": f"Self-care routine of {plan.day.isoformat()}",
+                    "subject": patient_ref,
+                    "activity": [{"reference": {"reference": r["fullUrl"]}} for r in requests],
+                },
+            }
+        )
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": _when(now),
+        "entry": entries,
+    }
