@@ -206,25 +206,51 @@ def test_it_gives_the_webs_advice_for_a_today_answer(run: Any, user: Any) -> Non
 
 def test_it_answers_every_waiting_knot_or_says_nothing_waits(run: Any, user: Any) -> None:
     assert "Nothing needs answering" in run("check", "--none").output
-    calf = add_knot(user, "calf", "left", "gastrocnemius")
-    assert "Nothing needs answering" in run("check", "--none").output  # limbs have no questions
+    elbow = add_knot(user, "lateral-elbow", "left", "wrist-extensors")
+    assert "Nothing needs answering" in run("check", "--none").output  # arms have no questions
     neck = add_knot(user, "back-of-neck", "left")
     result = run("check", "--none")
     assert f"Waiting for answers: knot #{neck.pk}" in result.output
-    assert f"#{calf.pk}" not in result.output
+    assert f"#{elbow.pk}" not in result.output
     stored = Screening.objects.get()
     assert stored.knot == neck and stored.areas == "neck"  # the only waiting knot's journal
     assert "Nothing needs answering" in run("check").output
 
 
+def test_a_calf_knot_waits_for_the_leg_and_foot_questions(run: Any, user: Any) -> None:
+    calf = add_knot(user, "calf", "left", "gastrocnemius")  # it sends pain into the sole too
+    waiting = run("check", "--knot", str(calf.pk), "--list")
+    assert "Safety questions for knot" in waiting.output and "B5." in waiting.output
+    assert "C8." in waiting.output  # a foot question, from the muscle's usual zones
+    listed = run("plan", "--minutes", "5")
+    assert f"knotless check --knot {calf.pk}" in listed.output
+    result = run("check", "--none")
+    assert f"Waiting for answers: knot #{calf.pk}" in result.output
+    stored = Screening.objects.get()
+    assert stored.knot == calf and stored.areas == "foot,leg"
+    assert stored.asked == [f.id for f in flags_for({"leg", "foot"})]
+    assert f"knotless check --knot {calf.pk}" not in run("plan", "--minutes", "5").output
+
+
 def test_it_refuses_a_bad_area_or_both_answers(run: Any, user: Any) -> None:
-    bad = CliRunner().invoke(main, ["check", "leg", "--none"])
-    assert bad.exit_code == 2 and "'leg' is not one of" in bad.output
+    bad = CliRunner().invoke(main, ["check", "arm", "--none"])
+    assert bad.exit_code == 2 and "'arm' is not one of" in bad.output
     both = CliRunner().invoke(main, ["check", "neck", "--none", "--yes", "A1a"])
     assert both.exit_code == 2 and "not both" in both.output
     unasked = CliRunner().invoke(main, ["check", "head", "--yes", "A2a"])  # a back question
     assert unasked.exit_code == 2 and "'A2a' is not one of these questions" in unasked.output
     assert not Screening.objects.exists()
+
+
+def test_it_takes_the_new_areas_by_name(run: Any, user: Any) -> None:
+    result = run("check", "Abdomen", "pelvis", "--yes", "C4")
+    assert result.exit_code == 0, result.output
+    stored = Screening.objects.get()
+    assert (stored.areas, stored.ticked, stored.outcome) == ("abdomen,pelvis", ["C4"], "soon")
+    urgent = run("check", "leg", "foot", "--yes", "B7")
+    assert urgent.exit_code == 0 and " ".join(ADVICE["today"].split()) in " ".join(
+        urgent.output.split()
+    )
 
 
 def test_it_treats_another_users_knot_as_no_such_knot(run: Any, user: Any, stranger: Any) -> None:
@@ -252,9 +278,10 @@ def test_it_explains_how_to_answer_without_a_terminal(run: Any, user: Any) -> No
 
 
 def test_it_says_when_a_knot_has_no_questions(run: Any, user: Any) -> None:
-    calf = add_knot(user, "calf", "left", "gastrocnemius")
-    result = run("check", "--knot", str(calf.pk))
+    elbow = add_knot(user, "lateral-elbow", "left", "wrist-extensors")
+    result = run("check", "--knot", str(elbow.pk))
     assert result.exit_code == 0 and "has no safety questions" in result.output
+    assert "abdomen, pelvis, leg and foot" in result.output
     assert not Screening.objects.exists()
 
 

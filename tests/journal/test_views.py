@@ -81,7 +81,23 @@ def test_it_adds_a_knot_from_the_form(client_in: Client, user: Any) -> None:
     assert list(knot.checkins.values_list("pain", flat=True)) == [7]
 
 
-def test_it_goes_straight_to_a_limb_knot(client_in: Client, user: Any) -> None:
+def test_it_goes_straight_to_an_arm_knot(client_in: Client, user: Any) -> None:
+    response = client_in.post(
+        reverse("knot_new"),
+        {
+            "region": "lateral-elbow",
+            "side": "left",
+            "pain": "4",
+            "first_felt": "2026-11-23",
+            "muscle": "wrist-extensors",
+        },
+    )
+    knot = Knot.objects.get(user=user)
+    assert response["Location"] == reverse("knot", args=[knot.pk])
+    assert knot.muscle == "wrist-extensors"
+
+
+def test_a_calf_knot_asks_the_leg_and_foot_questions_first(client_in: Client, user: Any) -> None:
     response = client_in.post(
         reverse("knot_new"),
         {
@@ -93,8 +109,12 @@ def test_it_goes_straight_to_a_limb_knot(client_in: Client, user: Any) -> None:
         },
     )
     knot = Knot.objects.get(user=user)
-    assert response["Location"] == reverse("knot", args=[knot.pk])
     assert knot.muscle == "soleus"
+    # The calf has its own red flags now (a swollen, warm calf; a sudden pop), and the soleus
+    # sends pain to the heel, so the foot questions come too.
+    assert response["Location"].startswith(reverse("safety_check"))
+    assert f"knot={knot.pk}" in response["Location"]
+    assert "areas=foot%2Cleg" in response["Location"]
 
 
 def test_it_prefills_the_form_from_a_finding(client_in: Client) -> None:

@@ -31,4 +31,16 @@ def shoulder_knot(user: Any) -> Knot:
 
 @pytest.fixture
 def calf_knot(user: Any) -> Knot:
-    return add_knot(user, "calf", "left", "gastrocnemius")
+    """A calf knot whose safety questions (the leg's, and the foot's for the pain it sends to
+    the sole) are answered "none apply": an open knot. Unanswered, it would wait out of every
+    plan like any knot in a screened area (tests/safety/test_new_areas.py)."""
+    return answered(add_knot(user, "calf", "left", "gastrocnemius"))
+
+
+def answered(knot: Knot) -> Knot:
+    """The knot, with its safety questions answered "none apply"."""
+    from knotless.safety.policy import knot_areas
+    from knotless.safety.screening import record
+
+    record(knot.user, knot_areas(knot), [])
+    return knot

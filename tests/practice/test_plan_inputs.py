@@ -13,7 +13,7 @@ from knotless.library.exercises import load_exercises
 from knotless.practice import plan_edits, planning
 from knotless.practice.models import DayPlan
 from knotless.safety import screening
-from tests.practice.conftest import NOW, add_knot
+from tests.practice.conftest import NOW, add_knot, answered
 
 LIBRARY = load_exercises()
 
@@ -38,7 +38,7 @@ def test_it_reads_everything_a_plan_needs_in_a_handful_of_queries(
 
 
 def test_a_kept_plan_is_rebuilt_when_a_knot_is_added(user: Any) -> None:
-    add_knot(user, "calf", "right", "gastrocnemius")
+    answered(add_knot(user, "calf", "right", "gastrocnemius"))  # an open knot
     first = planning.todays_plan(user, minutes=10, place="floor")
     add_knot(user, "back-of-shoulder", "left", "infraspinatus")
     second = planning.todays_plan(user)
@@ -49,7 +49,7 @@ def test_a_kept_plan_is_rebuilt_when_a_knot_is_added(user: Any) -> None:
 def test_an_edited_plan_keeps_its_edits_but_loses_what_the_gate_now_holds_back(
     user: Any,
 ) -> None:
-    add_knot(user, "calf", "right", "gastrocnemius")
+    answered(add_knot(user, "calf", "right", "gastrocnemius"))  # an open knot
     dayplan = planning.todays_plan(user, minutes=10, place="floor")
     plan_edits.add(dayplan, "upper-trapezius-side-bend-stretch")  # no neck knot: allowed
     assert planning.todays_plan(user).edited
@@ -87,7 +87,7 @@ def test_a_plan_never_runs_over_its_minutes_as_the_page_counts_them(
 
 
 def test_today_shows_the_plan_as_it_stands_now(client_in: Client, user: Any) -> None:
-    add_knot(user, "calf", "right", "gastrocnemius")
+    answered(add_knot(user, "calf", "right", "gastrocnemius"))  # an open knot
     dayplan = planning.todays_plan(user, minutes=10, place="floor")
     plan_edits.add(dayplan, "upper-trapezius-side-bend-stretch")
     add_knot(user, "top-of-shoulder", "right", "upper-trapezius")  # unanswered: held back

@@ -132,7 +132,17 @@ def test_it_holds_back_release_steps_when_answers_call_for_a_doctor(client_in: C
     assert "Release steps held back" in page
 
 
-def test_it_shows_limb_findings_without_questions(client_in: Client) -> None:
+def test_it_shows_arm_findings_without_questions(client_in: Client) -> None:
+    page = client_in.get(reverse("finder"), {"m": "lateral-elbow:right:7"}).content.decode()
+    assert "First, a quick safety check" not in page and "Wrist extensors" in page
+
+
+def test_it_asks_the_leg_questions_for_knee_pain(client_in: Client) -> None:
+    page = client_in.get(reverse("finder"), {"m": "front-of-knee:right:7"}).content.decode()
+    assert "First, a quick safety check" in page and "Rectus femoris" not in page
+    asked = re.search(r'name="areas" value="([^"]+)"', page)
+    assert asked and "leg" in asked.group(1).split(",")
+    client_in.post(reverse("safety_check"), {"areas": asked.group(1), "none": "1"})
     page = client_in.get(reverse("finder"), {"m": "front-of-knee:right:7"}).content.decode()
     assert "First, a quick safety check" not in page and "Rectus femoris" in page
 
@@ -201,7 +211,12 @@ def test_it_lifts_an_emergency_only_when_the_same_questions_are_answered_again(
 @pytest.mark.parametrize(
     ("marks", "expected_first"),
     [
-        (["front-of-chest:left:8", "inner-upper-arm:left:8"], "Pectoralis major"),
+        # Chest and inner arm alone is the sternalis's whole pattern; the pectoralis major's
+        # textbook pattern also takes in the front of the shoulder.
+        (
+            ["front-of-chest:left:8", "front-of-shoulder:left:8", "inner-upper-arm:left:8"],
+            "Pectoralis major",
+        ),
         (["between-shoulder-blades:center:8", "front-of-chest:left:8"], "Scalenes"),
         (["base-of-neck:left:7", "medial-border-of-scapula:left:7"], "Levator scapulae"),
         (["front-of-knee:right:7"], "Rectus femoris"),
@@ -229,7 +244,7 @@ def test_it_tracks_a_finding_on_the_users_own_day(client: Client, make_user: Any
     # 03:00 UTC on the 24th is still the evening of the 23rd in Los Angeles.
     moment = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
     with time_machine.travel(moment, tick=False):
-        page = client.get(reverse("finder"), {"m": "front-of-knee:right:7"}).content.decode()
+        page = client.get(reverse("finder"), {"m": "lateral-elbow:right:7"}).content.decode()
         # The form names no day: the server takes the user's own, not the server's.
         assert 'name="first_felt"' not in page
         form = dict(re.findall(r'name="(region|side|muscle|pain)" value="([^"]+)"', page))

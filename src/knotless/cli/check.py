@@ -1,10 +1,11 @@
 """`knotless check`: the red-flag questions in the terminal.
 
-A knot in the head, neck, chest or back stays out of every plan until these are answered. The
-answers are stored with the same ``safety.screening.record`` as the web page, so they count for
-the web app too, and ``safety.policy`` (the one gate) reads them the same way everywhere: an
-emergency stops self-care and says what to do now; "today" or "soon" comes with the web's advice;
-"none" opens self-care for ``VALID_FOR``.
+A knot in a screened area (head, neck, chest, back, abdomen, pelvis, leg or foot) stays out of
+every plan until these are answered. The answers are stored with the same
+``safety.screening.record`` as the web page, so they count for the web app too, and
+``safety.policy`` (the one gate) reads them the same way everywhere: an emergency stops
+self-care and says what to do now; "today" or "soon" comes with the web's advice; "none" opens
+self-care for ``VALID_FOR``.
 """
 
 from __future__ import annotations
@@ -247,7 +248,8 @@ def check(
 ) -> None:
     """Answer the safety questions for a knot (--knot ID) or for body AREAS.
 
-    AREAS are head, neck, chest and back. With neither, it asks for every active knot still
+    AREAS are head, neck, chest, back, abdomen, pelvis (the groin), leg (knee to ankle) and
+    foot. With neither, it asks for every active knot still
     waiting for answers. Exits with 3 when an answer calls for medical help now.
     """
     if knot_id is not None and areas:
@@ -265,8 +267,8 @@ def check(
         asked = knot_areas(knot)
         if not asked:
             click.echo(
-                f"Knot #{knot.pk} ({knot.label}) is not in the head, neck, chest or back: "
-                "it has no safety questions."
+                f"Knot #{knot.pk} ({knot.label}) has no safety questions: they are asked "
+                f"for the {_in_words(AREAS)}."
             )
             return
         click.secho(f"Safety questions for knot #{knot.pk}: {knot.label}", bold=True)

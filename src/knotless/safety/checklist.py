@@ -1,5 +1,6 @@
 """The red-flag checklist (``redflags.toml``): questions asked before self-care for the head,
-neck, chest or back, in three tiers. Pure data and logic; no Django."""
+neck, chest, back, abdomen, pelvis, lower leg or foot, in three tiers. Pure data and logic; no
+Django."""
 
 from __future__ import annotations
 
@@ -12,14 +13,36 @@ from pathlib import Path
 from knotless.atlas.regions import AtlasDataError, load_regions
 
 TIERS = ("emergency", "today", "soon")  # most urgent first
-AREAS = ("head", "neck", "chest", "back")
+AREAS = ("head", "neck", "chest", "back", "abdomen", "pelvis", "leg", "foot")  # leg: knee to ankle
 
-# Which screening area a body-map region belongs to. Regions of the head and face, the neck, the
-# chest wall and the spine ask the checklist; limbs do not.
-_AREA_OF_GROUP = {"head-face": "head", "neck": "neck"}
+# Which screening area a body-map region belongs to. Every region of a screened group gets an
+# area; the arm and the hip and thigh deliberately ask no questions of their own (a knot there
+# still asks them when its muscle sends pain into a screened area).
+_AREA_OF_GROUP = {
+    "head-face": "head",
+    "neck": "neck",
+    "chest-upper-back": "back",
+    "knee-lower-leg": "leg",
+    "ankle-foot": "foot",
+}
 _CHEST = {"front-of-chest", "side-of-chest", "breast-nipple"}
-_BACK_GROUPS = {"chest-upper-back", "lower-back-pelvis"}
-_NOT_BACK = {"abdomen", "lower-abdomen", "groin"}
+# The lower back, abdomen and pelvis group mixes three areas, so each of its regions is named:
+# a new region there has no area until someone decides which questions it should ask.
+_LOWER_TRUNK = {
+    "low-back": "back",
+    "belt-line": "back",
+    "flank": "back",
+    "sacrum": "back",
+    "si-joint": "back",
+    "coccyx": "back",
+    "buttock": "back",
+    "abdomen": "abdomen",
+    "lower-abdomen": "abdomen",
+    "groin": "pelvis",
+    "perineum": "pelvis",
+    "pelvic-floor": "pelvis",
+}
+UNSCREENED_GROUPS = frozenset({"shoulder-arm", "elbow-forearm-hand", "hip-thigh"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +61,17 @@ def area_of_region() -> dict[str, str]:
     for region in load_regions().values():
         if region.slug in _CHEST:
             mapping[region.slug] = "chest"
+        elif region.group == "lower-back-pelvis":
+            if region.slug in _LOWER_TRUNK:
+                mapping[region.slug] = _LOWER_TRUNK[region.slug]
         elif region.group in _AREA_OF_GROUP:
             mapping[region.slug] = _AREA_OF_GROUP[region.group]
-        elif region.group in _BACK_GROUPS and region.slug not in _NOT_BACK:
-            mapping[region.slug] = "back"
     return mapping
 
 
 def areas_for(regions: Iterable[str]) -> frozenset[str]:
-    """The screening areas (head, neck, chest, back) that these regions touch."""
+    """The screening areas (head, neck, chest, back, abdomen, pelvis, leg, foot) that these
+    regions touch."""
     mapping = area_of_region()
     return frozenset(mapping[r] for r in regions if r in mapping)
 

@@ -17,7 +17,8 @@ class Screening(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="screenings"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    areas = models.CharField(max_length=40)  # comma-separated: head, neck, chest, back
+    # comma-separated: head, neck, chest, back, abdomen, pelvis, leg, foot (all eight fit)
+    areas = models.CharField(max_length=80)
     asked = models.JSONField(default=list)  # flag ids shown
     ticked = models.JSONField(default=list)  # flag ids the user said apply
     outcome = models.CharField(max_length=9, choices=Outcome.choices)
