@@ -8,6 +8,7 @@ from knotless.hydration import views as water
 from knotless.insights import views as insights
 from knotless.journal import track as journal_track
 from knotless.journal import views as journal
+from knotless.portable import report as portable_report
 from knotless.portable import views as portable
 from knotless.practice import plan_views
 from knotless.practice import views as practice
@@ -107,6 +108,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", accounts.account, name="account"),
     path("account/data/", portable.data_page, name="data"),
+    path("account/report/", portable_report.report_page, name="report"),
     path("account/data/export.zip", portable.export_download, name="data_export"),
     path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("healthz", accounts.healthz, name="healthz"),

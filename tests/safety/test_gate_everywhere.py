@@ -150,6 +150,7 @@ WALK: dict[str, Callable[[World], list[Visit]]] = {
     "insights": lambda w: _one(),
     "data": lambda w: _one(),
     "data_export": lambda w: _one(),
+    "report": lambda w: [({}, {}), ({}, {"weeks": "13"})],
     "insights_how": lambda w: _one(),
     "experiment_start": lambda w: _one(),  # POST only
     "experiment_answer": lambda w: _one({"experiment_id": w.experiment_id}),  # POST only

@@ -27,6 +27,8 @@ class Profile(models.Model):
         validators=[RegexValidator(r"^[0-9+ ]{2,16}$", "Digits only, such as 112, 911 or 999.")],
         help_text="Shown when an answer needs urgent help: 112 (EU), 911 (US), 999 (UK)…",
     )
+    # What the person wants to ask their physio; printed at the end of the report.
+    report_questions = models.TextField(max_length=2000, blank=True)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
