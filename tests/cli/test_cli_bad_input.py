@@ -97,6 +97,8 @@ def world(
     """Two users, east and west of UTC, each with a knot and two check-ins; a data folder of
     the test's own."""
     monkeypatch.setenv("KNOTLESS_DATA_DIR", str(tmp_path))
+    # Commands that write files (knotless export -o VALUE) write them here, not in the checkout.
+    monkeypatch.chdir(tmp_path)
     for name in ("KNOTLESS_USER", "KNOTLESS_HOST", "KNOTLESS_PORT"):
         monkeypatch.delenv(name, raising=False)
     ids = {}
