@@ -123,7 +123,7 @@ def report_page(request: AuthedRequest) -> HttpResponse:
             messages.success(request, "Questions saved; they print at the end.")
             return redirect("report")
     weeks = request.GET.get("weeks", "5")
-    span = int(weeks) if weeks.isdecimal() and int(weeks) in WEEKS else 5
+    span = next((w for w in WEEKS if str(w) == weeks), 5)  # never int() of whatever came in
     since = timezone.now() - timedelta(weeks=span)
     knots = list(
         Knot.objects.filter(user=user)
