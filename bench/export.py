@@ -13,9 +13,7 @@ Target (issue 17): export under 5 s.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -30,15 +28,7 @@ import training  # noqa: E402  (bench/training.py: the two-year history)
 
 def run(args: argparse.Namespace) -> None:
     with ExitStack() as stack:
-        data_dir = Path(tempfile.mkdtemp(prefix="knotless-export-"))
-        stack.callback(shutil.rmtree, data_dir, True)
-        url = ""
-        if args.database_url:
-            url = stack.enter_context(
-                harness.scratch_postgres(args.database_url, "knotless_pages_export")
-            )
-        harness.use_database(data_dir, url)
-        harness.setup_django()
+        harness.scratch(stack, args.database_url, "knotless_pages_export")
         from django.db import connection
 
         from knotless.accounts.services import create_user

@@ -67,6 +67,19 @@ def scratch_postgres(url: str, name: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def scratch(stack: contextlib.ExitStack, database_url: str, name: str) -> None:
+    """A scratch data folder (removed at the end) and, with ``database_url``, a scratch
+    PostgreSQL database ``name``; this process and those it starts use them; migrated."""
+    import shutil
+    import tempfile
+
+    data_dir = Path(tempfile.mkdtemp(prefix=f"{name}-"))
+    stack.callback(shutil.rmtree, data_dir, True)
+    url = stack.enter_context(scratch_postgres(database_url, name)) if database_url else ""
+    use_database(data_dir, url)
+    setup_django()
+
+
 def use_database(data_dir: Path, database_url: str) -> None:
     """Point this process and every process it starts at the scratch database."""
     os.environ["KNOTLESS_DATA_DIR"] = str(data_dir)

@@ -15,10 +15,8 @@ request after a write (cold) is timed too.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
@@ -46,15 +44,7 @@ def seed_drinks(user: object, days: int) -> int:
 
 def run(args: argparse.Namespace) -> None:
     with ExitStack() as stack:
-        data_dir = Path(tempfile.mkdtemp(prefix="knotless-insights-"))
-        stack.callback(shutil.rmtree, data_dir, True)
-        url = ""
-        if args.database_url:
-            url = stack.enter_context(
-                harness.scratch_postgres(args.database_url, "knotless_pages_insights")
-            )
-        harness.use_database(data_dir, url)
-        harness.setup_django()
+        harness.scratch(stack, args.database_url, "knotless_pages_insights")
         from django.conf import settings
         from django.db import connection
         from django.test import Client

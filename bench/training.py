@@ -17,10 +17,8 @@ heavy / empty. Target (issue 14): the training page and Today within 1.5x of the
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from contextlib import ExitStack
@@ -127,15 +125,7 @@ def seed(name: str, days: int) -> Any:
 
 def run(args: argparse.Namespace) -> None:
     with ExitStack() as stack:
-        data_dir = Path(tempfile.mkdtemp(prefix="knotless-training-"))
-        stack.callback(shutil.rmtree, data_dir, True)
-        url = ""
-        if args.database_url:
-            url = stack.enter_context(
-                harness.scratch_postgres(args.database_url, "knotless_pages_training")
-            )
-        harness.use_database(data_dir, url)
-        harness.setup_django()
+        harness.scratch(stack, args.database_url, "knotless_pages_training")
         from django.conf import settings
         from django.db import connection
         from django.test import Client

@@ -186,7 +186,7 @@ def pain_chart(
         '<svg class="chart-y" xmlns="http://www.w3.org/2000/svg" aria-hidden="true">'
         f"{pains}</svg>"
         + "".join(plot)
-        + _date_axis(date_ticks(start, start + span), x)
+        + date_axis(date_ticks(start, start + span), x)
         + "</div>"
         + _legend(not band and bool(points), band, len(days) > 1, bool(sessions), per)
     )
@@ -226,7 +226,8 @@ def _session(prefix: str, x: str, before: int | None, after: int | None) -> str:
     )
 
 
-def _date_axis(ticks: list[Tick], x: Callable[[float], float]) -> str:
+def date_axis(ticks: list[Tick], x: Callable[[float], float]) -> str:
+    """The time axis under a chart: a tick and a label per date, the year under the first."""
     out = ['<svg class="chart-x" xmlns="http://www.w3.org/2000/svg" aria-hidden="true">']
     for tick in ticks:
         at = _pct(x(tick.at))

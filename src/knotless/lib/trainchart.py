@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
-from knotless.lib.chart_axis import Tick, date_ticks
+from knotless.lib.chart_axis import date_ticks
+from knotless.lib.charts import date_axis
 
 PAD_DAYS = 0.6
 
@@ -140,26 +141,10 @@ def chart(
         '<div class="chart-frame">'
         f'<svg class="chart-y" xmlns="http://www.w3.org/2000/svg" aria-hidden="true">{y_axis}</svg>'
         + "".join(plot)
-        + _date_axis(date_ticks(first, last), x)
+        + date_axis(date_ticks(first, last), x)
         + "</div>"
         + _legend(bool(bars), bar_label, lines, bool(shade), shade_label)
     )
-
-
-def _date_axis(ticks: list[Tick], x: object) -> str:
-    assert callable(x)
-    out = ['<svg class="chart-x" xmlns="http://www.w3.org/2000/svg" aria-hidden="true">']
-    for tick in ticks:
-        at = _pct(x(tick.at))
-        shown = f' class="{tick.shown}"' if tick.shown else ""
-        out.append(f'<g{shown}><line x1="{at}" x2="{at}" y1="0" y2="5"/>')
-        out.append(f'<text x="{at}" y="1.35em">{tick.label}</text>')
-        if tick.year:
-            year_shown = f' class="{tick.year_shown}"' if tick.year_shown else ""
-            out.append(f'<text{year_shown} x="{at}" y="2.6em">{tick.year}</text>')
-        out.append("</g>")
-    out.append("</svg>")
-    return "".join(out)
 
 
 def _legend(
