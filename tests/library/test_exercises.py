@@ -8,6 +8,7 @@ from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import AtlasDataError
 from knotless.lib.sequence import item_seconds
 from knotless.library.exercises import load_exercises, validate_exercises
+from tests.library.awaiting import AWAITING_EXERCISES
 
 GOOD: dict[str, Any] = {
     "slug": "test-stretch",
@@ -37,7 +38,11 @@ def test_it_gives_every_atlas_muscle_a_release_or_stretch() -> None:
     covered = {
         m for e in load_exercises().values() if e.kind in ("release", "stretch") for m in e.primary
     }
-    assert sorted(set(load_muscles()) - covered) == []
+    # A muscle that is not for self-treatment gets no exercise: knotless names who treats it.
+    self_care = {slug for slug, muscle in load_muscles().items() if muscle.self_care}
+    assert sorted(self_care - covered - AWAITING_EXERCISES) == []
+    # The waiting list is exact: only self-care muscles that really have nothing yet.
+    assert sorted(AWAITING_EXERCISES - (self_care - covered)) == []
 
 
 @pytest.mark.parametrize(

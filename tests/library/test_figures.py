@@ -16,6 +16,7 @@ from knotless.library.figure import SEAT_PELVIS, W_TRUNK_SIDE, ZONES, render, re
 from knotless.library.figure.film import timeline
 from knotless.library.figure.geometry import placed_body
 from knotless.library.figures import load_figures, validate_figure
+from tests.library.awaiting import AWAITING_EXERCISES
 
 SVG = "{http://www.w3.org/2000/svg}"
 FIGURES = load_figures()
@@ -27,7 +28,10 @@ def test_every_exercise_has_a_figure() -> None:
 
 def test_every_target_has_a_glow_zone() -> None:
     trains = {t for e in load_exercises().values() for t in e.trains}
-    assert set(load_muscles()) | trains <= set(ZONES)
+    # Muscles that can be an exercise's target: those safe for self-care, less the ones whose
+    # release and stretch are still to be written (their zones come with their figures).
+    targets = {s for s, m in load_muscles().items() if m.self_care} - AWAITING_EXERCISES
+    assert targets | trains <= set(ZONES)
 
 
 @pytest.mark.parametrize("slug", sorted(FIGURES))
