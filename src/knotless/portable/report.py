@@ -7,12 +7,14 @@ black-and-white friendly and one page a knot. No extra dependency to keep safe.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -65,13 +67,46 @@ def _figure(region: str, side: str, prefix: str) -> str:
     return render_view(view, selected={(region, side): 1.0}, id_prefix=prefix, sprite=sprite_url())
 
 
-def _page(user: Any, knot: Knot, since: Any, patterns: list[str], results: list[str]) -> KnotPage:
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """Everything the report's pages need, read once for all knots."""
+
+    ratings: dict[int, list[tuple[Any, int]]]
+    sessions: dict[int, int]
+    verdicts: dict[int, list[tuple[str, str]]]
+    screenings: list[Any]
+
+    @classmethod
+    def of(cls, user: Any, knots: list[Knot], since: Any) -> _Read:
+        ratings: dict[int, list[tuple[Any, int]]] = defaultdict(list)
+        for knot_id, moment, pain in (
+            CheckIn.objects.filter(knot__in=knots, moment__gte=since)
+            .order_by("moment")
+            .values_list("knot_id", "moment", "pain")
+        ):
+            ratings[knot_id].append((moment, pain))
+        sessions = dict(
+            SessionKnot.objects.filter(knot__in=knots, session__started_at__gte=since)
+            .values("knot_id")
+            .annotate(n=Count("id"))
+            .values_list("knot_id", "n")
+        )
+        verdicts: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for knot_id, slug, verdict in SessionExercise.objects.filter(
+            session__knots__knot__in=knots, session__started_at__gte=since
+        ).values_list("session__knots__knot_id", "slug", "verdict"):
+            verdicts[knot_id].append((slug, verdict))
+        screenings = list(
+            Screening.objects.filter(user=user, created_at__gte=since).order_by("created_at")
+        )
+        return cls(ratings, sessions, verdicts, screenings)
+
+
+def _page(
+    user: Any, knot: Knot, since: Any, read: _Read, patterns: list[str], results: list[str]
+) -> KnotPage:
     zone = user_zone(user)
-    ratings = list(
-        CheckIn.objects.filter(knot=knot, moment__gte=since)
-        .order_by("moment")
-        .values_list("moment", "pain")
-    )
+    ratings = read.ratings.get(knot.pk, [])
     series = tuple((timezone.localtime(m, zone).replace(tzinfo=None), p) for m, p in ratings)
     chart = pain_chart(series, id_prefix=f"report-{knot.pk}").html if series else ""
     weeks = []
@@ -83,26 +118,21 @@ def _page(user: Any, knot: Knot, since: Any, patterns: list[str], results: list[
         mean = round(sum(inside) / len(inside), 1) if inside else None
         weeks.append((f"{start:%d %b}", mean, len(inside)))
         start = stop
-    sessions = SessionKnot.objects.filter(knot=knot, session__started_at__gte=since).count()
     library = load_exercises()
-    verdicts = SessionExercise.objects.filter(
-        session__knots__knot=knot, session__started_at__gte=since
-    ).values_list("slug", "verdict")
+    verdicts = read.verdicts.get(knot.pk, [])
     helped = sorted({library[s].name for s, v in verdicts if v == "helped" and s in library})
     hurt = sorted({library[s].name for s, v in verdicts if v == "hurt" and s in library})
     areas = knot_areas(knot)
     flags = {f.id: f.question for f in load_flags()}
     screenings = [
-        (s, [flags.get(t, t) for t in s.ticked])
-        for s in Screening.objects.filter(user=user, created_at__gte=since).order_by("created_at")
-        if s.area_set & areas
+        (s, [flags.get(t, t) for t in s.ticked]) for s in read.screenings if s.area_set & areas
     ]
     return KnotPage(
         knot,
         _figure(knot.region, knot.side, f"report-map-{knot.pk}"),
         chart,
         weeks,
-        sessions,
+        read.sessions.get(knot.pk, 0),
         helped,
         hurt,
         screenings,
@@ -139,7 +169,8 @@ def report_page(request: AuthedRequest) -> HttpResponse:
             f"{result.sentence} (80 % interval {result.effect.low:.1f} to "
             f"{result.effect.high:.1f}; followed on {round(result.adherence * 100)} % of days.)"
         )
-    pages = [_page(user, k, since, found.get(k.pk, []), results.get(k.pk, [])) for k in knots]
+    read = _Read.of(user, knots, since)
+    pages = [_page(user, k, since, read, found.get(k.pk, []), results.get(k.pk, [])) for k in knots]
     return render(
         request,
         "portable/report.html",
