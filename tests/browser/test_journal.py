@@ -163,6 +163,9 @@ def test_it_picks_a_place_with_the_keyboard_and_without_javascript(
     expect(page.locator("[data-chosen]")).to_have_text("Selected: Right calf")
     page.get_by_role("radio", name="4", exact=True).check()
     page.get_by_role("button", name="Save knot").click()
+    # A calf knot asks the leg's questions first (a swollen, warm calf; a sudden pop).
+    expect(page.get_by_text("Pain in the leg is nearly always harmless")).to_be_visible()
+    page.get_by_role("button", name="None of these apply").click()
     expect(page.get_by_role("heading", name="Right calf")).to_be_visible()
     assert Knot.objects.get(user=user).region == "calf"
     settle(page)
@@ -184,6 +187,9 @@ def test_it_adds_a_knot_on_a_phone(browser: Any, live_server: Any, user: Any) ->
     expect(page.locator("#knot-form")).to_be_in_viewport()
     page.get_by_role("radio", name="5", exact=True).check()
     page.get_by_role("button", name="Save knot").click()
+    # The calf's safety questions come first, on the phone too.
+    expect(page.get_by_role("heading", name="First, a quick safety check")).to_be_visible()
+    page.get_by_role("button", name="None of these apply").click()
     expect(page.get_by_role("heading", name="Left calf")).to_be_visible()
     # One chart for both screens: it fits the phone, with the phone's fewer dates.
     plot = page.locator(".chart .chart-plot")

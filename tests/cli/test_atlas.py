@@ -74,4 +74,7 @@ def test_it_lists_emergency_signs_before_chest_findings() -> None:
     assert code == 0
     assert out.index("call emergency services now") < out.index("Share")
     assert "chest pain" in out
-    assert "call emergency services" not in run("find", "front-of-knee")[1]
+    assert "call emergency services" not in run("find", "lateral-elbow")[1]  # the arm asks none
+    # The knee is in the leg's area: leg pain with numbness between the legs is an emergency.
+    knee = run("find", "front-of-knee")[1]
+    assert "call emergency services" in knee and "numbness between your legs" in knee
