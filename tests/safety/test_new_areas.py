@@ -153,3 +153,14 @@ def test_all_eight_areas_fit_in_one_stored_answer(user: Any) -> None:
     limit = stored._meta.get_field("areas").max_length
     assert limit is not None and len(stored.areas) <= limit
     assert Gates(user).for_areas(AREAS).state == OPEN
+
+
+def test_the_safety_page_asks_the_new_questions(client_in: Any) -> None:
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    page = client_in.get(reverse("safety_check"), {"areas": "abdomen,pelvis,leg,foot"})
+    text = page.content.decode()
+    asked = flags_for(NEW_AREAS)
+    assert asked and all(escape(f.question) in text for f in asked)
+    assert "Pain in the abdomen, foot, leg or pelvis is nearly always harmless" in text

@@ -37,6 +37,12 @@ def _next(request: AuthedRequest) -> str:
     return target if safe else "/"
 
 
+def _in_words(areas: frozenset[str]) -> str:
+    """The areas in words: back; head or neck; abdomen, foot, leg or pelvis."""
+    names = sorted(areas)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def _knot_id(raw: str) -> int | None:
     """A knot id as posted, or None: ``isdigit`` alone lets ² and 5,000 digits through."""
     if raw.isascii() and raw.isdecimal() and len(raw) <= 18:
@@ -78,7 +84,7 @@ def check(request: AuthedRequest) -> HttpResponse:
         {
             "flags": flags_for(areas),
             "areas": ",".join(sorted(areas)),
-            "areas_text": " or ".join(sorted(areas)),
+            "areas_text": _in_words(areas),
             "next": _next(request),
             "knot": knot,
         },
