@@ -220,7 +220,9 @@ def test_it_lifts_an_emergency_only_when_the_same_questions_are_answered_again(
         (["between-shoulder-blades:center:8", "front-of-chest:left:8"], "Scalenes"),
         (["base-of-neck:left:7", "medial-border-of-scapula:left:7"], "Levator scapulae"),
         (["front-of-knee:right:7"], "Rectus femoris"),
-        (["heel:left:6"], "Soleus"),
+        # Heel alone is the quadratus plantae's whole usual pattern (second reference); the
+        # soleus's textbook heel pain reaches up into the Achilles.
+        (["heel:left:6", "back-of-ankle:left:6"], "Soleus"),
     ],
 )
 def test_it_ranks_textbook_patterns_first(
