@@ -22,23 +22,6 @@ AWAITING_EXERCISES = frozenset(
         "abductor-digiti-minimi-hand",
         "pyramidalis",
         # atlas/muscles/04-pelvis-leg-foot.toml
-        "pectineus",
-        "adductor-longus",
-        "adductor-magnus",
-        "gracilis",
-        "sartorius",
-        "vastus-intermedius",
-        "biceps-femoris",
-        "popliteus",
-        "peroneus-longus",
-        "peroneus-tertius",
-        "tibialis-posterior",
-        "extensor-digitorum-longus",
-        "extensor-hallucis-longus",
-        "flexor-hallucis-longus",
-        "abductor-hallucis",
-        "flexor-digitorum-brevis",
-        "quadratus-plantae",
         "foot-interossei",
     }
 )

@@ -98,6 +98,7 @@ ZONES: dict[str, tuple[Zone, ...]] = {
     "medial-hamstrings": (("thigh", (-5, -10, -2), (-4, -34, -2), 7),),
     "short-hip-rotators": (("pelvis", (-8, -4, 5), (-6, -6, 11), 6),),
     "plantaris": (("shin", (-5, 1, 1), (-5, -4, 1), 4),),
+    "popliteus": (("shin", (-4, -1, -1.5), (-4, -6, -2.5), 4),),
     "peroneus-longus": (("shin", (0, -5, 4), (0, -20, 4), 5),),
     "peroneus-brevis": (("shin", (0, -22, 3.5), (-1, -36, 3.5), 5),),
     "peroneus-tertius": (("shin", (2, -30, 3), (2, -38, 3), 4),),
