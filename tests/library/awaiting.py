@@ -22,6 +22,5 @@ AWAITING_EXERCISES = frozenset(
         "abductor-digiti-minimi-hand",
         "pyramidalis",
         # atlas/muscles/04-pelvis-leg-foot.toml
-        "foot-interossei",
     }
 )

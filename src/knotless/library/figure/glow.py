@@ -113,6 +113,7 @@ ZONES: dict[str, tuple[Zone, ...]] = {
     "flexor-hallucis-brevis": (("foot", (9, -6, -2), (13, -6, -2), 4),),
     "adductor-hallucis": (("foot", (10, -6, -1), (13, -6, 1), 4),),
     "abductor-digiti-minimi-foot": (("foot", (-2, -5, 3), (12, -5, 3), 4),),
+    "foot-interossei": (("foot", (5, -2.5, 0.5), (12, -4, 0.5), 4),),
     "deep neck flexors": (("neck", (3, 1, 0), (3, 8, 0), 5),),
     "core": (("trunk", (8, 8, 0), (8, 28, 0), 10),),
     "obliques": (("trunk", (4, 10, 12), (4, 28, 12), 8),),
