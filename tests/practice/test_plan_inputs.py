@@ -97,3 +97,33 @@ def test_today_shows_the_plan_as_it_stands_now(client_in: Client, user: Any) -> 
     kept = planning.todays_plan(user)
     minutes = max(1, round(planning.total_seconds(planning.planned(kept)) / 60))
     assert f"in about {minutes} min" in page
+
+
+def test_a_knot_in_a_muscle_not_for_self_treatment_gets_no_plan_and_says_who_treats_it(
+    user: Any,
+) -> None:
+    from knotless.atlas.muscles import load_muscles
+    from knotless.atlas.regions import get_region, sides_for
+    from knotless.journal import services as journal
+    from knotless.safety.policy import knot_areas
+
+    professional = [m for m in load_muscles().values() if not m.self_care]
+    assert professional, "the atlas has muscles that are not for self-treatment"
+    library = load_exercises()
+    for muscle in professional:
+        region = muscle.essential[0]
+        knot = journal.add_knot(
+            user,
+            region=region,
+            side=sides_for(get_region(region))[0],
+            pain=4,
+            tz_name="UTC",
+            muscle=muscle.slug,
+        )
+        screening.record(user, knot_areas(knot), [])
+        assert muscle.treated_by in planning.gather(user).blocked[knot.pk]
+    plan = planning.todays_plan(user, minutes=30, rebuild=True)
+    held = {m.slug for m in professional}
+    for item in plan.items:
+        exercise = library[item["slug"]]
+        assert not held & set(exercise.primary + exercise.secondary), item["slug"]

@@ -107,8 +107,16 @@ class Inputs:
 
     @property
     def blocked(self) -> dict[int, str]:
-        """Knots the safety answers keep out of self-care plans, with the reason in words."""
-        return {k: v.why for k, v in self.verdicts.items() if not v.allowed}
+        """Knots the safety answers keep out of self-care plans, with the reason in words; and
+        knots in a muscle that is not for self-treatment, with who treats it."""
+        found = {k: v.why for k, v in self.verdicts.items() if not v.allowed}
+        muscles = load_muscles()
+        for knot in self.knots:
+            own = [muscles[m] for m in knot.muscles if m in muscles]
+            professional = own and all(not m.self_care for m in own)
+            if knot.knot_id not in found and professional and not knot.guessed:
+                found[knot.knot_id] = f"not for self-treatment: {own[0].treated_by} treats it"
+        return found
 
     @property
     def pending_areas(self) -> frozenset[str]:
