@@ -17,9 +17,6 @@ AWAITING_EXERCISES = frozenset(
         "frontalis",
         "occipitalis",
         "sternalis",
-        "flexor-pollicis-longus",
-        "hand-interossei",
-        "abductor-digiti-minimi-hand",
         "pyramidalis",
         # atlas/muscles/04-pelvis-leg-foot.toml
     }

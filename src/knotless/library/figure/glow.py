@@ -81,6 +81,10 @@ ZONES: dict[str, tuple[Zone, ...]] = {
     "pronator-teres": (("forearm", (2, -2, -1), (1.5, -8, 1), 5),),
     "palmaris-longus": (("forearm", (2.5, -4, 0), (2.5, -12, 0), 4),),
     "anconeus": (("forearm", (-2, -1, 2), (-2, -4, 2), 4),),
+    "flexor-pollicis-longus": (("forearm", (2, -14, 1.5), (2, -20, 1.5), 4),),
+    # Between the long bones of the hand, drawn on its back; the little finger's pad on the palm.
+    "hand-interossei": (("hand", (-1, -3, 0), (-1, -7, 0), 4),),
+    "abductor-digiti-minimi-hand": (("hand", (1.5, -2, -0.8), (1.5, -7, -0.8), 4),),
     "subclavius": (("trunk", (9, 45, 3), (9, 45, 10), 4),),
     "coracobrachialis": (("upper_arm", (3, -2, -1), (3, -10, -1), 5),),
     "serratus-posterior-superior": (("trunk", (-10, 45, 4), (-10, 40, 8), 6),),
