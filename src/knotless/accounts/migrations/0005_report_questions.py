@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_throttle_cache_table'),
+        ("accounts", "0004_throttle_cache_table"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profile',
-            name='report_questions',
+            model_name="profile",
+            name="report_questions",
             field=models.TextField(blank=True, max_length=2000),
         ),
     ]
