@@ -127,3 +127,26 @@ def test_a_knot_in_a_muscle_not_for_self_treatment_gets_no_plan_and_says_who_tre
     for item in plan.items:
         exercise = library[item["slug"]]
         assert not held & set(exercise.primary + exercise.secondary), item["slug"]
+
+
+def test_a_knot_whose_muscle_has_no_exercise_yet_says_so(user: Any) -> None:
+    from knotless.atlas.muscles import get_muscle
+    from knotless.atlas.regions import get_region, sides_for
+    from knotless.journal import services as journal
+    from knotless.safety.policy import knot_areas
+    from tests.library.awaiting import AWAITING_EXERCISES
+
+    slug = sorted(AWAITING_EXERCISES)[0]
+    region = get_muscle(slug).essential[0]
+    knot = journal.add_knot(
+        user,
+        region=region,
+        side=sides_for(get_region(region))[0],
+        pain=4,
+        tz_name="UTC",
+        muscle=slug,
+    )
+    screening.record(user, knot_areas(knot), [])
+    plan = planning.todays_plan(user, minutes=20, rebuild=True)
+    reasons = dict(plan.left_out)
+    assert "no exercise for its muscle yet" in reasons[knot.label]

@@ -347,7 +347,7 @@ def plan(
         elif knot.knot_id in build.did_not_fit:
             left_out.append((knot.label, TIME_REASON))
         else:
-            left_out.append((knot.label, "nothing for its muscle fits your place and equipment"))
+            left_out.append((knot.label, _nothing_why(build, knot)))
 
     # 2. The other of release and stretch for the knot's own muscle.
     for knot in covered:
@@ -433,3 +433,11 @@ def recovery(build: _Builder, request: Request) -> None:
             ):
                 done += 1
                 break
+
+
+def _nothing_why(build: _Builder, knot: KnotNeed) -> str:
+    """Why a knot got nothing: no exercise fits here, or the library has none for it yet."""
+    muscles = set(build.knot_muscles(knot))
+    if not any(muscles & works_on(e) for e in build.exercises):
+        return "knotless has no exercise for its muscle yet: its atlas page shows a self-release"
+    return "nothing for its muscle fits your place and equipment"
