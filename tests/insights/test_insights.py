@@ -226,3 +226,13 @@ def test_today_shows_the_week_on_mondays_only(client_in: Client, user: Any) -> N
         assert knot.label in page
     with time_machine.travel(datetime.combine(tuesday, time(10), tzinfo=zone), tick=False):
         assert "Your week" not in client_in.get(reverse("today")).content.decode()
+
+
+def test_a_pattern_can_be_tested_in_one_tap(client_in: Client, user: Any) -> None:
+    knot = _knot(user)
+    _history(user, knot, 70, effect=2.0)
+    page = client_in.get(reverse("insights")).content.decode()
+    assert "Test this pattern with an experiment" in page
+    assert 'name="habit" value="water"' in page
+    client_in.post(reverse("experiment_start"), {"knot": knot.pk, "habit": "water"})
+    assert Experiment.objects.get().habit == "water"

@@ -49,6 +49,12 @@ def insights_page(request: AuthedRequest) -> HttpResponse:
                 "rows": [
                     (e, habit_words(e.habit), services.chance(e.p_one_point)) for e in kp.shown
                 ],
+                # A shown pattern about a habit knotless can test: one tap starts the experiment.
+                "testable": [
+                    (sentence, e.habit)
+                    for sentence, e in zip(kp.sentences, kp.shown, strict=True)
+                    if e.habit in EXPERIMENTS
+                ],
                 "waiting": [(e, habit_words(e.habit)) for e in kp.waiting[:4]],
                 "running": running.get(kp.knot.pk) if kp.knot else None,
                 **_history(kp, running.get(kp.knot.pk) if kp.knot else None),
