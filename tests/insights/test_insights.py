@@ -236,3 +236,17 @@ def test_a_pattern_can_be_tested_in_one_tap(client_in: Client, user: Any) -> Non
     assert 'name="habit" value="water"' in page
     client_in.post(reverse("experiment_start"), {"knot": knot.pk, "habit": "water"})
     assert Experiment.objects.get().habit == "water"
+
+
+def test_no_instruction_while_an_emergency_answer_stands(client_in: Client, user: Any) -> None:
+    from knotless.safety.policy import knot_areas
+    from knotless.safety.screening import record
+
+    knot = _knot(user)
+    experiment = services.start_experiment(user, knot.pk, "release", days_per_phase=3)
+    experiment.started_on = local_today(user) - timedelta(days=1)
+    experiment.save()
+    assert services.instructions(user)
+    record(user, knot_areas(knot), ["A1a"])
+    assert services.instructions(user) == []
+    assert "day 2 of 12" not in client_in.get(reverse("today")).content.decode()

@@ -24,6 +24,7 @@ from knotless.journal.models import CheckIn, Knot
 from knotless.lib import experiments as trial
 from knotless.lib import patterns
 from knotless.practice.models import Session
+from knotless.safety.policy import Gates
 from knotless.training.models import Workout
 
 PATTERNS_SHOWN = 3
@@ -169,12 +170,16 @@ class Instruction:
 
 
 def instructions(user: Any, today: date | None = None) -> list[Instruction]:
-    """Today's instruction for each running experiment."""
+    """Today's instruction for each running experiment; none while an emergency answer stands
+    (Today, the plan page and the desk agent all read them from here)."""
     today = today or local_today(user)
-    out = []
+    out: list[Instruction] = []
     running = Experiment.objects.filter(user=user, status=Experiment.Status.RUNNING).select_related(
         "knot"
     )
+    gates = Gates(user)
+    if gates.emergency is not None:
+        return out
     for experiment in running:
         settle(experiment, today)
         if experiment.status != Experiment.Status.RUNNING:

@@ -353,7 +353,9 @@ def rate(user: Any, workout_id: int, effort: int, minutes: int | None = None) ->
         workout.minutes = check_minutes(minutes)
     if workout.minutes is None:
         ended = timezone.now()
-        workout.minutes = max(1, min(MAX_MINUTES, int((ended - workout.started_at).seconds / 60)))
+        workout.minutes = max(
+            1, min(MAX_MINUTES, int((ended - workout.started_at).total_seconds() / 60))
+        )
     workout.save(update_fields=["effort", "minutes"])
     return workout
 
