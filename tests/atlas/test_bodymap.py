@@ -43,8 +43,8 @@ def shipped_data() -> dict[str, Any]:
     return tomllib.loads(SHIPPED.read_text(encoding="utf-8"))
 
 
-def test_it_has_the_four_views_in_order() -> None:
-    assert views() == ["front", "back", "head", "hand"]
+def test_it_has_the_five_views_in_order() -> None:
+    assert views() == ["front", "back", "head", "hand", "foot"]
 
 
 def test_it_draws_every_region_in_at_least_one_view() -> None:
@@ -89,7 +89,7 @@ def test_it_centres_midline_regions() -> None:
 
 
 def test_it_offers_both_sides_of_detail_regions() -> None:
-    for view in ("head", "hand"):
+    for view in ("head", "hand", "foot"):
         places = {(s.region, s.side) for s in load_bodymap().views[view].shapes}
         for slug in regions_in_view(view):
             if load_regions()[slug].sided:

@@ -18,6 +18,17 @@ AWAITING_EXERCISES = frozenset(
         "occipitalis",
         "sternalis",
         "pyramidalis",
+        "platysma",
+        "teres-minor",
+        "brachialis",
         # atlas/muscles/04-pelvis-leg-foot.toml
+        "short-hip-rotators",
+        "medial-hamstrings",
+        "plantaris",
+        "extensor-digitorum-brevis",
+        "flexor-digitorum-longus",
+        "abductor-digiti-minimi-foot",
+        "adductor-hallucis",
+        "flexor-hallucis-brevis",
     }
 )

@@ -31,7 +31,19 @@ raised by ``CONTEXT_BOOST`` when the user's context (desk work, lifting, running
 that commonly loads the muscle. Priors are kept within a factor of about 2 so that they order
 muscles that explain the map equally well, but never outvote a better fit.
 
-Pure and deterministic: ties are broken by slug. Typical queries take well under a millisecond.
+Muscles that share their usual zones
+------------------------------------
+A few muscles have exactly the same essential zones as another (the reference gives them the same
+usual pattern and no finer body-map region separates them: posterior deltoid and teres minor,
+popliteus and plantaris, ...). Both cannot rank first on that bare pattern, so the tie is broken
+by *specificity*, and it falls out of the model rather than a special rule: every spillover zone
+left unmarked costs a little, so the muscle whose pattern reaches fewer other places explains the
+bare pattern better and ranks first. The other one ranks first as soon as one of its own spillover
+zones (a place only it reaches) is marked too. :func:`shared_patterns` lists these groups in that
+order, for the tests and the "how the finder works" page. Exact ties (equal scores) go to the
+muscle with fewer zones, then by slug, so the same map always gives the same list.
+
+Pure and deterministic. Typical queries take well under a millisecond.
 """
 
 from __future__ import annotations
@@ -103,6 +115,7 @@ def find(
     """
     marks = check_marks(marks)
     results: list[tuple[float, Finding]] = []
+    zone_counts: list[int] = []
     for muscle in candidates:
         essential = set(muscle.essential)
         spillover = set(muscle.spillover)
@@ -126,6 +139,7 @@ def find(
             prior *= CONTEXT_BOOST
         weight = math.log(prior) + llr
         explained.sort(key=lambda r: (r not in essential, -marks[r], r))
+        zone_counts.append(len(essential) + len(spillover))
         results.append(
             (
                 weight,
@@ -145,19 +159,41 @@ def find(
     total = math.fsum(math.exp(w - top) for w, _ in results)
     ranked = sorted(
         (
-            Finding(
-                f.slug,
-                math.exp(w - top) / total,
-                f.explained,
-                f.explained_essential,
-                f.unmarked_usual,
-                f.log_likelihood_ratio,
+            (
+                Finding(
+                    f.slug,
+                    math.exp(w - top) / total,
+                    f.explained,
+                    f.explained_essential,
+                    f.unmarked_usual,
+                    f.log_likelihood_ratio,
+                ),
+                zones,
             )
-            for w, f in results
+            for (w, f), zones in zip(results, zone_counts, strict=True)
         ),
-        key=lambda f: (-f.score, f.slug),
+        # Exact ties: the more specific pattern (fewer zones) first, then by slug.
+        key=lambda pair: (-pair[0].score, pair[1], pair[0].slug),
     )
-    return ranked[:limit] if limit is not None else ranked
+    found = [f for f, _ in ranked]
+    return found[:limit] if limit is not None else found
+
+
+def shared_patterns(candidates: Iterable[Candidate]) -> list[tuple[str, ...]]:
+    """Groups of muscles whose essential zones are identical, each in the order the finder ranks
+    them when exactly those zones are marked (no context); groups ordered by their first slug."""
+    muscles = list(candidates)
+    by_pattern: dict[frozenset[str], list[Candidate]] = {}
+    for muscle in muscles:
+        by_pattern.setdefault(frozenset(muscle.essential), []).append(muscle)
+    groups = []
+    for pattern, members in by_pattern.items():
+        if len(members) < 2:
+            continue
+        slugs = {m.slug for m in members}
+        ranked = find(dict.fromkeys(pattern, 1.0), muscles)
+        groups.append(tuple(f.slug for f in ranked if f.slug in slugs))
+    return sorted(groups)
 
 
 def parse_mark(text: str, scale: int = 10) -> tuple[str, float]:

@@ -36,6 +36,7 @@ _LOWER_TRUNK = {
     "si-joint": "back",
     "coccyx": "back",
     "buttock": "back",
+    "lower-buttock": "back",
     "abdomen": "abdomen",
     "lower-abdomen": "abdomen",
     "groin": "pelvis",

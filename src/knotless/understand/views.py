@@ -27,7 +27,13 @@ from knotless.safety.views import emergency_page
 CONTEXTS = {"": "Not specified", "desk": "Desk work", "lifting": "Lifting", "running": "Running"}
 INTENSITIES = [(n, str(n)) for n in range(1, 11)]
 DEFAULT_INTENSITY = 6
-CAPTIONS = {"front": "Front", "back": "Back", "head": "Head and neck", "hand": "Hands"}
+CAPTIONS = {
+    "front": "Front",
+    "back": "Back",
+    "head": "Head and neck",
+    "hand": "Hands",
+    "foot": "Feet",
+}
 
 
 @dataclass(frozen=True, slots=True)
