@@ -86,6 +86,22 @@ def test_it_explains_knots_and_the_finder(client_in: Client) -> None:
     assert "{{" not in page and "about 18.6 times" in page and "<td>0.4</td>" in page
 
 
+def test_it_names_the_muscles_that_share_usual_zones_and_what_tells_them_apart(
+    client_in: Client,
+) -> None:
+    page = client_in.get(reverse("learn_finder")).content.decode()
+    shared = page.split('id="shared-title"')[1].split("</section>")[0]
+    assert "alphabetical" not in page.split('id="shared-title"')[0]
+    # Each pair, in the finder's order, with the place that brings the second one first.
+    for first, other, own in [
+        ("Popliteus", "Plantaris", "big toe"),
+        ("Rear deltoid", "Teres minor", "ring and little fingers"),
+        ("Intercostals", "Diaphragm", "top of shoulder"),
+    ]:
+        row = shared.split(f">{first}</a>")[1].split("</tr>")[0]
+        assert f">{other}</a>" in row and own in row.lower(), row
+
+
 def test_it_asks_the_chest_questions_when_arm_pain_points_to_a_chest_muscle(
     client_in: Client,
 ) -> None:

@@ -325,4 +325,25 @@ def finder_numbers() -> dict[str, object]:
         "max_prior": round(max(priors.values()) * finder.CONTEXT_BOOST / min(priors.values()), 2),
         "example_both": split({"temple": 1.0, "side-of-neck": 1.0}),
         "example_temple": split({"temple": 1.0}),
+        "shared": _shared_patterns(),
     }
+
+
+def _shared_patterns() -> list[dict[str, object]]:
+    """The atlas's muscles with identical usual zones, as the finder orders them, with the
+    occasional zones that bring the second one to the top."""
+    muscles = load_muscles()
+    regions = load_regions()
+    rows: list[dict[str, object]] = []
+    for first, *others in finder.shared_patterns(muscles.values()):
+        for other in others:
+            own = [z for z in muscles[other].spillover if z not in muscles[first].zones]
+            rows.append(
+                {
+                    "usual": [regions[z].name.lower() for z in muscles[first].essential],
+                    "first": muscles[first],
+                    "other": muscles[other],
+                    "own": [regions[z].name.lower() for z in own],
+                }
+            )
+    return rows
