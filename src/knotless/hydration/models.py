@@ -26,6 +26,9 @@ class Drink(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(DRINK_MAX_ML)]
     )
     kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.WATER)
+    # Made by the browser (crypto.randomUUID) for a form it may send more than once (offline
+    # queue, retries): the same id stores one row. See knotless/queued.py.
+    client_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-moment", "-id"]
@@ -33,7 +36,8 @@ class Drink(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ml__gte=1, ml__lte=DRINK_MAX_ML), name="drink_ml_range"
-            )
+            ),
+            models.UniqueConstraint(fields=["client_id", "user"], name="one_drink_per_client_id"),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -50,7 +51,12 @@ def check_ml(ml: int) -> int:
 
 
 def log_drink(
-    user: Any, ml: int, *, kind: str = Drink.Kind.WATER, moment: datetime | None = None
+    user: Any,
+    ml: int,
+    *,
+    kind: str = Drink.Kind.WATER,
+    moment: datetime | None = None,
+    client_id: uuid.UUID | None = None,
 ) -> Drink:
     check_ml(ml)
     if kind not in Drink.Kind.values:
@@ -59,15 +65,19 @@ def log_drink(
     moment = moment or now
     if moment > now + timedelta(minutes=5):
         raise ValidationError("That time is in the future.", code="future")
-    return Drink.objects.create(user=user, ml=ml, kind=kind, moment=moment)
+    return Drink.objects.create(user=user, ml=ml, kind=kind, moment=moment, client_id=client_id)
 
 
-def log_vessel(user: Any, vessel_id: int) -> Drink:
+def vessel_of(user: Any, vessel_id: int) -> Vessel:
     try:
-        vessel = Vessel.objects.get(pk=vessel_id, user=user)
+        return Vessel.objects.get(pk=vessel_id, user=user)
     except (Vessel.DoesNotExist, ValueError, TypeError):
         raise Http404("No such cup.") from None
-    return log_drink(user, vessel.ml, kind=vessel.kind)
+
+
+def log_vessel(user: Any, vessel_id: int, client_id: uuid.UUID | None = None) -> Drink:
+    vessel = vessel_of(user, vessel_id)
+    return log_drink(user, vessel.ml, kind=vessel.kind, client_id=client_id)
 
 
 @transaction.atomic

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import math
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from knotless import queued
 from knotless.accounts.services import local_today
 from knotless.accounts.typing import AuthedRequest
 from knotless.forms import Form, ModelForm
 from knotless.hydration import services
-from knotless.hydration.models import Drink, WaterSettings
+from knotless.hydration.models import Drink, Vessel, WaterSettings
 from knotless.lib import hydration
 
 RING_RADIUS = 52
@@ -68,31 +71,49 @@ def water_page(request: AuthedRequest) -> HttpResponse:
 
 
 @require_POST
+@queued.answers_queue("That cup is gone (removed elsewhere?), so the drink was not logged.")
 def water_log(request: AuthedRequest) -> HttpResponse:
+    cid = queued.client_id(request)
+    user = request.user
     try:
         if vessel := request.POST.get("vessel"):
             # int() would turn ² or 5,000 digits into an error in Python's own words.
             if not (vessel.isascii() and vessel.isdecimal() and len(vessel) <= 18):
                 raise Http404("No such cup.")
-            drink = services.log_vessel(request.user, int(vessel))
+            drink, _ = queued.once(
+                Drink,
+                cid,
+                owned=Q(user=user),
+                create=lambda: services.log_vessel(user, int(vessel), client_id=cid),
+                same=lambda d: _same_cup(user, d, int(vessel)),
+            )
         else:
             amount = request.POST.get("amount", "")
-            if (
-                services.units_of(request.user) == "imperial"
-                and amount.strip().replace(".", "").isdigit()
-            ):
+            if services.units_of(user) == "imperial" and amount.strip().replace(".", "").isdigit():
                 amount += "oz"
-            drink = services.log_drink(
-                request.user,
-                hydration.parse_amount(amount),
-                kind=request.POST.get("kind", Drink.Kind.WATER),
+            ml = hydration.parse_amount(amount)
+            kind = request.POST.get("kind", Drink.Kind.WATER)
+            drink, _ = queued.once(
+                Drink,
+                cid,
+                owned=Q(user=user),
+                create=lambda: services.log_drink(user, ml, kind=kind, client_id=cid),
+                same=lambda d: (d.ml, d.kind) == (ml, kind),
             )
     except (ValidationError, ValueError) as exc:
         messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
     else:
-        units = services.units_of(request.user)
+        units = services.units_of(user)
         messages.success(request, f"Logged {hydration.show(drink.ml, units)} of {drink.kind}.")
-    return redirect("water")
+    # Today's one-tap glass stays on Today.
+    return redirect("today" if request.POST.get("next") == "today" else "water")
+
+
+def _same_cup(user: Any, drink: Drink, vessel_id: int) -> bool:
+    """A resent cup is the same drink while the cup still pours what was logged (a cup
+    removed since cannot say otherwise)."""
+    cup = Vessel.objects.filter(user=user, pk=vessel_id).first()
+    return cup is None or (cup.ml, cup.kind) == (drink.ml, drink.kind)
 
 
 @require_POST

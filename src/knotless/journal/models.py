@@ -91,6 +91,10 @@ class CheckIn(models.Model):
     )
     note = models.TextField(max_length=NOTE_MAX, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Made by the browser (crypto.randomUUID) for a form it may send more than once (offline
+    # queue, retries): the same id stores one row. A check-in has no user column; the same
+    # entry always names the same knot, so unique per knot holds it once (knotless/queued.py).
+    client_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["moment", "id"]
@@ -99,6 +103,7 @@ class CheckIn(models.Model):
             models.CheckConstraint(
                 condition=models.Q(pain__gte=PAIN_MIN, pain__lte=PAIN_MAX), name="checkin_pain_0_10"
             ),
+            models.UniqueConstraint(fields=["client_id", "knot"], name="one_checkin_per_client_id"),
         ]
 
     def __str__(self) -> str:

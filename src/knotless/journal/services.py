@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -184,9 +185,17 @@ def _locked(knot: Knot) -> Knot:
 
 @transaction.atomic
 def check_in(
-    knot: Knot, *, pain: int, tz_name: str, moment: datetime | None = None, note: str = ""
+    knot: Knot,
+    *,
+    pain: int,
+    tz_name: str,
+    moment: datetime | None = None,
+    note: str = "",
+    client_id: uuid.UUID | None = None,
 ) -> CheckIn:
-    """Rate an active knot. Raises ValidationError, storing nothing, on bad input."""
+    """Rate an active knot. Raises ValidationError, storing nothing, on bad input.
+
+    ``client_id`` is stored for the offline queue; ``knotless.queued.once`` finds a resent one."""
     check_pain(pain)
     note = check_note(note)
     current = _locked(knot)
@@ -195,7 +204,9 @@ def check_in(
             "This knot is marked untied. If it is back, reopen it first.", code="untied"
         )
     moment = check_moment(current, moment or timezone.now(), tz_name)
-    return CheckIn.objects.create(knot=current, moment=moment, pain=pain, note=note)
+    return CheckIn.objects.create(
+        knot=current, moment=moment, pain=pain, note=note, client_id=client_id
+    )
 
 
 @transaction.atomic

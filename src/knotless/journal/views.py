@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from knotless import queued
 from knotless.accounts.services import profile_for
 from knotless.accounts.typing import AuthedRequest
 from knotless.atlas.bodymap import regions_in_view, render_view, views
@@ -349,21 +350,29 @@ def knot_checkins(request: AuthedRequest, knot_id: int) -> HttpResponse:
 
 
 @require_POST
+@queued.answers_queue("This knot is gone (deleted elsewhere?), so the check-in has nowhere to go.")
 def knot_checkin(request: AuthedRequest, knot_id: int) -> HttpResponse:
     knot = services.knot_for(request.user, knot_id)
     tz_name = _tz_name(request)
     form = CheckInForm(request.POST)
+    cid = queued.client_id(request)
     if form.is_valid():
         moment = form.cleaned_data["moment"]
+        pain, note = form.cleaned_data["pain"], form.cleaned_data["note"]
         try:
-            made = services.check_in(
-                knot,
-                pain=form.cleaned_data["pain"],
-                moment=moment,
-                note=form.cleaned_data["note"],
-                tz_name=tz_name,
+            made, new = queued.once(
+                CheckIn,
+                cid,
+                owned=Q(knot__user=request.user),
+                create=lambda: services.check_in(
+                    knot, pain=pain, moment=moment, note=note, tz_name=tz_name, client_id=cid
+                ),
+                same=lambda c: (
+                    (c.knot_id, c.pain, c.note) == (knot.pk, pain, services.check_note(note))
+                ),
             )
-            tag_checkin(request.user, made, request.POST.getlist("tags"), request.POST)
+            if new:
+                tag_checkin(request.user, made, request.POST.getlist("tags"), request.POST)
         except ValidationError as exc:
             if any(e.code == "untied" for e in exc.error_list):
                 # A stale tab: the knot was untied meanwhile, and its page has no form to show.
@@ -372,6 +381,8 @@ def knot_checkin(request: AuthedRequest, knot_id: int) -> HttpResponse:
             _attach(form, exc, "moment")
         else:
             messages.success(request, f"Checked in: {form.cleaned_data['pain']}/10.")
+            if request.POST.get("next") == "today":  # Today's quick check-in stays on Today
+                return redirect("today")
             return redirect("knot", knot_id=knot.pk)
     return _render_detail(request, knot, tz_name, form, status=400)
 

@@ -37,11 +37,15 @@ class Session(models.Model):
     # The start form's one-time token: a double click or the back button replays the same start
     # instead of opening a second session.
     token = models.CharField(max_length=40, blank=True)
+    # Made by the browser (crypto.randomUUID) for a form it may send more than once (offline
+    # queue, retries): the same id stores one row. See knotless/queued.py.
+    client_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["user", "-started_at"])]
         constraints = [
+            models.UniqueConstraint(fields=["client_id", "user"], name="one_session_per_client_id"),
             models.UniqueConstraint(
                 fields=["user", "token"],
                 condition=~models.Q(token=""),

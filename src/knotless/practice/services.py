@@ -7,6 +7,7 @@ it was played.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -182,6 +183,7 @@ def start(
     source: str = Session.Source.WEB,
     now: datetime | None = None,
     token: str = "",
+    client_id: uuid.UUID | None = None,
 ) -> Session:
     """Open a session for these exercises with the knots' pain before playing.
 
@@ -212,6 +214,7 @@ def start(
                 source=source,
                 planned_seconds=total_seconds(steps),
                 token=token,
+                client_id=client_id,
             )
     except IntegrityError:
         return Session.objects.get(user=user, token=token)

@@ -10,11 +10,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from knotless import queued
 from knotless.accounts.typing import AuthedRequest
 from knotless.atlas.muscles import GROUPS, load_muscles
 from knotless.atlas.regions import load_regions
@@ -242,6 +244,7 @@ def _pain(value: str) -> int | None:
 
 
 @require_http_methods(["GET", "POST"])
+@queued.answers_queue("Not found: a knot in this session was deleted elsewhere.")
 def play_new(request: AuthedRequest) -> HttpResponse:
     """Before playing: the routine, its length, and how the knots it works on feel now."""
     slugs = _slugs(request) if request.method == "GET" else request.POST.getlist("e")
@@ -264,8 +267,22 @@ def play_new(request: AuthedRequest) -> HttpResponse:
                 for knot in knots
                 if request.POST.get(f"include-{knot.pk}")
             }
-            session = services.start(
-                request.user, slugs, before=before, token=request.POST.get("token", "")
+            cid = queued.client_id(request)
+            session, _ = queued.once(
+                Session,
+                cid,
+                owned=Q(user=request.user),
+                create=lambda: services.start(
+                    request.user,
+                    slugs,
+                    before=before,
+                    token=request.POST.get("token", ""),
+                    client_id=cid,
+                ),
+                same=lambda s: (
+                    list(s.exercises.order_by("position").values_list("slug", flat=True))
+                    == [e.slug for e in exercises]
+                ),
             )
         except ValidationError as exc:
             error = exc.messages[0]
@@ -402,6 +419,7 @@ def _whole(value: str, what: str) -> int | None:
 
 
 @require_POST
+@queued.answers_queue("This session is gone (discarded elsewhere?), so it was not saved.")
 def play_finish(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = services.session_for(request.user, session_id)
     if not session.is_open:

@@ -146,11 +146,19 @@ class Entry(models.Model):
         Knot, null=True, blank=True, on_delete=models.SET_NULL, related_name="training_entries"
     )
     next_morning = models.CharField(max_length=7, choices=Morning.choices, blank=True)
+    # Made by the browser (crypto.randomUUID) for a form it may send more than once (offline
+    # queue, retries): the same id stores one row. An entry has no user column: a new workout made
+    # for it takes a uid derived from this id, so racing twins meet in one workout and this
+    # constraint keeps one entry (training/services.py).
+    client_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["workout", "position"]
         constraints = [
             models.UniqueConstraint(fields=["workout", "position"], name="one_entry_per_slot"),
+            models.UniqueConstraint(
+                fields=["client_id", "workout"], name="one_entry_per_client_id"
+            ),
             models.CheckConstraint(
                 condition=(~models.Q(slug="") & models.Q(own__isnull=True))
                 | (models.Q(slug="") & models.Q(own__isnull=False)),

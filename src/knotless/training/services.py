@@ -37,6 +37,8 @@ from knotless.training.models import (
 LB = Decimal("0.45359237")
 MAX_NAME = 80
 MAX_ENTRIES = 50  # exercises in one workout
+# The uid of a workout made for a queued entry is derived from the entry's client_id.
+ENTRY_WORKOUTS = uuid.UUID("6f0c2a1e-52b1-4c51-9a52-0d6c1e7b4a11")
 
 
 def fold(name: str) -> str:
@@ -189,9 +191,11 @@ def workout_for(
     when: datetime | None = None,
     kind: str = Workout.Kind.STRENGTH,
     source: str = Workout.Source.WEB,
+    new_uid: uuid.UUID | None = None,
 ) -> Workout:
     """The workout a strength entry goes into: the one with this uid, else today's open
-    strength workout (started within the last 4 hours), else a new one."""
+    strength workout (started within the last 4 hours), else a new one (with ``new_uid``
+    when given, so two racing sends of one queued entry make one workout)."""
     if uid is not None:
         found = Workout.objects.filter(user=user, uid=uid).first()
         if found is not None:
@@ -211,20 +215,21 @@ def workout_for(
         )
         if recent is not None:
             return recent
+    made_uid = uid or new_uid or uuid.uuid4()
     try:
         with transaction.atomic():
             return Workout.objects.create(
                 user=user,
-                uid=uid or uuid.uuid4(),
+                uid=made_uid,
                 day=day,
                 started_at=moment,
                 kind=kind,
                 source=source,
             )
     except IntegrityError:  # the same uid saved by a concurrent retry
-        if uid is None:
+        if uid is None and new_uid is None:
             raise
-        return Workout.objects.get(user=user, uid=uid)
+        return Workout.objects.get(user=user, uid=made_uid)
 
 
 @transaction.atomic
@@ -238,12 +243,17 @@ def log_lift(
     pain: int | None = None,
     familiar: bool | None = None,
     source: str = Workout.Source.WEB,
+    client_id: uuid.UUID | None = None,
 ) -> Entry:
-    """Log one exercise's sets (``3x10@20kg rir2``) into a workout."""
+    """Log one exercise's sets (``3x10@20kg rir2``) into a workout.
+
+    ``client_id`` is stored for the offline queue (``knotless.queued.once`` finds a resent
+    entry); a workout made for it gets a uid derived from it."""
     parsed = read_sets(sets)
     check_pain(pain)
     lift = find_lift(user, exercise, create=True)
-    workout = workout or workout_for(user, when=when, source=source)
+    new_uid = uuid.uuid5(ENTRY_WORKOUTS, str(client_id)) if client_id else None
+    workout = workout or workout_for(user, when=when, source=source, new_uid=new_uid)
     if workout.user_id != user.pk:
         raise ValidationError("That workout is not yours.")
     count = workout.entries.count()
@@ -262,6 +272,7 @@ def log_lift(
         knot=knot,
         # The morning after, Today asks whether that knot is better, the same or worse.
         next_morning=Entry.Morning.PENDING if knot is not None else "",
+        client_id=client_id,
     )
     WorkSet.objects.bulk_create(_set_rows(entry, parsed))
     return entry

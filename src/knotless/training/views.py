@@ -7,14 +7,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from knotless import queued
 from knotless.accounts.services import local_today, profile_for, user_zone
 from knotless.accounts.typing import AuthedRequest
+from knotless.lib import setgrammar
 from knotless.library.exercises import load_exercises
 from knotless.safety.policy import Gates
 from knotless.training import coaching, insights, services
@@ -81,13 +84,16 @@ def log_page(request: AuthedRequest) -> HttpResponse:
 
 
 @require_POST
+@queued.answers_queue("Not found: it was deleted elsewhere, so the set was not logged.")
 def log_lift(request: AuthedRequest) -> HttpResponse:
+    cid = queued.client_id(request)
     form = LiftForm(request.POST)
     if not form.is_valid():
         return _page(request, form)
     data = form.cleaned_data
     try:
-        services.read_sets(data["sets"])  # a typo in the sets is told before anything else
+        # A typo in the sets is told before anything else.
+        sets_text = setgrammar.format_entry(services.read_sets(data["sets"]))
     except ValidationError as exc:
         form.add_error("sets", exc)
         return _page(request, form)
@@ -102,12 +108,19 @@ def log_lift(request: AuthedRequest) -> HttpResponse:
     ):
         return _page(request, form, first_time=lift)
     try:
-        entry = services.log_lift(
-            request.user,
-            data["exercise"],
-            data["sets"],
-            pain=data["pain"],
-            familiar=data["familiar"],
+        entry, _ = queued.once(
+            Entry,
+            cid,
+            owned=Q(workout__user=request.user),
+            create=lambda: services.log_lift(
+                request.user,
+                data["exercise"],
+                data["sets"],
+                pain=data["pain"],
+                familiar=data["familiar"],
+                client_id=cid,
+            ),
+            same=lambda e: (e.sets_text, e.pain_during) == (sets_text, data["pain"]),
         )
     except ValidationError as exc:
         form.add_error("sets" if "set" in _first_error(exc).lower() else None, exc)
