@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from knotless.accounts.services import create_user
+from knotless.journal import history
 
 PASSWORD = "a-long-test-passphrase-42"
 
@@ -21,6 +22,7 @@ def _fast_hashing(settings: Any) -> None:
 def _empty_cache() -> None:
     # Cached fragments are keyed by row ids, which a fresh test database hands out again.
     cache.clear()
+    history.HELD.clear()
 
 
 @pytest.fixture

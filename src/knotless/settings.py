@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "knotless.accounts.middleware.LoginRequiredMiddleware",
+    # A signed-in person's POST moves their data version on (accounts/freshness.py), so no page
+    # cached for them (pagecache.py) outlives a write, however the view wrote it.
+    "knotless.accounts.freshness.TouchAfterWrite",
     "knotless.accounts.middleware.UserTimezoneMiddleware",
     # Turns a refused password check (too many attempts, every hashing slot busy) into a page.
     "knotless.accounts.middleware.ThrottledMiddleware",

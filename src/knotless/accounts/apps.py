@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from knotless import checks  # noqa: F401  (registers the deployment checks)
+        from knotless.accounts import freshness
+
+        freshness.connect()

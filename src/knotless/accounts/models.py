@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -29,9 +31,25 @@ class Profile(models.Model):
     )
     # What the person wants to ask their physio; printed at the end of the report.
     report_questions = models.TextField(max_length=2000, blank=True)
+    # Changes with every write to this person's data (accounts/freshness.py); pages cached for
+    # them are keyed by it. Never saved from a copy in memory: see save().
+    data_version = models.BigIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if (
+            self.pk is not None
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
 
 
 class SetupToken(models.Model):

@@ -259,6 +259,7 @@ def flush(username: str | None) -> None:
     from django.db import DatabaseError, transaction
     from django.utils import timezone
 
+    from knotless.accounts.freshness import touch
     from knotless.desk.agent import open_private_append
     from knotless.desk.models import DeskEvent
 
@@ -291,6 +292,7 @@ def flush(username: str | None) -> None:
         try:
             with transaction.atomic():
                 DeskEvent.objects.bulk_create(rows)
+                touch(account.pk)
         except DatabaseError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise click.ClickException(

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from knotless.accounts.freshness import touch
 from knotless.accounts.services import user_zone
 from knotless.desk.models import DeskEvent, DeskSettings, DeskState
 from knotless.lib import breaks
@@ -82,6 +83,7 @@ def _store(user: Any, events: tuple[breaks.Event, ...]) -> None:
         DeskEvent(user=user, kind=e.kind, outcome=e.outcome, start=e.start, end=max(e.end, e.start))
         for e in events
     )
+    touch(user.pk)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
+from knotless.accounts.freshness import touch
 from knotless.accounts.services import local_today, user_zone
 from knotless.hydration.models import DRINK_MAX_ML, Drink, Vessel, WaterDay, WaterSettings
 from knotless.lib import hydration
@@ -33,6 +34,7 @@ def settings_of(user: Any) -> WaterSettings:
     found, created = WaterSettings.objects.get_or_create(user=user)
     if created and not Vessel.objects.filter(user=user).exists():
         Vessel.objects.bulk_create(Vessel(user=user, name=n, ml=ml) for n, ml in DEFAULT_VESSELS)
+        touch(user.pk)
     return found
 
 

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from knotless.accounts.freshness import touch
 from knotless.atlas.muscles import get_muscle
 from knotless.atlas.regions import get_region, load_regions, sides_for, sides_text
 from knotless.journal.models import NOTE_MAX, PAIN_MAX, PAIN_MIN, CheckIn, Knot
@@ -246,6 +247,7 @@ def edit_knot(knot: Knot, *, version: int, tz_name: str, **fields: Any) -> Knot:
     )
     if not updated:
         raise StaleEdit
+    touch(knot.user_id)
     knot.refresh_from_db()
     return knot
 
@@ -269,6 +271,7 @@ def untie(knot: Knot, *, pain: int, tz_name: str, note: str = "") -> Knot:
     Knot.objects.filter(pk=knot.pk).update(
         status=Knot.Status.UNTIED, untied_at=now, version=F("version") + 1
     )
+    touch(knot.user_id)
     knot.refresh_from_db()
     return knot
 
@@ -277,6 +280,7 @@ def reopen(knot: Knot) -> Knot:
     Knot.objects.filter(pk=knot.pk, status=Knot.Status.UNTIED).update(
         status=Knot.Status.ACTIVE, untied_at=None, version=F("version") + 1
     )
+    touch(knot.user_id)
     knot.refresh_from_db()
     return knot
 
@@ -364,6 +368,7 @@ def set_muscle(knot: Knot, muscle: str, *, replace: bool = False) -> Knot:
         )
     if current.muscle != muscle:
         Knot.objects.filter(pk=knot.pk).update(muscle=muscle, version=F("version") + 1)
+        touch(knot.user_id)
     knot.refresh_from_db()
     return knot
 

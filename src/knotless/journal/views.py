@@ -1,18 +1,14 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
 from functools import lru_cache
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,10 +24,9 @@ from knotless.insights.services import tag_checkin, tags_offered
 from knotless.insights.today import insights_today
 from knotless.journal import services
 from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm, UntieForm
+from knotless.journal.history import history_html
 from knotless.journal.models import CheckIn, Knot
-from knotless.lib.charts import pain_chart
-from knotless.lib.days import zone
-from knotless.overview import knot_practice, session_marks, session_marks_version, today_parts
+from knotless.overview import knot_practice, today_parts
 from knotless.safety.checklist import load_flags
 from knotless.safety.policy import EMERGENCY, NEEDS_ANSWERS, Gates
 from knotless.training.forms import EFFORT_WORDS
@@ -47,9 +42,7 @@ ERROR_FIELDS = {
     "muscle": "muscle",
     "after_checkin": "first_felt",
 }
-RECENT_DAYS = 30
 CHECKINS_PER_PAGE = 50
-HISTORY_CACHE_SECONDS = 24 * 60 * 60
 
 
 def _tz_name(request: AuthedRequest) -> str:
@@ -171,14 +164,6 @@ def knot_new(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Rating:
-    id: int
-    moment: datetime  # on the user's wall clock
-    pain: int
-    note: str
-
-
 def screening_history(knot: Knot) -> list[dict[str, object]]:
     """The red-flag answers given for this knot, newest first, in words."""
     questions = {f.id: f.question for f in load_flags()}
@@ -208,104 +193,9 @@ def _after_new_knot(request: AuthedRequest, knot: Knot) -> HttpResponse:
     return redirect("knot", knot_id=knot.pk)
 
 
-def _history(knot: Knot, tz_name: str) -> list[Rating]:
-    tz = zone(tz_name)
-    return [
-        Rating(pk, moment.astimezone(tz), pain, note)
-        for pk, moment, pain, note in services.all_ratings(knot)
-    ]
-
-
-@dataclass(frozen=True, slots=True)
-class AroundSession:
-    """A knot's ratings just before and after a session, on the user's wall clock."""
-
-    session_id: int
-    moment: datetime
-    before: int | None
-    after: int | None
-
-
-def _around_sessions(knot: Knot, tz_name: str) -> list[AroundSession]:
-    tz = zone(tz_name)
-    return [
-        AroundSession(m.session_id, m.moment.astimezone(tz), m.before, m.after)
-        for m in session_marks(knot)
-    ]
-
-
-def _day_rows(
-    ratings: list[Rating], around: list[AroundSession] | None = None
-) -> list[dict[str, object]]:
-    """One row per day, newest first: its check-ins and average, and the ratings taken
-    around sessions (listed, not averaged: they are not check-ins)."""
-    days: dict[date, list[Rating]] = {}
-    for rating in ratings:
-        days.setdefault(rating.moment.date(), []).append(rating)
-    sessions: dict[date, list[AroundSession]] = {}
-    for mark in around or []:
-        sessions.setdefault(mark.moment.date(), []).append(mark)
-    return [
-        {
-            "day": day,
-            "ratings": days.get(day, []),
-            "sessions": sessions.get(day, []),
-            "average": round(sum(r.pain for r in days[day]) / len(days[day]), 1)
-            if day in days
-            else None,
-        }
-        for day in sorted(days.keys() | sessions.keys(), reverse=True)
-    ]
-
-
 def knot_detail(request: AuthedRequest, knot_id: int) -> HttpResponse:
     knot = services.knot_for(request.user, knot_id)
     return _render_detail(request, knot, _tz_name(request), CheckInForm())
-
-
-def _history_html(knot: Knot, tz_name: str, show_all: bool) -> str:
-    """The chart and table of a knot's ratings, cached until its check-ins or sessions change.
-
-    Check-ins are only ever added or deleted, and a saved session's ratings never change, so
-    their counts and highest ids identify the set; a knot with a year of history then costs two
-    small aggregate queries instead of re-reading and re-drawing a thousand rows.
-    """
-    stats = knot.checkins.aggregate(count=Count("id"), last=Max("id"))
-    key = ":".join(
-        str(part)
-        for part in (
-            "knot-history",
-            3,
-            knot.pk,
-            knot.created_at.timestamp(),
-            stats["count"],
-            stats["last"],
-            *session_marks_version(knot),
-            tz_name,
-            int(show_all),
-        )
-    )
-    cached: str | None = cache.get(key)
-    if cached is not None:
-        return cached
-    points = _history(knot, tz_name)
-    around = _around_sessions(knot, tz_name)
-    series = tuple((r.moment.replace(tzinfo=None), r.pain) for r in points)
-    marks = tuple((m.moment.replace(tzinfo=None), m.before, m.after) for m in around)
-    rows = _day_rows(points, around)
-    html = render_to_string(
-        "journal/_history.html",
-        {
-            "knot": knot,
-            "chart": pain_chart(series, marks) if points or marks else None,
-            "around": bool(marks),
-            "rows": rows if show_all else rows[:RECENT_DAYS],
-            "hidden_days": 0 if show_all else max(0, len(rows) - RECENT_DAYS),
-            "total_days": len(rows),
-        },
-    )
-    cache.set(key, html, timeout=HISTORY_CACHE_SECONDS)
-    return html
 
 
 def _render_detail(
@@ -321,7 +211,7 @@ def _render_detail(
             "label": knot.label,
             "summary": summary,
             "form": form,
-            "history": _history_html(knot, tz_name, request.GET.get("all") == "1"),
+            "history": history_html(knot, tz_name, show_all=request.GET.get("all") == "1"),
             "map": _figure(knot.region, knot.side),
             "screenings": screening_history(knot),
             "exercises": practice.exercises,

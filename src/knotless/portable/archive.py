@@ -27,11 +27,15 @@ from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 
+from knotless.accounts.freshness import touch
+
 FORMAT = "knotless-export"
 VERSION = 1
 # Derived, rebuilt on use: today's plan (its items name knots by database id) and the desk
 # guard's live state.
 SKIPPED = frozenset({"practice.dayplan", "desk.deskstate"})
+# Fields that are bookkeeping, not data: the profile's data version (accounts/freshness.py).
+NOT_DATA = frozenset({"data_version"})
 USER_MODEL = settings.AUTH_USER_MODEL.lower()
 Progress = Callable[[str, int], None]
 
@@ -99,7 +103,11 @@ def _plain(value: Any) -> Any:
 
 
 def _fields(table: Table) -> list[models.Field[Any, Any]]:
-    return [f for f in table.model._meta.fields if not f.primary_key and not f.is_relation]
+    return [
+        f
+        for f in table.model._meta.fields
+        if not f.primary_key and not f.is_relation and f.name not in NOT_DATA
+    ]
 
 
 def _queryset(table: Table, user: Any) -> Any:
@@ -201,6 +209,7 @@ def import_user(
             _import_table(user, table, rows, refs, report, fresh)
             if progress:
                 progress(table.label, len(rows))
+        touch(user.pk)  # the rows went in with bulk_create, which sends no signals
     return report
 
 

@@ -20,6 +20,7 @@ from django.db.models import Count, Max
 from django.http import Http404
 from django.utils import timezone
 
+from knotless.accounts.freshness import touch
 from knotless.atlas.muscles import load_muscles
 from knotless.journal.models import Knot
 from knotless.journal.services import check_note, check_pain
@@ -232,6 +233,7 @@ def start(
         SessionKnot(session=session, knot=knots[k], pain_before=_pain_or_none(p))
         for k, p in before.items()
     )
+    touch(user.pk)
     return session
 
 
@@ -330,6 +332,7 @@ def finish(
     SessionExercise.objects.bulk_update(
         items.values(), ["verdict", "reached", "sets_done", "reps_done"]
     )
+    touch(session.user_id)
     if isinstance(played_seconds, bool) or not isinstance(played_seconds, int):
         raise ValidationError("Played time must be whole seconds.", code="played")
     session.played_seconds = max(0, min(played_seconds, session.planned_seconds))

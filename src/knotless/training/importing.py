@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from knotless.accounts.freshness import touch
 from knotless.accounts.services import user_zone
 from knotless.lib import importers, setgrammar
 from knotless.lib.importers.records import ImportedSet
@@ -145,4 +146,5 @@ def import_text(
                 )
                 report.entries += 1
                 report.sets += len(lifted)
+    touch(user.pk)
     return report

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from knotless.accounts.freshness import touch
 from knotless.accounts.services import user_zone
 from knotless.journal.models import Knot
 from knotless.lib import setgrammar
@@ -275,6 +276,7 @@ def log_lift(
         client_id=client_id,
     )
     WorkSet.objects.bulk_create(_set_rows(entry, parsed))
+    touch(user.pk)
     return entry
 
 
@@ -295,6 +297,7 @@ def edit_entry(
     entry.save(update_fields=["sets_text", "pain_during", "familiar_knot"])
     entry.sets.all().delete()
     WorkSet.objects.bulk_create(_set_rows(entry, parsed))
+    touch(user.pk)
     return entry
 
 
@@ -377,9 +380,11 @@ def answer_morning(user: Any, entry_id: int, answer: str) -> int:
     if answer not in (Entry.Morning.BETTER, Entry.Morning.SAME, Entry.Morning.WORSE):
         raise ValidationError("Answer better, the same or worse.")
     entry = own_entry(user, entry_id)
-    return Entry.objects.filter(
+    settled = Entry.objects.filter(
         workout=entry.workout, knot=entry.knot_id, next_morning=Entry.Morning.PENDING
     ).update(next_morning=answer)
+    touch(user.pk)
+    return settled
 
 
 def of_lift(entries: Any, lift: Lift) -> Any:
@@ -438,6 +443,7 @@ def from_player(session: Any) -> Workout | None:
             WorkSet.objects.bulk_create(
                 WorkSet(entry=entry, order=n, reps=reps) for n in range(1, sets + 1)
             )
+    touch(workout.user_id)
     return workout
 
 

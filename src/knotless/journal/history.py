@@ -1,0 +1,203 @@
+"""A knot's history on its page: the pain chart and the table of days, kept cheap after a check-in.
+
+Check-ins are only ever added or deleted, never changed, so a knot's ratings are an append-only
+log identified by their count and highest id. The page keeps two things in the cache:
+
+- the ratings themselves (on the person's clock), under the knot alone, in this process's memory
+  (pickling thousands of rows for a shared cache cost more than reading them again). After a
+  check-in only the rows newer than the highest id held are read, and the list is used again if
+  the count then adds up; anything else (a deletion, an import) reads the whole history afresh;
+- the rendered chart and table, under the count and highest id of both the check-ins and the
+  session marks, so a page seen twice is not drawn twice.
+
+Session marks (ratings around a session) change only when a session is saved, so they are cached
+under their own count and highest id and not re-read after a check-in.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import insort
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.template.loader import render_to_string
+
+from knotless.journal import services
+from knotless.journal.models import Knot
+from knotless.lib.charts import pain_chart
+from knotless.lib.days import zone
+from knotless.overview import session_marks, session_marks_version
+
+RECENT_DAYS = 30
+CACHE_SECONDS = 24 * 60 * 60
+
+
+class Rating(NamedTuple):
+    """A check-in on the person's clock; tuples sort by moment, then id, as the history does."""
+
+    moment: datetime
+    id: int
+    pain: int
+    note: str
+
+
+class Memo:
+    """A small least-recently-used map shared by the threads of one process."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def set(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+# About 100 KB for two years of three check-ins a day: 256 knots' histories stay under 30 MB.
+HELD = Memo(256)
+
+
+@dataclass(frozen=True, slots=True)
+class AroundSession:
+    """A knot's ratings just before and after a session, on the user's wall clock."""
+
+    session_id: int
+    moment: datetime
+    before: int | None
+    after: int | None
+
+
+def _stamp(knot: Knot) -> str:
+    # A knot id reused by another database (an import into a fresh one) never meets old rows.
+    return f"{knot.pk}:{knot.created_at.timestamp()}"
+
+
+def ratings(knot: Knot, tz_name: str, count: int, last: int | None) -> list[Rating]:
+    """Every check-in of ``knot``, oldest first, on ``tz_name``'s clock; ``count`` and ``last``
+    are the check-ins' count and highest id as just read from the database."""
+    key = f"{_stamp(knot)}:{tz_name}"
+    held: tuple[int, int | None, list[Rating]] | None = HELD.get(key)
+    tz = zone(tz_name)
+    found: list[Rating] | None = None
+    if held is not None:
+        held_count, held_last, rows = held
+        if (held_count, held_last) == (count, last):
+            return rows
+        if held_last is not None and count > held_count:
+            newer = list(
+                knot.checkins.filter(id__gt=held_last)
+                .order_by("id")
+                .values_list("id", "moment", "pain", "note")
+            )
+            if held_count + len(newer) == count and (newer[-1][0] if newer else None) == last:
+                found = list(rows)
+                for pk, moment, pain, note in newer:  # a back-dated check-in lands in its place
+                    insort(found, Rating(moment.astimezone(tz), pk, pain, note))
+    if found is None:
+        found = [
+            Rating(moment.astimezone(tz), pk, pain, note)
+            for pk, moment, pain, note in services.all_ratings(knot)
+        ]
+    HELD.set(key, (count, last, found))
+    return found
+
+
+def around_sessions(
+    knot: Knot, tz_name: str, version: tuple[int, int | None]
+) -> list[AroundSession]:
+    key = f"around:{_stamp(knot)}:{tz_name}:{version[0]}:{version[1]}"
+    held: list[AroundSession] | None = HELD.get(key)
+    if held is not None:
+        return held
+    tz = zone(tz_name)
+    found = [
+        AroundSession(m.session_id, m.moment.astimezone(tz), m.before, m.after)
+        for m in session_marks(knot)
+    ]
+    HELD.set(key, found)
+    return found
+
+
+def day_rows(
+    points: list[Rating], around: list[AroundSession] | None = None
+) -> list[dict[str, object]]:
+    """One row per day, newest first: its check-ins and average, and the ratings taken
+    around sessions (listed, not averaged: they are not check-ins)."""
+    days: dict[date, list[Rating]] = {}
+    for rating in points:
+        days.setdefault(rating.moment.date(), []).append(rating)
+    sessions: dict[date, list[AroundSession]] = {}
+    for mark in around or []:
+        sessions.setdefault(mark.moment.date(), []).append(mark)
+    return [
+        {
+            "day": day,
+            "ratings": days.get(day, []),
+            "sessions": sessions.get(day, []),
+            "average": round(sum(r.pain for r in days[day]) / len(days[day]), 1)
+            if day in days
+            else None,
+        }
+        for day in sorted(days.keys() | sessions.keys(), reverse=True)
+    ]
+
+
+def history_html(knot: Knot, tz_name: str, *, show_all: bool) -> str:
+    """The chart and table of a knot's ratings (two small aggregate queries when nothing
+    changed; after a check-in, one more for the new rows)."""
+    stats = knot.checkins.aggregate(count=Count("id"), last=Max("id"))
+    marks_version = session_marks_version(knot)
+    key = ":".join(
+        str(part)
+        for part in (
+            "knot-history",
+            4,
+            _stamp(knot),
+            stats["count"],
+            stats["last"],
+            *marks_version,
+            tz_name,
+            int(show_all),
+        )
+    )
+    cached: str | None = cache.get(key)
+    if cached is not None:
+        return cached
+    points = ratings(knot, tz_name, stats["count"], stats["last"])
+    around = around_sessions(knot, tz_name, marks_version)
+    series = tuple((r.moment.replace(tzinfo=None), r.pain) for r in points)
+    marks = tuple((m.moment.replace(tzinfo=None), m.before, m.after) for m in around)
+    rows = day_rows(points, around)
+    html = render_to_string(
+        "journal/_history.html",
+        {
+            "knot": knot,
+            "chart": pain_chart(series, marks) if points or marks else None,
+            "around": bool(marks),
+            "rows": rows if show_all else rows[:RECENT_DAYS],
+            "hidden_days": 0 if show_all else max(0, len(rows) - RECENT_DAYS),
+            "total_days": len(rows),
+        },
+    )
+    cache.set(key, html, timeout=CACHE_SECONDS)
+    return html

@@ -1,0 +1,80 @@
+"""The knot page's history after check-ins: the ratings kept in the cache and topped up with the
+new rows are always exactly what a full read gives, whatever was added, back-dated or deleted."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from knotless.journal import history, services
+from knotless.journal.models import CheckIn, Knot
+from knotless.lib.days import zone
+
+TZ = "Europe/Berlin"
+
+
+def _full(knot: Knot, tz_name: str) -> list[history.Rating]:
+    tz = zone(tz_name)
+    return [
+        history.Rating(moment.astimezone(tz), pk, pain, note)
+        for pk, moment, pain, note in services.all_ratings(knot)
+    ]
+
+
+def _read(knot: Knot, tz_name: str) -> list[history.Rating]:
+    stats = knot.checkins.aggregate(count=Count("id"), last=Max("id"))
+    return history.ratings(knot, tz_name, stats["count"], stats["last"])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cached_ratings_always_match_a_full_read(user: Any, seed: int) -> None:
+    rng = random.Random(seed)
+    now = timezone.now()
+    knot = services.add_knot(
+        user,
+        region="top-of-shoulder",
+        side="left",
+        pain=5,
+        tz_name=TZ,
+        first_felt=(now - timedelta(days=30)).date(),
+    )
+    for step in range(40):
+        action = rng.choice(["add", "add", "back-dated", "delete", "two"])
+        if action == "add":
+            CheckIn.objects.create(
+                knot=knot, moment=now - timedelta(minutes=step), pain=rng.randint(0, 10)
+            )
+        elif action == "back-dated":
+            CheckIn.objects.create(
+                knot=knot,
+                moment=now - timedelta(days=rng.randint(1, 29)),
+                pain=rng.randint(0, 10),
+                note=f"back {step}",
+            )
+        elif action == "two":
+            # One deleted and one added between two views: the count alone does not change.
+            victim = rng.choice(list(knot.checkins.all()))
+            services.delete_checkin(victim)
+            CheckIn.objects.create(knot=knot, moment=now - timedelta(hours=step), pain=3)
+        elif knot.checkins.count() > 1:
+            services.delete_checkin(rng.choice(list(knot.checkins.all())))
+        for tz_name in (TZ, "America/New_York"):
+            assert _read(knot, tz_name) == _full(knot, tz_name), (seed, step, action)
+
+
+def test_a_new_checkin_reads_only_the_new_rows(user: Any, django_assert_num_queries: Any) -> None:
+    knot = services.add_knot(user, region="top-of-shoulder", side="left", pain=5, tz_name=TZ)
+    for n in range(20):
+        CheckIn.objects.create(knot=knot, moment=timezone.now() - timedelta(hours=n + 1), pain=4)
+    _read(knot, TZ)
+    services.check_in(knot, pain=2, tz_name=TZ)
+    stats = knot.checkins.aggregate(count=Count("id"), last=Max("id"))
+    with django_assert_num_queries(1):  # the rows after the highest id held, and nothing else
+        found = history.ratings(knot, TZ, stats["count"], stats["last"])
+    assert found == _full(knot, TZ)
+    assert found[-1].pain == 2
