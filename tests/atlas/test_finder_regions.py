@@ -97,3 +97,23 @@ def test_a_query_on_the_new_places_stays_fast() -> None:
     for _ in range(50):
         find(marks, muscles)
     assert (time.perf_counter() - start) / 50 < 0.01
+
+
+@pytest.mark.parametrize(
+    ("coarse", "finer_muscles"),
+    [
+        ("arch-sole", {"flexor-digitorum-brevis", "flexor-digitorum-longus", "adductor-hallucis"}),
+        ("groin", {"superficial-perineal"}),
+        ("jaw-tmj", {"platysma"}),
+        ("outer-lower-leg", {"extensor-digitorum-brevis"}),
+    ],
+)
+def test_a_tap_on_the_coarser_place_still_finds_the_muscles_of_the_finer_places_inside(
+    coarse: str, finer_muscles: set[str]
+) -> None:
+    # The whole-body views draw only the coarser places (the small sole, the groin): a tap there
+    # still lists the muscles whose zone is a finer place inside, after those whose own zone it is.
+    found = ranked(coarse)
+    assert finer_muscles <= set(found[:8]), found[:8]
+    own = [slug for slug in found if coarse in load_muscles()[slug].essential]
+    assert own and found[0] in own

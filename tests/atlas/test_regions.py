@@ -238,6 +238,17 @@ def test_it_loads_the_shipped_file_as_valid_toml() -> None:
         ),
         ([valid_entry(aliases=["temple"])], r"alias 'temple' is listed twice"),
         ([], r"non-empty list"),
+        ([valid_entry(within="forehead")], r"within must be a list of region slugs"),
+        ([valid_entry(within=["temple"])], r"within must name other regions, each once"),
+        ([valid_entry(within=["forehead"])], r"within names 'forehead', which is not a region"),
+        (
+            [
+                valid_entry(within=["forehead"]),
+                valid_entry(slug="forehead", name="Forehead", aliases=[], within=["cheek"]),
+                valid_entry(slug="cheek", name="Cheek", aliases=[]),
+            ],
+            r"region 'temple': 'forehead' lies within another region itself",
+        ),
     ],
 )
 def test_it_rejects_broken_region_data(entries: list[dict[str, Any]], message: str) -> None:
@@ -264,3 +275,18 @@ def test_it_takes_midline_only_on_sided_regions() -> None:
     three = validate_regions({"region": [valid_entry(midline=True)]})["temple"]
     assert sides_for(three) == ("center", "left", "right")
     assert sides_for(validate_regions({"region": [valid_entry()]})["temple"]) == ("left", "right")
+
+
+def test_it_nests_each_finer_place_in_the_coarser_term_the_reference_used() -> None:
+    regions = load_regions()
+    within = {slug: region.within for slug, region in regions.items() if region.within}
+    assert within == {
+        "chin": ("jaw-tmj",),
+        "perineum": ("groin",),
+        "lower-buttock": ("buttock",),
+        "outer-ankle": ("outer-lower-leg",),
+        "inner-ankle": ("heel",),
+        "ball-of-foot": ("arch-sole",),
+        "ball-of-big-toe": ("arch-sole",),
+        "lesser-toes": ("top-of-foot", "arch-sole"),
+    }

@@ -12,6 +12,7 @@ from knotless.lib.finder import (
     P_ESSENTIAL,
     P_MARK,
     PRIORS,
+    WITHIN_WEIGHT,
     find,
     marks_from,
     parse_mark,
@@ -167,3 +168,54 @@ def test_it_keeps_priors_from_outvoting_a_better_fit() -> None:
     wide = M("wide", ("r1", "r2", "r3"), (), "very-common", ("desk",))
     assert best_prior < 2
     assert find({"r1": 1.0, "r2": 1.0}, [narrow, wide], context="desk")[0].slug == "narrow"
+
+
+@dataclass(frozen=True)
+class Nested(M):
+    within: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def test_a_mark_on_a_broader_place_stands_for_a_finer_zone_inside_it() -> None:
+    ball = Nested("ball", ("ball-of-foot",), within=(("ball-of-foot", ("sole",)),))
+    sole = M("sole-muscle", ("sole",))
+    found = {f.slug: f for f in find({"sole": 1.0}, [ball, sole])}
+    # Found, but below the muscle whose own zone the sole is: half the weight, no blank zone.
+    assert found["sole-muscle"].score > found["ball"].score
+    full = find({"ball-of-foot": 1.0}, [ball])[0].log_likelihood_ratio
+    assert found["ball"].log_likelihood_ratio == pytest.approx(WITHIN_WEIGHT * full)
+    assert found["ball"].explained == ("sole",) and found["ball"].unmarked_usual == ()
+    # A finer mark never stands for a broader zone.
+    assert [f.slug for f in find({"ball-of-foot": 1.0}, [ball, sole])] == ["ball"]
+
+
+def test_a_broader_mark_counts_once_and_not_when_it_is_the_muscles_own_zone() -> None:
+    two = Nested(
+        "two",
+        ("ball-of-foot", "ball-of-big-toe"),
+        within=(("ball-of-foot", ("sole",)), ("ball-of-big-toe", ("sole",))),
+    )
+    one = Nested("one", ("ball-of-foot",), within=(("ball-of-foot", ("sole",)),))
+    llr = {f.slug: f.log_likelihood_ratio for f in find({"sole": 1.0}, [two, one])}
+    assert llr["two"] == pytest.approx(llr["one"])
+    # The sole is the muscle's own zone: its finer zone inside stays a blank usual zone.
+    own = Nested("own", ("sole", "ball-of-foot"), within=(("ball-of-foot", ("sole",)),))
+    assert find({"sole": 1.0}, [own])[0].unmarked_usual == ("ball-of-foot",)
+
+
+@given(muscle_sets, marks)
+def test_finer_places_change_nothing_while_no_broader_place_is_marked(
+    muscles: list[M], drawn: dict[str, float]
+) -> None:
+    nested = [
+        Nested(
+            m.slug,
+            m.essential,
+            m.spillover,
+            m.prevalence,
+            m.contexts,
+            within=tuple((z, ("elsewhere",)) for z in m.essential),
+        )
+        for m in muscles
+    ]
+    plain = [(f.slug, f.score) for f in find(drawn, muscles)]
+    assert [(f.slug, f.score) for f in find(drawn, nested)] == plain

@@ -86,6 +86,14 @@ def test_it_explains_knots_and_the_finder(client_in: Client) -> None:
     assert "{{" not in page and "about 18.6 times" in page and "<td>0.4</td>" in page
 
 
+def test_it_explains_how_a_broader_place_stands_for_the_finer_ones(client_in: Client) -> None:
+    page = client_in.get(reverse("learn_finder")).content.decode()
+    section = page.split('id="finer-title"')[1].split("</section>")[0]
+    assert "the ball of the foot (under the arch and sole)" in section
+    assert "the lesser toes (under the top of foot or the arch and sole)" in section
+    assert "<strong>50 %</strong>" in section
+
+
 def test_it_names_the_muscles_that_share_usual_zones_and_what_tells_them_apart(
     client_in: Client,
 ) -> None:

@@ -86,6 +86,9 @@ class Muscle:
     sources: tuple[str, ...]
     self_care: bool = True  # False: knotless offers no exercise for it, only who treats it
     treated_by: str = ""
+    # Its zones that are finer places, each with the broader regions it lies inside (from
+    # regions.toml): the finder lets a mark on one of those stand for the finer zone.
+    within: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -160,6 +163,9 @@ def validate_muscle(entry: Mapping[str, Any], *, where: str) -> Muscle:
         sources=_strings(entry["sources"], where, "sources"),
         self_care=self_care,
         treated_by=treated_by,
+        within=tuple(
+            (zone, regions[zone].within) for zone in essential + spillover if regions[zone].within
+        ),
     )
 
 

@@ -52,7 +52,7 @@ SIDES: tuple[str, ...] = ("left", "right", "center")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REGION_KEYS = frozenset({"slug", "name", "group", "sided", "aliases"})
-OPTIONAL_KEYS = frozenset({"midline"})
+OPTIONAL_KEYS = frozenset({"midline", "within"})
 REGIONS_FILE = "regions.toml"
 
 
@@ -78,6 +78,9 @@ class Region:
     # A sided region whose middle is a place of its own too (the spine between the shoulder
     # blades): a knot there is on the left, on the right, or in the centre.
     midline: bool = False
+    # The broader regions this finer place lies inside (the ball of the foot in the sole): a
+    # mark on one of those can stand for it in the finder (see knotless.lib.finder).
+    within: tuple[str, ...] = ()
 
 
 def normalize_term(text: str) -> str:
@@ -148,6 +151,14 @@ def validate_regions(data: Mapping[str, Any], *, source: str = REGIONS_FILE) -> 
         ):
             raise AtlasDataError(f"{where}: aliases must be a list of non-empty strings.")
 
+        within = entry.get("within", [])
+        if not isinstance(within, list) or not all(
+            isinstance(w, str) and SLUG_RE.match(w) for w in within
+        ):
+            raise AtlasDataError(f"{where}: within must be a list of region slugs.")
+        if slug in within or len(set(within)) != len(within):
+            raise AtlasDataError(f"{where}: within must name other regions, each once.")
+
         words = [normalize_term(name), *(normalize_term(a) for a in aliases)]
         seen_here: set[str] = set()
         for word in words:
@@ -168,7 +179,19 @@ def validate_regions(data: Mapping[str, Any], *, source: str = REGIONS_FILE) -> 
             sided=sided,
             aliases=tuple(a.strip() for a in aliases),
             midline=midline,
+            within=tuple(within),
         )
+    for slug, region in regions.items():
+        for broader in region.within:
+            if broader not in regions:
+                raise AtlasDataError(
+                    f"{source}: region {slug!r}: within names {broader!r}, which is not a region."
+                )
+            if regions[broader].within:
+                raise AtlasDataError(
+                    f"{source}: region {slug!r}: {broader!r} lies within another region itself; "
+                    "keep it one level deep."
+                )
     return regions
 
 

@@ -31,6 +31,18 @@ raised by ``CONTEXT_BOOST`` when the user's context (desk work, lifting, running
 that commonly loads the muscle. Priors are kept within a factor of about 2 so that they order
 muscles that explain the map equally well, but never outvote a better fit.
 
+Broader and finer places
+------------------------
+Some regions are finer places inside a broader one (the ball of the foot inside the arch and
+sole, the lower buttock inside the buttock). A muscle's zone may be the finer place while the
+user marked the broader one, for example on the whole-body view's small sole. A candidate may
+list its zones' broader regions as ``within`` (pairs of zone and broader regions; the atlas's
+muscles do). A marked broader region that is not itself one of the muscle's zones then counts
+as evidence for the muscle's finer zones inside it: once, for the likeliest of them, at
+``WITHIN_WEIGHT`` of a mark on the finer place itself (the user may well mean another part of
+the broader place), and those finer zones are not counted as blank. A mark on a finer place
+never stands for a broader zone: it says more precisely where the pain is.
+
 Muscles that share their usual zones
 ------------------------------------
 A few muscles have exactly the same essential zones as another (the reference gives them the same
@@ -59,6 +71,7 @@ P_MARK = 0.4
 LEAK = 0.02
 PRIORS = {"very-common": 1.3, "common": 1.15, "occasional": 1.0}
 CONTEXT_BOOST = 1.1
+WITHIN_WEIGHT = 0.5
 
 
 class Candidate(Protocol):
@@ -114,23 +127,43 @@ def find(
     Muscles that explain none of the marked regions are left out. Sorted by score, then slug.
     """
     marks = check_marks(marks)
+    marked = marks.keys()
     results: list[tuple[float, Finding]] = []
     zone_counts: list[int] = []
     for muscle in candidates:
+        within = getattr(muscle, "within", ())
+        # Most muscles reach none of the marked places: leave them out before any arithmetic.
+        if (
+            marked.isdisjoint(muscle.essential)
+            and marked.isdisjoint(muscle.spillover)
+            and not (within and any(not marked.isdisjoint(b) for _, b in within))
+        ):
+            continue
         essential = set(muscle.essential)
-        spillover = set(muscle.spillover)
-        explained = [r for r in marks if r in essential or r in spillover]
+        p_zones = dict.fromkeys(muscle.spillover, P_SPILLOVER)
+        p_zones.update((z, P_ESSENTIAL) for z in muscle.essential)
+        # A mark on a broader place that is not one of the muscle's zones stands for its finer
+        # zones inside it (the sole for the ball of the foot): once, at WITHIN_WEIGHT, and
+        # those finer zones are then not blank.
+        stands_for: dict[str, list[str]] = {}
+        for zone, broader in within:
+            if zone not in marks:
+                for region in broader:
+                    if region in marks and region not in p_zones:
+                        stands_for.setdefault(region, []).append(zone)
+        covered = {z for zones in stands_for.values() for z in zones}
+        explained = [r for r in marks if r in p_zones or r in stands_for]
         if not explained:
             continue
         terms = []
         for region, intensity in marks.items():
-            if region in essential or region in spillover:
-                p_zone = P_ESSENTIAL if region in essential else P_SPILLOVER
-                terms.append(intensity * math.log(_p_marked(p_zone) / LEAK))
-        for zone, p_zone in [(z, P_ESSENTIAL) for z in muscle.essential] + [
-            (z, P_SPILLOVER) for z in muscle.spillover
-        ]:
-            if zone not in marks:
+            if region in p_zones:
+                terms.append(intensity * math.log(_p_marked(p_zones[region]) / LEAK))
+            elif region in stands_for:
+                best = max(p_zones[z] for z in stands_for[region])
+                terms.append(WITHIN_WEIGHT * intensity * math.log(_p_marked(best) / LEAK))
+        for zone, p_zone in p_zones.items():
+            if zone not in marks and zone not in covered:
                 terms.append(math.log((1 - _p_marked(p_zone)) / (1 - LEAK)))
         # fsum is exact, so the result does not depend on the order marks or zones come in.
         llr = math.fsum(terms)
@@ -138,8 +171,9 @@ def find(
         if context is not None and context in muscle.contexts:
             prior *= CONTEXT_BOOST
         weight = math.log(prior) + llr
-        explained.sort(key=lambda r: (r not in essential, -marks[r], r))
-        zone_counts.append(len(essential) + len(spillover))
+        usual = {r for r in explained if r in essential or essential & set(stands_for.get(r, ()))}
+        explained.sort(key=lambda r: (r not in usual, -marks[r], r))
+        zone_counts.append(len(p_zones))
         results.append(
             (
                 weight,
@@ -147,8 +181,10 @@ def find(
                     slug=muscle.slug,
                     score=0.0,
                     explained=tuple(explained),
-                    explained_essential=tuple(r for r in explained if r in essential),
-                    unmarked_usual=tuple(z for z in muscle.essential if z not in marks),
+                    explained_essential=tuple(r for r in explained if r in usual),
+                    unmarked_usual=tuple(
+                        z for z in muscle.essential if z not in marks and z not in covered
+                    ),
                     log_likelihood_ratio=llr,
                 ),
             )

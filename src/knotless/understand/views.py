@@ -301,6 +301,7 @@ def finder_numbers() -> dict[str, object]:
         return round(100 * shares.get("trap", 0)), round(100 * shares.get("temporalis", 0))
 
     priors = finder.PRIORS
+    regions = load_regions()
     return {
         "p_essential": finder.P_ESSENTIAL,
         "p_spillover": finder.P_SPILLOVER,
@@ -326,6 +327,12 @@ def finder_numbers() -> dict[str, object]:
         "example_both": split({"temple": 1.0, "side-of-neck": 1.0}),
         "example_temple": split({"temple": 1.0}),
         "shared": _shared_patterns(),
+        "within_pct": round(100 * finder.WITHIN_WEIGHT),
+        "finer": [
+            {"name": r.name.lower(), "broader": [regions[b].name.lower() for b in r.within]}
+            for r in regions.values()
+            if r.within
+        ],
     }
 
 
