@@ -86,6 +86,17 @@ def test_it_explains_knots_and_the_finder(client_in: Client) -> None:
     assert "{{" not in page and "about 18.6 times" in page and "<td>0.4</td>" in page
 
 
+def test_it_says_which_finer_place_a_broader_mark_stood_for(client_in: Client) -> None:
+    client_in.post(reverse("safety_check"), {"areas": "foot", "none": "1"})
+    page = client_in.get(reverse("finder"), {"m": "arch-sole:left:7"}).content.decode()
+    assert "First, a quick safety check" not in page
+    assert "Flexor digitorum brevis" in page
+    fdb = page.split("Flexor digitorum brevis")[1].split("</p>")[0]
+    assert "Its usual place is the ball of the foot, part of the arch and sole you marked." in fdb
+    gastrocnemius = page.split(">Gastrocnemius<")[1].split("</p>")[0]
+    assert "Its usual place is" not in gastrocnemius
+
+
 def test_it_explains_how_a_broader_place_stands_for_the_finer_ones(client_in: Client) -> None:
     page = client_in.get(reverse("learn_finder")).content.decode()
     section = page.split('id="finer-title"')[1].split("</section>")[0]

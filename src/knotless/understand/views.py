@@ -99,6 +99,23 @@ def _shade_map(marks: list[Mark], context: str) -> list[dict[str, str]]:
     ]
 
 
+def _through(found: finder.Finding, muscle: Muscle) -> list[dict[str, str]]:
+    """The marked broader places that stood for this muscle's finer zones (the sole for the
+    ball of the foot), to say so under the result."""
+    regions = load_regions()
+    rows = []
+    for marked in found.explained:
+        if marked not in muscle.zones:
+            finer = [z for z, broader in muscle.within if marked in broader]
+            rows.append(
+                {
+                    "marked": regions[marked].name.lower(),
+                    "finer": " or ".join(regions[z].name.lower() for z in finer),
+                }
+            )
+    return rows
+
+
 def finder_page(request: AuthedRequest) -> HttpResponse:
     marks, problems = parse_marks(request.GET.getlist("m"))
     context = request.GET.get("context", "")
@@ -139,6 +156,7 @@ def finder_page(request: AuthedRequest) -> HttpResponse:
                     "verdict": verdict,
                     "other_areas": sorted(verdict.areas - marked_areas),
                     "check_url": verdict.check_url(here) if verdict.state == NEEDS_ANSWERS else "",
+                    "through": _through(found, muscle),
                 }
             )
     regions = load_regions()
