@@ -223,6 +223,10 @@ READ_NOTHING = {
     "play": "the player for the URL's session: its form posts to play_finish",
     "water": "today's water: its forms post elsewhere",
     "today": "the day's overview",
+    "shares": "the person's shares: its buttons post to share_revoke",
+    "share_revoke": "a button: the share is the URL's",
+    "share_viewer": "the physio's page: its script reads the link's fragment, the server nothing",
+    "share_manifest": "an API for link viewers: a JSON body, not form keys (tests/sharing)",
 }
 SKIP_KEYS = frozenset({"csrfmiddlewaretoken"})
 DATE_INPUTS = frozenset({"date", "datetime-local", "time", "month", "week"})

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote
@@ -22,6 +23,7 @@ from urllib.parse import quote
 from django.apps import apps
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from knotless.hydration import services as water
 from knotless.hydration.models import Drink, Vessel
@@ -136,6 +138,17 @@ def make_world(user: Any, tz_name: str = "UTC") -> World:
     )
 
 
+def world_share(w: World) -> str:
+    """The world's share with a physio (of its knot, for a week), made when first asked for."""
+    if "share" not in w.extra:
+        from knotless.sharing import services as sharing
+
+        today = timezone.localdate()
+        made = sharing.create(w.user, [w.knot.pk], today, today, timedelta(days=7))
+        w.extra["share"] = made.share.pk
+    return str(w.extra["share"])
+
+
 # How to fill each URL's arguments from a world. The id and token arguments point at the
 # world's rows; a slug is public knowledge (the atlas, the library).
 ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -165,6 +178,8 @@ ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "training_morning": lambda w: {"entry_id": w.entry.pk},
     "experiment_answer": lambda w: {"experiment_id": w.experiment.pk},
     "experiment_stop": lambda w: {"experiment_id": w.experiment.pk},
+    "share_revoke": lambda w: {"share_id": world_share(w)},
+    "share_manifest": lambda w: {"share_id": world_share(w)},
     # Valid only before the first account exists: a world's setup token is in ``extra``.
     "setup": lambda w: {"token": w.extra.get("setup_token", "no-setup-token-here")},
 }
@@ -181,6 +196,7 @@ OWNED_ARGS = frozenset(
         "entry_id",
         "key",
         "experiment_id",
+        "share_id",
     }
 )
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "knotless.desk",
     "knotless.training",
     "knotless.insights",
+    "knotless.sharing",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ from knotless.portable import views as portable
 from knotless.practice import plan_views
 from knotless.practice import views as practice
 from knotless.safety import views as safety
+from knotless.sharing import views as sharing
 from knotless.training import pages as training_pages
 from knotless.training import views as training
 from knotless.understand import views as understand
@@ -114,6 +115,11 @@ urlpatterns = [
     path("account/", accounts.account, name="account"),
     path("account/data/", portable.data_page, name="data"),
     path("account/report/", portable_report.report_page, name="report"),
+    path("account/shares/", sharing.shares_page, name="shares"),
+    path("account/shares/new/", sharing.share_new, name="share_new"),
+    path("account/shares/<str:share_id>/withdraw/", sharing.share_revoke, name="share_revoke"),
+    path("shared/", sharing.share_viewer, name="share_viewer"),
+    path("shared/<str:share_id>/manifest", sharing.share_manifest, name="share_manifest"),
     path("account/data/export.zip", portable.export_download, name="data_export"),
     path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("healthz", accounts.healthz, name="healthz"),

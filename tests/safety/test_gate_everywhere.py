@@ -151,6 +151,11 @@ WALK: dict[str, Callable[[World], list[Visit]]] = {
     "data": lambda w: _one(),
     "data_export": lambda w: _one(),
     "report": lambda w: [({}, {}), ({}, {"weeks": "13"})],
+    "shares": lambda w: _one(),
+    "share_new": lambda w: _one(),
+    "share_revoke": lambda w: _one({"share_id": "x" * 43}),  # POST only
+    "share_viewer": lambda w: _one(),  # the physio's page: drawn in the browser, no exercise
+    "share_manifest": lambda w: _one({"share_id": "x" * 43}),  # POST only (an API)
     "insights_how": lambda w: _one(),
     "experiment_start": lambda w: _one(),  # POST only
     "experiment_answer": lambda w: _one({"experiment_id": w.experiment_id}),  # POST only

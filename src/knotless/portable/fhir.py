@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -28,6 +30,7 @@ from knotless.library.exercises import load_exercises
 from knotless.practice.models import DayPlan
 from knotless.safety.checklist import load_flags
 from knotless.safety.models import Screening
+from knotless.safety.policy import knot_areas
 
 NAMESPACE = uuid.UUID("9d7c5e1a-3f0b-4c7e-8e1d-2b6a4f5c7d10")
 LOINC = "http://loinc.org"
@@ -86,7 +89,18 @@ def questionnaire() -> dict[str, Any]:
     }
 
 
-def bundle(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Only:
+    """A part of the diary (a share with a physio): these knots' ratings between ``since`` and
+    ``until``, the screenings of those dates that asked about their body areas, and the
+    routine's exercises for them (or for no knot in particular)."""
+
+    knots: Collection[int]
+    since: dt.datetime
+    until: dt.datetime
+
+
+def bundle(user: Any, now: dt.datetime | None = None, only: Only | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     patient_id = _id("patient", user.pk)
     patient_ref = {"reference": f"urn:uuid:{patient_id}"}
@@ -103,7 +117,15 @@ def bundle(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
         {"fullUrl": QUESTIONNAIRE_URL, "resource": questionnaire()},
     ]
     knots = {k.pk: k for k in Knot.objects.filter(user=user)}
-    for checkin in CheckIn.objects.filter(knot__user=user).order_by("moment", "id"):
+    checkins = CheckIn.objects.filter(knot__user=user)
+    screenings = Screening.objects.filter(user=user)
+    areas: frozenset[str] = frozenset()
+    if only is not None:
+        knots = {pk: k for pk, k in knots.items() if pk in only.knots}
+        checkins = checkins.filter(knot__in=list(knots), moment__range=(only.since, only.until))
+        screenings = screenings.filter(created_at__range=(only.since, only.until))
+        areas = areas.union(*(knot_areas(k) for k in knots.values()))
+    for checkin in checkins.order_by("moment", "id"):
         knot = knots[checkin.knot_id]
         resource: dict[str, Any] = {
             "resourceType": "Observation",
@@ -129,7 +151,9 @@ def bundle(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
             resource["note"] = [{"text": checkin.note}]
         entries.append({"fullUrl": f"urn:uuid:{_id('checkin', checkin.pk)}", "resource": resource})
     flags = {f.id: f for f in load_flags()}
-    for screening in Screening.objects.filter(user=user).order_by("created_at", "id"):
+    for screening in screenings.order_by("created_at", "id"):
+        if only is not None and not (screening.knot_id in knots or screening.area_set & areas):
+            continue
         ticked = set(screening.ticked)
         entries.append(
             {
@@ -157,6 +181,8 @@ def bundle(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
         library = load_exercises()
         requests = []
         for position, item in enumerate(plan.items):
+            if only is not None and item.get("knots") and not set(item["knots"]) & set(knots):
+                continue
             exercise = library.get(item["slug"])
             name = exercise.name if exercise is not None else item["slug"]
             request_id = _id("plan", plan.pk, position)
@@ -174,20 +200,21 @@ def bundle(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
                     },
                 }
             )
-        entries.extend(requests)
-        entries.append(
-            {
-                "fullUrl": f"urn:uuid:{_id('careplan', plan.pk)}",
-                "resource": {
-                    "resourceType": "CarePlan",
-                    "status": "active",
-                    "intent": "plan",
-                    "title": f"Self-care routine of {plan.day.isoformat()}",
-                    "subject": patient_ref,
-                    "activity": [{"reference": {"reference": r["fullUrl"]}} for r in requests],
-                },
-            }
-        )
+        if requests:
+            entries.extend(requests)
+            entries.append(
+                {
+                    "fullUrl": f"urn:uuid:{_id('careplan', plan.pk)}",
+                    "resource": {
+                        "resourceType": "CarePlan",
+                        "status": "active",
+                        "intent": "plan",
+                        "title": f"Self-care routine of {plan.day.isoformat()}",
+                        "subject": patient_ref,
+                        "activity": [{"reference": {"reference": r["fullUrl"]}} for r in requests],
+                    },
+                }
+            )
     return {
         "resourceType": "Bundle",
         "type": "collection",
