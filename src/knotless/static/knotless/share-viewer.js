@@ -87,7 +87,9 @@ const timeFmt = new Intl.DateTimeFormat(undefined, {
 
 function chart(points) {
   // Pain 0-10 over time: a line through the ratings, a dot for each. The table says the same.
-  const w = 640, h = 220, left = 34, right = 12, top = 12, bottom = 30;
+  // Drawn at the width it is shown at, so its labels stay readable on a phone.
+  const w = Math.round(Math.max(300, Math.min(640, report.clientWidth - 40)));
+  const h = Math.round(w * 0.36) + 40, left = 34, right = 12, top = 12, bottom = 30;
   const times = points.map((p) => p.at.getTime());
   const t0 = Math.min(...times), t1 = Math.max(...times);
   const x = (t) => left + (t1 === t0 ? (w - left - right) / 2 : ((t - t0) / (t1 - t0)) * (w - left - right));
