@@ -61,6 +61,7 @@ GOOD: dict[tuple[str, ...] | str, Good] = {
     ("session", "kind"): "run",
     ("session", "minutes"): "40",
     ("import", "file"): lambda ids: ids.get("export_file", "pyproject.toml"),
+    ("share", "revoke", "share_id"): "no-such-share",
 }
 
 

@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "summary": "summary:summary",
     "export": "portable:export_command",
     "import": "portable:import_command",
+    "share": "sharing:share",
 }
 
 

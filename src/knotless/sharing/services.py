@@ -50,11 +50,17 @@ class Answer:
     body: dict[str, Any]
 
 
+# Dates outside these cannot hold a rating, and at the calendar's ends a time zone's offset
+# would run past year 1 or 9999.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
+
+
 def _bounds(user: Any, since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The first and last moment of those days on the person's clock."""
     zone = user_zone(user)
+    since, until = min(max(since, EARLIEST), LATEST), min(max(until, EARLIEST), LATEST)
     start = dt.datetime.combine(since, dt.time.min, tzinfo=zone)
-    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    return start, end - dt.timedelta(microseconds=1)
+    return start, dt.datetime.combine(until, dt.time.max, tzinfo=zone)
 
 
 def _label(knots: Sequence[Knot], since: dt.date, until: dt.date) -> str:
