@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from knotless.accounts.freshness import touch
 from knotless.accounts.services import user_zone
 from knotless.journal.models import Knot
 from knotless.portable.fhir import Only, bundle
@@ -124,7 +125,11 @@ def purge(now: dt.datetime | None = None) -> tuple[int, int]:
     now = now or timezone.now()
     ended = Q(expires_at__lte=now) | Q(revoked_at__isnull=False)
     ended |= Q(wrong_passcodes__gte=MAX_WRONG_PASSCODES)
-    emptied = Share.objects.filter(ended).exclude(content="").update(content="")
+    ending = Share.objects.filter(ended).exclude(content="")
+    owners = set(ending.values_list("user_id", flat=True))
+    emptied = ending.update(content="")
+    for owner in owners:  # (an update sends no signal: the person's cached pages are told here)
+        touch(owner)
     old = Q(expires_at__lte=now - KEEP_ENDED) | Q(revoked_at__lte=now - KEEP_ENDED)
     _, deleted = Share.objects.filter(old).delete()
     return emptied, deleted.get(Share._meta.label, 0)
