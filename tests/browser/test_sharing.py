@@ -13,6 +13,7 @@ from knotless.journal import services as journal
 from knotless.journal.models import CheckIn
 from knotless.sharing.models import Share
 from tests.browser.conftest import ARTIFACTS, settle, sign_in
+from tests.browser.test_csp import flush, watch
 
 
 def _diary(user: Any) -> Any:
@@ -36,6 +37,7 @@ def test_a_physio_opens_the_link_in_a_fresh_browser(
     page: Page, browser: Browser, live_server: Any, user: Any
 ) -> None:
     knot = _diary(user)
+    refused = watch(page.context)  # the strict policy, trusted types included: nothing refused
     sign_in(page.context, live_server, user)
     page.goto(f"{live_server.url}/account/data/")
     page.get_by_role("link", name="Share with your physio").click()
@@ -53,6 +55,7 @@ def test_a_physio_opens_the_link_in_a_fresh_browser(
 
     fresh = browser.new_context(viewport={"width": 1280, "height": 900})
     assert fresh.cookies() == []
+    refused_there = watch(fresh)
     physio = fresh.new_page()
     physio.set_default_timeout(15_000)
     physio.goto(link)
@@ -70,6 +73,8 @@ def test_a_physio_opens_the_link_in_a_fresh_browser(
     expect(section.locator("svg.shl-chart circle")).to_have_count(4)
     expect(physio.get_by_role("heading", name="Red-flag screening")).to_be_visible()
     physio.screenshot(path=str(ARTIFACTS / "share-physio-1280.png"), full_page=True)
+    flush(physio)
+    assert not refused_there, refused_there
     settle(physio)
     fresh.close()
     phone = browser.new_context(viewport={"width": 390, "height": 844})
@@ -93,6 +98,8 @@ def test_a_physio_opens_the_link_in_a_fresh_browser(
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(ARTIFACTS / "share-list-390.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+    flush(page)
+    assert not refused, refused
     page.get_by_role("button", name="Withdraw now").click()
     expect(page.get_by_text("Withdrawn", exact=False).first).to_be_visible()
     assert Share.objects.get().revoked_at is not None
