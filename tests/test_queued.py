@@ -354,3 +354,44 @@ def test_the_export_carries_client_ids_and_round_trips(make_user: Any) -> None:
     # Importing the same file again (a merge) adds nothing, ids and all.
     report = archive.import_user(second, archive.read(text))
     assert report.total_added == 0
+
+
+def test_the_page_that_made_an_entry_keeps_its_message_for_the_next_page(
+    client_in: Client, user: Any
+) -> None:
+    knot = _knot(user)
+    url = reverse("knot_checkin", args=[knot.pk])
+    now = client_in.post(
+        url,
+        {"pain": "5", "next": "today", "client_id": str(uuid.uuid4())},
+        headers={"X-Knotless-Queue": "now"},
+    )
+    assert json.loads(now.content) == {
+        "ok": True,
+        "message": "Checked in: 5/10.",
+        "next": reverse("today"),
+    }
+    assert b"Checked in: 5/10." in client_in.get(reverse("today")).content
+    # Sent in the background, the queue shows the words itself: the next page does not.
+    client_in.post(url, {"pain": "4", "client_id": str(uuid.uuid4())}, headers=QUEUE)
+    assert b"Checked in: 4/10." not in client_in.get(reverse("today")).content
+    # Refused just now, the page posts the form again, which says it once.
+    client_in.post(
+        url, {"pain": "12", "client_id": str(uuid.uuid4())}, headers={"X-Knotless-Queue": "now"}
+    )
+    assert b"Pain is a whole number" not in client_in.get(reverse("today")).content
+
+
+def test_today_offers_the_quick_actions_without_javascript(client_in: Client, user: Any) -> None:
+    knot = _knot(user)
+    page = client_in.get(reverse("today")).content.decode()
+    assert f'action="{reverse("knot_checkin", args=[knot.pk])}"' in page
+    assert page.count('name="pain" value=') == 11
+    assert 'data-queue="check-in"' in page and 'data-queue="water"' in page
+    assert "+ Glass of water" in page
+    settings_of(user)
+    cup = Vessel.objects.get(user=user, name="Glass")
+    page = client_in.get(reverse("today")).content.decode()
+    assert f'name="vessel" value="{cup.pk}"' in page
+    client_in.post(reverse("water_log"), {"vessel": str(cup.pk), "next": "today"})
+    assert Drink.objects.get(user=user).ml == cup.ml

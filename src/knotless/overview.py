@@ -16,6 +16,9 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from knotless.accounts.services import local_today, profile_for
+from knotless.hydration.models import Vessel
+from knotless.hydration.services import units_of
+from knotless.lib.hydration import show
 from knotless.library.exercises import Exercise, load_exercises
 from knotless.practice.models import DayPlan, SessionKnot
 from knotless.practice.services import exercises_for_knot, knot_sessions
@@ -101,3 +104,21 @@ def today_parts(user: Any) -> TodayParts:
         if dayplan.basis != inputs.basis:
             dayplan = planning.todays_plan(user, inputs=inputs)
     return TodayParts(dayplan, gates.emergency, profile_for(user).emergency_number)
+
+
+@dataclass(frozen=True, slots=True)
+class QuickGlass:
+    """Today's one-tap drink: the person's glass (or smallest cup), else 250 ml of water."""
+
+    vessel_id: int | None
+    name: str
+    ml: int
+    shown: str  # "250 ml" or "8.5 oz", in the person's units
+
+
+def quick_glass(user: Any) -> QuickGlass:
+    cups = list(Vessel.objects.filter(user=user, kind="water").order_by("ml", "id")[:12])
+    cup = next((c for c in cups if c.name.lower() == "glass"), cups[0] if cups else None)
+    if cup is None:
+        return QuickGlass(None, "Glass", 250, show(250, units_of(user)))
+    return QuickGlass(cup.pk, cup.name, cup.ml, show(cup.ml, units_of(user)))

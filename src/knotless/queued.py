@@ -10,7 +10,7 @@ Race-safe: two sends of the same entry at the same moment both try to insert; th
 unique constraint lets one through, and the other's IntegrityError is caught inside a savepoint
 and answered with the row the first one made.
 
-The queue (``queue.js``, ``sw-queue.js``) asks with the header ``X-Knotless-Queue: 1`` and reads
+The queue (``queue.js``, ``sw-queue.js``) asks with the header ``X-Knotless-Queue`` and reads
 a small JSON answer instead of the page (``@answers_queue``): the views themselves stay plain
 form views that redirect after success.
 """
@@ -103,7 +103,8 @@ def once(
 class _Errors(HTMLParser):
     """The error texts of a re-drawn form page: its error lists and error messages."""
 
-    KINDS = ("errorlist", "message--error", "form-error", "notice--danger")
+    # Only what the form says about this entry: a knot page also carries warnings of its own.
+    KINDS = ("errorlist", "message--error")
 
     def __init__(self) -> None:
         super().__init__()
@@ -114,7 +115,7 @@ class _Errors(HTMLParser):
         classes = (dict(attrs).get("class") or "").split()
         if self.depth:
             self.depth += 1
-        elif any(k in classes for k in self.KINDS) or dict(attrs).get("role") == "alert":
+        elif any(k in classes for k in self.KINDS):
             self.depth = 1
             self.found.append("")
 
@@ -131,20 +132,18 @@ class _Errors(HTMLParser):
         return " ".join(p for p in parts if p)
 
 
-def _said(request: Any) -> tuple[list[str], list[str]]:
-    """The messages the view said in this request, taken out of the next page's (the queue
-    shows them itself); ones left from earlier requests stay for the page."""
+def _said(request: Any) -> tuple[list[str], list[str], list[Any]]:
+    """The messages the view said in this request (success, error), and their list."""
     good: list[str] = []
     bad: list[str] = []
     said = getattr(messages.get_messages(request), "_queued_messages", [])
     for message in said:
         (bad if message.level >= messages.ERROR else good).append(str(message))
-    said.clear()
-    return good, bad
+    return good, bad, said
 
 
 def answers_queue(gone: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., Any]]:
-    """Answer the queue in JSON ({"ok", "message"}) when it asks; a plain form gets the page.
+    """Answer the queue in JSON ({"ok", "message", "next"}) when it asks; a form gets the page.
 
     ``gone`` is said when the view raises Http404 (the knot or cup was deleted elsewhere).
     A redirect is success unless the view said an error on the way; anything else is the
@@ -154,7 +153,8 @@ def answers_queue(gone: str) -> Callable[[Callable[..., HttpResponse]], Callable
     def wrap(view: Callable[..., HttpResponse]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-            asked = request.headers.get(HEADER) == "1"
+            # "1": sent from the queue; "now": the entry just made, whose page goes on to "next".
+            asked = request.headers.get(HEADER) in ("1", "now")
             try:
                 response = view(request, *args, **kwargs)
             except ClientIdRefused as exc:
@@ -167,9 +167,20 @@ def answers_queue(gone: str) -> Callable[[Callable[..., HttpResponse]], Callable
                 return JsonResponse({"ok": False, "message": gone}, status=404)
             if not asked:
                 return response
-            good, bad = _said(request)
-            if 300 <= response.status_code < 400 and not bad:
-                return JsonResponse({"ok": True, "message": " ".join(good) or "Saved."})
+            good, bad, said = _said(request)
+            ok = 300 <= response.status_code < 400 and not bad
+            if not (ok and request.headers.get(HEADER) == "now"):
+                # The queue shows these words itself (a page that made the entry just now goes
+                # on to the next page, which shows them; refused, it posts the form again).
+                said.clear()
+            if ok:
+                return JsonResponse(
+                    {
+                        "ok": True,
+                        "message": " ".join(good) or "Saved.",
+                        "next": response["Location"],
+                    }
+                )
             if bad:
                 text = " ".join(bad)
             else:

@@ -152,6 +152,8 @@ def test_stop_saves_an_early_end_on_a_phone(
     box = page.locator("#player-timer").bounding_box()
     assert box is not None and box["x"] + box["width"] <= 390
     page.get_by_role("button", name="Save session").click()
+    # The save goes through the offline queue (a fetch), then on to the session's page.
+    expect(page.get_by_text("Session saved.")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Stopped early")
     session = Session.objects.get()
     assert session.status == Session.Status.STOPPED

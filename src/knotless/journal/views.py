@@ -26,7 +26,7 @@ from knotless.journal import services
 from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm, UntieForm
 from knotless.journal.history import history_html
 from knotless.journal.models import CheckIn, Knot
-from knotless.overview import knot_practice, today_parts
+from knotless.overview import knot_practice, quick_glass, today_parts
 from knotless.safety.checklist import load_flags
 from knotless.safety.policy import EMERGENCY, NEEDS_ANSWERS, Gates
 from knotless.training.forms import EFFORT_WORDS
@@ -104,6 +104,8 @@ def today(request: AuthedRequest) -> HttpResponse:
             "emergency": parts.emergency,
             "emergency_number": parts.emergency_number,
             "emergency_until": parts.emergency_until,
+            "glass": quick_glass(request.user),
+            "pains": range(11),
         },
     )
 
