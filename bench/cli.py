@@ -7,6 +7,10 @@ process through `uv run` as a person would type it, on a scratch data folder wit
 one knot. Printed: the median and the spread of each, its ratio to `python -c pass` (medians),
 and the ratio of the fastest runs (min/min), which a busy machine disturbs less.
 
+Each quick command is timed twice: with no server (it starts Django itself) and with
+`knotless serve` running on the same data folder, when it goes through the server's door
+(src/knotless/quick.py) and starts no Django at all. The goal is for the second.
+
 The data folder is migrated and given its user before timing, and one warm-up round runs first,
 so Python's bytecode cache is in place as on any second run.
 
@@ -73,12 +77,44 @@ def quick_commands(knot_id: str) -> dict[str, list[str]]:
 
 
 CHECKIN = ["--pain", "3", "--user", USER]
+QUICK = ("knotless drink 250", "knotless knot checkin")
+RUNNING = " (server running)"
+ALONE = " (no server)"
+
+
+def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`knotless serve` on a free port of the scratch folder, once its door file is there."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        ["uv", "run", "knotless", "serve", "--no-browser", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    door = Path(env["KNOTLESS_DATA_DIR"], "cli-door.json")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if door.exists():
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return server
+            except OSError:
+                pass
+        time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("knotless serve did not open its door within a minute")
+
+
 # Not knotless: what Python pays for click and for Django's setup alone, for scale.
 FLOORS = {
     "(python: import click)": ["uv", "run", "python", "-c", "import click"],
     "(python: django.setup)": ["uv", "run", "python", "-c", "import django; django.setup()"],
 }
-GOAL = ("knotless drink 250", "knotless knot checkin")
+GOAL = tuple(name + RUNNING for name in QUICK)
 
 
 def main() -> None:
@@ -98,6 +134,7 @@ def main() -> None:
     for given in options.src:
         label, _, folder = given.partition("=")
         trees[f"[{label}] "] = str(Path(folder).resolve())
+    servers: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory(prefix="knotless_cli_") as scratch:
         base_env = dict(os.environ)
         for name in ("KNOTLESS_DATABASE_URL", "KNOTLESS_USER", "PYTHONPATH"):
@@ -112,14 +149,26 @@ def main() -> None:
             if src:
                 env["PYTHONPATH"] = src
             for name, args in quick_commands(prepare(env)).items():
-                runs[label + name] = (args, env)
+                if name not in QUICK:
+                    runs[label + name] = (args, env)
+                    continue
+                # Without a server, the command starts Django itself; with `knotless serve`
+                # running it goes through the server's door (knotless/quick.py).
+                runs[label + name + ALONE] = (args, dict(env, KNOTLESS_NO_DOOR="1"))
+                runs[label + name + RUNNING] = (args, env)
+            servers.append(start_server(env))
         runs.update({name: (args, base_env) for name, args in FLOORS.items()})
-        for args, env in runs.values():  # warm-up: bytecode, the uv environment
-            timed(args, env)
         times: dict[str, list[float]] = {name: [] for name in runs}
-        for _ in range(rounds):
-            for name, (args, env) in runs.items():
-                times[name].append(timed(args, env))
+        try:
+            for args, env in runs.values():  # warm-up: bytecode, the uv environment
+                timed(args, env)
+            for _ in range(rounds):
+                for name, (args, env) in runs.items():
+                    times[name].append(timed(args, env))
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(30)
     base = statistics.median(times["python -c pass"])
     cached = (
         "off (PYTHONDONTWRITEBYTECODE set)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "on"
@@ -138,7 +187,7 @@ def main() -> None:
         worst = max(statistics.median(times[label + name]) for name in GOAL)
         verdict = "met" if worst <= 2 * base else "not met"
         print(
-            f"{label}goal (drink, checkin ≤ 2× python -c pass): {verdict}, "
+            f"{label}goal (drink, checkin with the server running ≤ 2× python -c pass): {verdict}, "
             f"worst {worst / base:.2f}×"
         )
 

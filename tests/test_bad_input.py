@@ -204,6 +204,8 @@ READ_NOTHING = {
     "training_workout": "a saved workout: it is the URL's",
     "training_load": "the person's own load, nothing to choose",
     "healthz": "a fixed 'ok' for load balancers",
+    "cli_door": "the terminal's quick path: JSON sent with the server's secret "
+    "(tests/cli/test_door.py sends it bad input)",
     "learn_knots": "a page of text",
     "learn_finder": "a page of text",
     "knot_reopen": "a button: the knot is the URL's",

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from knotless.accounts import views as accounts
+from knotless.cli.door import cli_door
 from knotless.desk import views as desk
 from knotless.hydration import views as water
 from knotless.insights import views as insights
@@ -123,5 +124,6 @@ urlpatterns = [
     path("account/data/export.zip", portable.export_download, name="data_export"),
     path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("healthz", accounts.healthz, name="healthz"),
+    path("_cli/", cli_door, name="cli_door"),
     path("admin/", admin.site.urls),
 ]

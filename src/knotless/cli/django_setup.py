@@ -61,13 +61,22 @@ def up_to_date(connection: Any) -> bool:
     return on_disk is not None and on_disk <= applied_migrations(connection)
 
 
+# Databases (by name) this process found up to date.
+_migrated: set[str] = set()
+
+
 def ensure_migrated(*, verbose: bool = False) -> None:
     """Apply any pending migrations, so every command works on a fresh machine and after an
     upgrade. The quick check settles the usual case; anything else asks Django's migration
     executor, exactly as ``migrate`` would."""
     from django.db import connection
 
-    if up_to_date(connection):
+    name = str(connection.settings_dict["NAME"])
+    if name in _migrated or up_to_date(connection):
+        # Once up to date, a database stays so for this process: its code cannot gain
+        # migrations while it runs (the server, running the terminal's quick commands, checks
+        # once, not per command).
+        _migrated.add(name)
         return
     from django.core.management import call_command
     from django.db.migrations.executor import MigrationExecutor
@@ -78,6 +87,7 @@ def ensure_migrated(*, verbose: bool = False) -> None:
         if verbose:
             click.echo(f"Preparing the database ({len(plan)} migration{'s' * (len(plan) != 1)})…")
         call_command("migrate", interactive=False, verbosity=0)
+    _migrated.add(name)
 
 
 def ready() -> None:

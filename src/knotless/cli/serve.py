@@ -136,12 +136,24 @@ def serve(host: str, port: int, no_browser: bool, workers: int, threads: int) ->
 
     from granian import Granian
 
-    Granian(
-        "knotless.wsgi:application",
-        address=host,
-        port=port,
-        interface="wsgi",  # type: ignore[arg-type]
-        workers=workers,
-        blocking_threads=threads,
-        log_level="warning",  # type: ignore[arg-type]
-    ).serve()
+    from knotless.cli.door import close_door, door_host, open_door
+
+    # The terminal's quick path (knotless/quick.py): not when KNOTLESS_USER is set here, since
+    # the commands would then act for that person whoever typed them.
+    loopback = door_host(host)
+    door = None
+    if loopback and not config.env_str("KNOTLESS_USER"):
+        door = open_door(config.data_dir(), loopback, port, config.database_url())
+    try:
+        Granian(
+            "knotless.wsgi:application",
+            address=host,
+            port=port,
+            interface="wsgi",  # type: ignore[arg-type]
+            workers=workers,
+            blocking_threads=threads,
+            log_level="warning",  # type: ignore[arg-type]
+        ).serve()
+    finally:
+        if door is not None:
+            close_door(door)
