@@ -250,3 +250,32 @@ def test_no_instruction_while_an_emergency_answer_stands(client_in: Client, user
     record(user, knot_areas(knot), ["A1a"])
     assert services.instructions(user) == []
     assert "day 2 of 12" not in client_in.get(reverse("today")).content.decode()
+
+
+def test_no_exercise_instruction_for_a_knot_its_safety_answers_hold_back(user: Any) -> None:
+    """Unanswered safety questions, or an answer that calls for a doctor first: the "do it"
+    day of a release experiment asks for no release; once answered with nothing wrong, it does."""
+    from knotless.lib import experiments as trial
+    from knotless.safety.policy import knot_areas
+    from knotless.safety.screening import record
+
+    knot = _knot(user)
+    experiment = services.start_experiment(user, knot.pk, "release", days_per_phase=3)
+    today = local_today(user)
+    phases = services.schedule_of(experiment)
+    do_day = next(
+        phases[0].start + timedelta(days=n)
+        for n in range(12)
+        if trial.arm_on(phases, phases[0].start + timedelta(days=n)) == "B"
+    )
+    experiment.started_on = experiment.started_on - (do_day - today)
+    experiment.save()
+    (held,) = services.instructions(user)
+    assert held.arm == "B"
+    assert held.text.startswith("Not today: answer the safety questions")
+    record(user, knot_areas(knot), [])
+    (fine,) = services.instructions(user)
+    assert fine.text == facts.HABITS["release"].do
+    record(user, knot_areas(knot), ["B1"])  # see a doctor today
+    (doctor,) = services.instructions(user)
+    assert doctor.text.startswith("Not today: your safety answers call for a doctor")

@@ -169,9 +169,14 @@ class Instruction:
     total_days: int
 
 
+# Experiments whose "do it" days ask for an exercise on the knot (a release, a stretch).
+EXERCISE_HABITS = frozenset({"release", "stretch"})
+
+
 def instructions(user: Any, today: date | None = None) -> list[Instruction]:
-    """Today's instruction for each running experiment; none while an emergency answer stands
-    (Today, the plan page and the desk agent all read them from here)."""
+    """Today's instruction for each running experiment; none while an emergency answer stands,
+    and no exercise for a knot whose safety answers hold it back (Today, the plan page and the
+    desk agent all read them from here)."""
     today = today or local_today(user)
     out: list[Instruction] = []
     running = Experiment.objects.filter(user=user, status=Experiment.Status.RUNNING).select_related(
@@ -192,6 +197,12 @@ def instructions(user: Any, today: date | None = None) -> list[Instruction]:
             text = "Starts tomorrow: the first instruction shows here then."
         else:
             text = habit.do if arm == "B" else habit.usual
+        if arm == "B" and habit.key in EXERCISE_HABITS and experiment.knot is not None:
+            # The same rule as every other surface: no exercise for a knot its safety answers
+            # hold back (unanswered, or calling for a doctor first).
+            verdict = gates.for_knot(experiment.knot)
+            if not verdict.permits(habit.key):
+                text = f"Not today: {verdict.why}. The experiment waits; do no {habit.key} for it."
         said = ExperimentDay.objects.filter(experiment=experiment, day=today).first()
         out.append(
             Instruction(
