@@ -52,6 +52,9 @@ def test_a_physio_opens_the_link_in_a_fresh_browser(
     assert "#shlink:/" in link
     expect(page.locator(".shl-qr svg")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "share-made-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "share-made-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     fresh = browser.new_context(viewport={"width": 1280, "height": 900})
     assert fresh.cookies() == []

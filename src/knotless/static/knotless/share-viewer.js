@@ -270,8 +270,8 @@ function start() {
   form.hidden = false;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const data = new FormData(form);
-    open(payload, String(data.get("recipient") || "").trim(), passcode ? String(data.get("passcode") || "") : "");
+    const recipient = form.querySelector("#shl-recipient").value.trim();
+    open(payload, recipient, passcode ? form.querySelector("#shl-passcode").value : "");
   });
 }
 
