@@ -11,6 +11,8 @@ the same knots, each rated once, and nothing else (the empty account).
 Then it requests every daily page for one heavy person and for the empty one, interleaved, in
 the same process (Django's test client: no network, so the ratio shows the work that grows
 with data) and prints the median of each and heavy / empty. Target (issue 13): at most 1.2x.
+Each page is timed as served (from the per-person page cache when nothing changed) and drawn
+afresh ("drawn": a query key no view reads makes the cache miss); the target holds for both.
 It also times the first plan of the day (today's plans deleted before each request).
 
     uv run python bench/scale.py [--users 1000] [--days 730] [--requests 30]
@@ -181,12 +183,18 @@ def measure(clients: dict[str, object], paths: dict[str, dict[str, str]], n: int
                 response = client.get(path)  # type: ignore[attr-defined]
                 if response.status_code != 200:
                     raise SystemExit(f"GET {path} for {who} answered {response.status_code}")
-    for _ in range(n):
+    for i in range(n):
         for page in PAGES:
             for who, client in clients.items():
                 began = time.perf_counter()
                 client.get(paths[who][page])  # type: ignore[attr-defined]
                 timings.setdefault((page, who), []).append(time.perf_counter() - began)
+                # Drawn afresh: a query key no view reads makes the page cache miss.
+                path = paths[who][page]
+                fresh = f"{path}{'&' if '?' in path else '?'}bench-render={i}"
+                began = time.perf_counter()
+                client.get(fresh)  # type: ignore[attr-defined]
+                timings.setdefault((page + " drawn", who), []).append(time.perf_counter() - began)
     return timings
 
 
@@ -249,6 +257,10 @@ def main() -> None:
     print(f"{'page':<22} {'empty ms':>9} {'heavy ms':>9} {'heavy/empty':>12}")
     worst = 0.0
     rows = [(page, timings[(page, "empty")], timings[(page, "heavy")]) for page in PAGES]
+    rows += [
+        (page + " drawn", timings[(page + " drawn", "empty")], timings[(page + " drawn", "heavy")])
+        for page in PAGES
+    ]
     rows.append(("first plan of the day", plans["empty"], plans["heavy"]))
     for page, light, full in rows:
         ratio = statistics.median(full) / statistics.median(light)
