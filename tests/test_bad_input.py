@@ -229,6 +229,7 @@ READ_NOTHING = {
     "share_revoke": "a button: the share is the URL's",
     "share_viewer": "the physio's page: its script reads the link's fragment, the server nothing",
     "share_manifest": "an API for link viewers: a JSON body, not form keys (tests/sharing)",
+    "share_file": "the encrypted file a manifest points at: the token is the URL's",
 }
 SKIP_KEYS = frozenset({"csrfmiddlewaretoken"})
 DATE_INPUTS = frozenset({"date", "datetime-local", "time", "month", "week"})

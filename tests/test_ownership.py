@@ -34,6 +34,7 @@ CAPABILITY = {
     "plan_feed": "the private calendar link: whoever holds it reads the plan, by design",
     "setup": "the first-run link: once an account exists, no link works",
     "share_manifest": "a share with a physio: whoever holds the link may ask (tests/sharing)",
+    "share_file": "the file a manifest handed out: an hour, to whoever holds it (tests/sharing)",
 }
 NOT_TRIED = {
     "admin:*": "Django's admin: staff only (a stranger is sent to its sign-in), ids its own",

@@ -149,6 +149,13 @@ def world_share(w: World) -> str:
     return str(w.extra["share"])
 
 
+def world_share_file(w: World) -> str:
+    """A fresh location token for the world's share (what a manifest hands a viewer)."""
+    from knotless.sharing import services as sharing
+
+    return sharing.file_token(world_share(w))
+
+
 # How to fill each URL's arguments from a world. The id and token arguments point at the
 # world's rows; a slug is public knowledge (the atlas, the library).
 ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -180,6 +187,7 @@ ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "experiment_stop": lambda w: {"experiment_id": w.experiment.pk},
     "share_revoke": lambda w: {"share_id": world_share(w)},
     "share_manifest": lambda w: {"share_id": world_share(w)},
+    "share_file": lambda w: {"token": world_share_file(w)},
     # Valid only before the first account exists: a world's setup token is in ``extra``.
     "setup": lambda w: {"token": w.extra.get("setup_token", "no-setup-token-here")},
 }

@@ -121,6 +121,7 @@ urlpatterns = [
     path("account/shares/<str:share_id>/withdraw/", sharing.share_revoke, name="share_revoke"),
     path("shared/", sharing.share_viewer, name="share_viewer"),
     path("shared/<str:share_id>/manifest", sharing.share_manifest, name="share_manifest"),
+    path("shared/file/<str:token>", sharing.share_file, name="share_file"),
     path("account/data/export.zip", portable.export_download, name="data_export"),
     path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("healthz", accounts.healthz, name="healthz"),

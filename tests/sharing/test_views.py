@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -186,3 +187,26 @@ def test_services_purge_is_called_on_reads(client_in: Client, user: Any) -> None
     body = json.dumps({"recipient": "Dr Physio"})
     Client().post(_manifest(other), body, content_type="application/json")
     assert Share.objects.get(pk=made.share.pk).content == ""  # the expired one, emptied
+
+
+def test_a_viewer_with_a_small_limit_gets_a_location_for_an_hour(
+    client_in: Client, user: Any
+) -> None:
+    link = _link(_post_new(client_in, _knot(user)))
+    key = links.read_shlink(link)["key"]
+    viewer = Client()
+    body = json.dumps({"recipient": "Small viewer", "embeddedLengthMax": 10})
+    (file,) = viewer.post(_manifest(link), body, content_type="application/json").json()["files"]
+    assert "embedded" not in file and file["location"].startswith("http://testserver/shared/file/")
+    where = file["location"].removeprefix("http://testserver")
+    got = viewer.get(where)
+    assert got.status_code == 200 and got["Content-Type"] == "application/jose"
+    assert got["Access-Control-Allow-Origin"] == "*"
+    assert links.decrypt(got.content.decode(), key)["resourceType"] == "Bundle"
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        assert viewer.get(where).status_code == 404  # an hour at most, as the spec says
+    services.revoke(Share.objects.get())
+    assert viewer.get(where).status_code == 404  # and never once the share has ended
+    assert viewer.get("/shared/file/forged-token").status_code == 404
+    bad = json.dumps({"recipient": "x", "embeddedLengthMax": "10"})
+    assert viewer.post(_manifest(link), bad, content_type="application/json").status_code == 400

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -36,6 +37,9 @@ LIFETIMES: dict[str, tuple[str, dt.timedelta]] = {
 # its content (emptied the moment it ends); then the row goes too.
 KEEP_ENDED = dt.timedelta(days=30)
 RECIPIENT_MAX = 200
+# A file's location URL lives an hour at most, as the spec requires.
+FILE_LIFETIME = 3600
+FILE_SALT = "knotless.sharing.file"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,16 +139,37 @@ def purge(now: dt.datetime | None = None) -> tuple[int, int]:
     return emptied, deleted.get(Share._meta.label, 0)
 
 
+def file_token(share_id: str) -> str:
+    """A signed, timestamped token naming a share, for a ``location`` URL (valid FILE_LIFETIME)."""
+    return signing.dumps(share_id, salt=FILE_SALT, compress=False)
+
+
+def file_content(token: str, now: dt.datetime | None = None) -> str | None:
+    """The JWE a ``location`` URL stands for, while its token is fresh and its share active."""
+    try:
+        share_id = signing.loads(token, salt=FILE_SALT, max_age=FILE_LIFETIME)
+    except signing.BadSignature:  # expired tokens too (SignatureExpired is one)
+        return None
+    share = Share.objects.filter(pk=str(share_id)).first()
+    if share is None or share.state(now) != "active" or not share.content:
+        return None
+    return share.content
+
+
 def manifest(
     share_id: str,
     recipient: str,
     passcode: str | None,
     address: str,
     now: dt.datetime | None = None,
+    embedded_max: int | None = None,
+    location: Callable[[str], str] = lambda token: token,
 ) -> Answer:
     """A viewer's manifest request, answered as the spec says, and logged when the share is
     known: 404 for a share that is unknown or no longer active (expired, withdrawn, locked),
-    401 with ``remainingAttempts`` for a missing or wrong passcode, else the files."""
+    401 with ``remainingAttempts`` for a missing or wrong passcode, else the files: embedded,
+    or, when the viewer's ``embeddedLengthMax`` is smaller, a ``location`` URL that works for
+    an hour (``location`` makes it absolute from a token)."""
     now = now or timezone.now()
     purge(now)
     # One request at a time per share (a row lock on PostgreSQL; SQLite writes one at a time):
@@ -186,20 +211,17 @@ def manifest(
                 left = MAX_WRONG_PASSCODES - share.wrong_passcodes
                 return Answer(401, {"error": "Wrong passcode.", "remainingAttempts": left})
         log(ShareAccess.Outcome.OK)
-        return Answer(
-            200,
-            {
-                "files": [
-                    {
-                        "contentType": links.CONTENT_TYPE,
-                        "embedded": share.content,
-                        "lastUpdated": share.created_at.isoformat(),
-                        "status": "finalized",
-                        "fhirVersion": links.FHIR_VERSION,
-                    }
-                ]
-            },
-        )
+        found: dict[str, Any] = {"contentType": links.CONTENT_TYPE}
+        if embedded_max is not None and len(share.content) > embedded_max:
+            found["location"] = location(file_token(share.pk))
+        else:
+            found["embedded"] = share.content
+        found |= {
+            "lastUpdated": share.created_at.isoformat(),
+            "status": "finalized",
+            "fhirVersion": links.FHIR_VERSION,
+        }
+        return Answer(200, {"files": [found]})
 
 
 def revoke(share: Share, now: dt.datetime | None = None) -> None:

@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
@@ -194,5 +195,25 @@ def share_manifest(request: HttpRequest, share_id: str) -> HttpResponseBase:
         return _cors(JsonResponse({"error": "Send JSON with a recipient."}, status=400))
     if passcode is not None and not isinstance(passcode, str):
         return _cors(JsonResponse({"error": "The passcode is text."}, status=400))
-    answer = services.manifest(share_id, recipient, passcode, client_address(request))
+    most = body.get("embeddedLengthMax") if isinstance(body, dict) else None
+    if most is not None and (type(most) is not int or not 0 <= most <= 2**62):
+        return _cors(JsonResponse({"error": "embeddedLengthMax is a whole number."}, status=400))
+    answer = services.manifest(
+        share_id,
+        recipient,
+        passcode,
+        client_address(request),
+        embedded_max=most,
+        location=lambda token: request.build_absolute_uri(reverse("share_file", args=[token])),
+    )
     return _cors(JsonResponse(answer.body, status=answer.status))
+
+
+@login_not_required
+@require_GET
+def share_file(request: HttpRequest, token: str) -> HttpResponseBase:
+    """A manifest's ``location`` URL: the JWE itself, for an hour, while the share is active."""
+    content = services.file_content(token) if len(token) <= 200 else None
+    if content is None:
+        return _cors(HttpResponse("No such file, or no longer.", status=404))
+    return _cors(HttpResponse(content, content_type="application/jose"))
