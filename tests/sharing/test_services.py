@@ -210,3 +210,30 @@ def test_it_will_not_share_another_persons_knot(user: Any, stranger: Any) -> Non
     neck, _ = _diary(user)
     with pytest.raises(ValueError, match="at least one"):
         _make(stranger, [neck])
+
+
+def test_any_jose_reader_can_open_it(user: Any) -> None:
+    """The file decrypted by hand, as the spec describes it (not through jwcrypto): compact
+    JWE, empty key part, AES-256-GCM over the protected header as AAD, raw DEFLATE inside."""
+    import json
+    import zlib
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    neck, _ = _diary(user)
+    made = _make(user, [neck])
+    compact = _open(made).body["files"][0]["embedded"]
+    head, wrapped, iv, ciphertext, tag = compact.split(".")
+    assert wrapped == ""  # "dir": no key in the message
+    header = json.loads(links.unb64url(head))
+    assert header == {"alg": "dir", "enc": "A256GCM", "cty": "application/fhir+json", "zip": "DEF"}
+    sealed = links.unb64url(ciphertext) + links.unb64url(tag)
+    opened = AESGCM(links.unb64url(made.key)).decrypt(
+        links.unb64url(iv), sealed, head.encode("ascii")
+    )
+    document = json.loads(zlib.decompress(opened, wbits=-15))
+    assert document == links.decrypt(compact, made.key)
+    assert len(links.unb64url(iv)) == 12  # a 96-bit nonce, fresh for each file
+    other = _make(user, [neck], since=timezone.localdate(), until=timezone.localdate())
+    other_iv = _open(other).body["files"][0]["embedded"].split(".")[2]
+    assert other_iv != iv
