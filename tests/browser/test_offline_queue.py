@@ -39,7 +39,11 @@ def _knot(user: Any, region: str = "medial-border-of-scapula", side: str = "left
 
 @pytest.fixture
 def phone(browser: Browser, live_server: Any, user: Any) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    # Without the service worker: the page itself keeps and sends (it works before the worker
+    # is installed, and where there is none); the worker's side is tested through a worker below.
+    context = browser.new_context(
+        viewport=PHONE, has_touch=True, is_mobile=True, service_workers="block"
+    )
     context.set_default_timeout(15_000)
     sign_in(context, live_server, user)
     yield context
@@ -249,3 +253,58 @@ def test_a_thumb_near_several_places_is_asked_which_with_big_buttons(
     expect(page.locator("[data-chosen]")).to_have_text(
         "Selected: Between the shoulder blades, right side"
     )
+
+
+WORKER_PAGE = """<!doctype html><title>worker</title><script>
+let worker;
+window.startWorker = (script) => new Promise((done) => {
+  const source = `importScripts(${JSON.stringify(script)});
+    self.onmessage = () => self.knotlessFlushQueue().then(
+      (r) => postMessage({ok: true, results: r}),
+      (e) => postMessage({ok: false, error: String(e)}));
+    postMessage("ready");`;
+  worker = new Worker(URL.createObjectURL(new Blob([source], {type: "text/javascript"})));
+  worker.onmessage = (event) => done(event.data);
+  worker.onerror = (event) => done(`error: ${event.message}`);
+});
+window.flushInWorker = () => new Promise((done) => {
+  worker.onmessage = (event) => done(event.data);
+  setTimeout(() => done({ok: false, error: "no answer in 10 s"}), 10000);
+  worker.postMessage("flush");
+});
+</script>"""
+
+
+def test_a_worker_sends_what_the_page_kept_with_the_same_script(
+    phone: BrowserContext, live_server: Any, user: Any
+) -> None:
+    """sw-queue.js in a worker, as the service worker's "sync" runs it: the page kept the
+    entry offline and went away; the worker finds it in the same store and sends it once."""
+    knot = _knot(user)
+    page = _today(phone, live_server)
+    script = page.locator("script[src*='sw-queue']").get_attribute("src")
+    assert script is not None
+    # A page of this origin without the app's policy, so the test can start a worker from a
+    # blob; the worker imports sw-queue.js while online, as a service worker does on install.
+    worker_page = phone.new_page()
+    worker_page.route(
+        "**/worker-test",
+        lambda route: route.fulfill(content_type="text/html", body=WORKER_PAGE),
+    )
+    worker_page.goto(f"{live_server.url}/worker-test")
+    assert worker_page.evaluate("(s) => startWorker(s)", f"{live_server.url}{script}") == "ready"
+    phone.set_offline(True)
+    _check_in(page, knot.label, 2)
+    expect(page.locator("#queue")).to_contain_text("1 entry waiting to be sent")
+    page.close()
+    offline = worker_page.evaluate("() => flushInWorker()")
+    assert offline["ok"] is False and "offline" in offline["error"]  # sync would try again
+    assert _checkins(knot) == [6]
+    phone.set_offline(False)
+    done = worker_page.evaluate("() => flushInWorker()")
+    assert done["ok"] is True, done
+    assert [r["outcome"] for r in done["results"].values()] == ["sent"]
+    assert _checkins(knot) == [6, 2]
+    again = worker_page.evaluate("() => flushInWorker()")
+    assert again == {"ok": True, "results": {}}
+    assert _checkins(knot) == [6, 2]

@@ -173,6 +173,22 @@ async function flush(now) {
   return results;
 }
 
+function postPlain(entry) {
+  const plain = document.createElement("form");
+  plain.method = "post";
+  plain.action = entry.url;
+  plain.hidden = true;
+  for (const [name, value] of entry.fields) {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    plain.append(input);
+  }
+  document.body.append(plain);
+  HTMLFormElement.prototype.submit.call(plain);
+}
+
 async function submitted(event) {
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || !("queue" in form.dataset)) return;
@@ -205,23 +221,14 @@ async function submitted(event) {
     if (mine.outcome === "conflict" || mine.outcome === "signin") {
       // Refused right now: the plain form shows the server's page with what to change.
       await queue.remove(id);
-      const plain = document.createElement("form");
-      plain.method = "post";
-      plain.action = form.action;
-      plain.hidden = true;
-      for (const [name, value] of entry.fields) {
-        const input = document.createElement("input");
-        input.type = "hidden";
-        input.name = name;
-        input.value = value;
-        plain.append(input);
-      }
-      document.body.append(plain);
-      HTMLFormElement.prototype.submit.call(plain);
+      postPlain(entry);
       return;
     }
     form.reset?.();
     form.closest("details")?.removeAttribute("open"); // a quick check-in folds away, kept
+  } catch {
+    // No IndexedDB here (a private window may refuse it): send it the plain way.
+    postPlain(entry);
   } finally {
     form.classList.remove("queue-busy");
   }
