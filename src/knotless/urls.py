@@ -14,6 +14,7 @@ from knotless.portable import report as portable_report
 from knotless.portable import views as portable
 from knotless.practice import plan_views
 from knotless.practice import views as practice
+from knotless.pwa import views as pwa
 from knotless.safety import views as safety
 from knotless.sharing import views as sharing
 from knotless.training import pages as training_pages
@@ -125,6 +126,11 @@ urlpatterns = [
     path("account/data/export.zip", portable.export_download, name="data_export"),
     path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("healthz", accounts.healthz, name="healthz"),
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="pwa_sw"),
+    path("offline/", pwa.offline, name="pwa_offline"),
+    path("pwa/precache.json", pwa.precache, name="pwa_precache"),
+    path("pwa/reminders.json", pwa.reminder_status, name="pwa_reminders"),
     path("_cli/", cli_door, name="cli_door"),
     path("admin/", admin.site.urls),
 ]

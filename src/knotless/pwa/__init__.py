@@ -1,0 +1,1 @@
+"""The installed web app: manifest, service worker, offline page and reminders (issue 18)."""

@@ -1,0 +1,115 @@
+"""The installed app in Chromium (issue 18): install criteria, the service worker taking
+control, Today served from the device under the offline banner, and a new deploy replacing
+the kept pages and dropping the old caches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from knotless.journal import services as journal
+from tests.browser.conftest import ARGS, ARTIFACTS, CHROMIUM, settle, sign_in
+
+
+@pytest.fixture
+def phone(
+    browser: Browser, live_server: Any, user: Any, settings: Any, tmp_path: Path
+) -> Iterator[Page]:
+    """A 390 px phone with a profile on disk: Chromium installs nothing from an incognito one."""
+    settings.KNOTLESS_DEPLOY_VERSION = "first"
+    context = browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        args=ARGS,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+    )
+    sign_in(context, live_server, user)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.set_offline(False)
+    settle(page)
+    context.close()
+
+
+def controlled(page: Page, url: str) -> None:
+    """Open ``url`` and wait until the service worker controls it."""
+    page.goto(url)
+    page.evaluate("navigator.serviceWorker.ready")
+    if not page.evaluate("Boolean(navigator.serviceWorker.controller)"):
+        page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
+
+
+def cache_names(page: Page) -> list[str]:
+    return sorted(page.evaluate("caches.keys()"))
+
+
+def test_it_meets_chromiums_install_criteria(phone: Page, live_server: Any) -> None:
+    controlled(phone, live_server.url + "/")
+    cdp = phone.context.new_cdp_session(phone)
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    found = cdp.send("Page.getAppManifest")
+    assert found["errors"] == []
+    assert found["url"].endswith("/manifest.webmanifest")
+    parsed = found.get("manifest") or {}
+    assert parsed.get("display") == "standalone" or '"standalone"' in found["data"]
+    assert "Log water" in found["data"] and "maskable" in found["data"]
+
+
+def test_today_opens_offline_from_the_device_with_a_banner(
+    phone: Page, live_server: Any, user: Any
+) -> None:
+    journal.add_knot(user, region="temple", side="right", pain=5, tz_name="UTC")
+    controlled(phone, live_server.url + "/")
+    phone.reload()  # a page the worker fetched, so it is kept
+    expect(phone.locator(".offline-banner")).to_have_count(0)
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "pwa-today-390-online.png"))
+
+    phone.context.set_offline(True)
+    phone.reload()
+    banner = phone.locator(".offline-banner")
+    expect(banner).to_contain_text("Offline — this page is from")
+    expect(phone.get_by_role("heading", level=1)).to_be_visible()
+    expect(phone.locator("body")).to_contain_text("temple")
+    phone.screenshot(path=str(ARTIFACTS / "pwa-today-390-offline.png"))
+    # A page never visited: the offline page, not the browser's error.
+    phone.goto(live_server.url + "/insights/how/")
+    expect(phone.get_by_role("heading", name="You are offline")).to_be_visible()
+
+
+def test_a_new_deploy_replaces_the_kept_pages(
+    phone: Page, live_server: Any, user: Any, settings: Any
+) -> None:
+    controlled(phone, live_server.url + "/")
+    phone.reload()  # now opened under the worker, as every later visit is
+    assert phone.evaluate("Boolean(navigator.serviceWorker.controller)")
+    assert cache_names(phone) == ["knotless-pages-first", "knotless-shell-first"]
+    saved_before = phone.evaluate(
+        """async () => (await (await caches.open('knotless-pages-first')).match('/'))
+            .headers.get('X-Knotless-Saved')"""
+    )
+
+    settings.KNOTLESS_DEPLOY_VERSION = "second"
+    with phone.expect_event("framenavigated"):  # the page reloads once under the new worker
+        phone.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    phone.wait_for_function("caches.keys().then((k) => !k.some((n) => n.endsWith('-first')))")
+    assert cache_names(phone) == ["knotless-pages-second", "knotless-shell-second"]
+    version = phone.evaluate(
+        """() => new Promise((resolve) => {
+            navigator.serviceWorker.addEventListener('message', (e) => resolve(e.data.version));
+            navigator.serviceWorker.controller.postMessage('version');
+        })"""
+    )
+    assert version == "second"
+    saved_after = phone.evaluate(
+        """async () => (await (await caches.open('knotless-pages-second')).match('/'))
+            .headers.get('X-Knotless-Saved')"""
+    )
+    assert saved_after and saved_after > saved_before
