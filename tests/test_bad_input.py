@@ -204,6 +204,11 @@ READ_NOTHING = {
     "training_workout": "a saved workout: it is the URL's",
     "training_load": "the person's own load, nothing to choose",
     "healthz": "a fixed 'ok' for load balancers",
+    "pwa_manifest": "the installed app's fixed manifest",
+    "pwa_sw": "the service worker's script",
+    "pwa_offline": "the fixed offline page",
+    "pwa_precache": "the person's own pages to keep offline, nothing to choose",
+    "pwa_reminders": "the person's own reminder status, nothing to choose",
     "cli_door": "the terminal's quick path: JSON sent with the server's secret "
     "(tests/cli/test_door.py sends it bad input)",
     "learn_knots": "a page of text",

@@ -139,6 +139,11 @@ WALK: dict[str, Callable[[World], list[Visit]]] = {
     "account": lambda w: _one(),
     "password_change": lambda w: _one(),
     "healthz": lambda w: _one(),
+    "pwa_manifest": lambda w: _one(),
+    "pwa_sw": lambda w: _one(),
+    "pwa_offline": lambda w: _one(),
+    "pwa_precache": lambda w: _one(),  # the pages kept offline: the plan's exercises
+    "pwa_reminders": lambda w: _one(),
     "training": lambda w: [({}, {}), ({}, {"exercise": "Dumbbell shrug", "sets": "3x10@20kg"})],
     "training_lift": lambda w: _one(),  # POST only
     "training_copy": lambda w: _one(),  # POST only
