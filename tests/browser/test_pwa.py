@@ -5,10 +5,12 @@ the kept pages and dropping the old caches."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from knotless.journal import services as journal
@@ -113,3 +115,43 @@ def test_a_new_deploy_replaces_the_kept_pages(
             .headers.get('X-Knotless-Saved')"""
     )
     assert saved_after and saved_after > saved_before
+
+
+def test_the_worker_runs_the_offline_queues_sender(phone: Page, live_server: Any) -> None:
+    controlled(phone, live_server.url + "/")
+    worker = phone.context.service_workers[0]
+    assert worker.evaluate("typeof self.knotlessFlushQueue") == "function"
+
+
+def test_reminders_ask_only_on_a_click_then_remind(
+    phone: Page, live_server: Any, user: Any
+) -> None:
+    week_ago = timezone.now() - timedelta(days=7)
+    journal.add_knot(
+        user,
+        region="temple",
+        side="right",
+        pain=5,
+        tz_name="UTC",
+        moment=week_ago,
+        first_felt=week_ago.date(),
+    )
+    controlled(phone, live_server.url + "/account/")
+    toggle = phone.get_by_role("button", name="Turn reminders on")
+    expect(toggle).to_be_visible()
+    assert phone.evaluate("Notification.permission") == "default"  # nothing asked on load
+    phone.context.grant_permissions(["notifications"], origin=live_server.url)
+    toggle.click()
+    expect(phone.get_by_role("button", name="Turn reminders off")).to_be_visible()
+    expect(phone.locator("#reminders-state")).to_contain_text("On")
+    phone.wait_for_function(
+        """navigator.serviceWorker.ready.then((r) => r.getNotifications())
+            .then((n) => n.some((x) => x.title === 'How are your knots?'))"""
+    )
+    body = phone.evaluate(
+        """navigator.serviceWorker.ready.then((r) => r.getNotifications())
+            .then((n) => n.find((x) => x.title === 'How are your knots?').body)"""
+    )
+    assert "Right temple" in body
+    phone.locator("#reminders").scroll_into_view_if_needed()
+    phone.screenshot(path=str(ARTIFACTS / "pwa-reminders-390.png"))

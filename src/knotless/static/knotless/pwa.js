@@ -81,7 +81,6 @@ function setupToggle() {
   const show = () => {
     const on = localStorage.getItem(KEY) === "on" && Notification.permission === "granted";
     button.textContent = on ? "Turn reminders off" : "Turn reminders on";
-    button.setAttribute("aria-pressed", String(on));
     state.textContent =
       Notification.permission === "denied"
         ? "Notifications are blocked for this site in the browser's settings."

@@ -69,21 +69,27 @@ function keepable(request, response) {
   );
 }
 
-// A copy stamped with when it was fetched, for the offline banner.
-async function fetchAndKeep(request) {
+// A copy stamped with when it was fetched, for the offline banner. The page gets the network's
+// answer at once; the copy is written alongside (``event`` keeps the worker alive for it).
+async function fetchAndKeep(request, event) {
   const response = await fetch(request);
   if (keepable(request, response)) {
-    const headers = new Headers(response.headers);
-    headers.set("X-Knotless-Saved", new Date().toISOString());
-    const copy = new Response(await response.clone().blob(), {
-      status: response.status,
-      statusText: response.statusText,
-      headers,
-    });
-    const pages = await caches.open(PAGES);
-    await pages.put(request.url, copy);
+    const keeping = keep(request.url, response.clone());
+    if (event) event.waitUntil(keeping);
+    else await keeping;
   }
   return response;
+}
+
+async function keep(url, response) {
+  const headers = new Headers(response.headers);
+  headers.set("X-Knotless-Saved", new Date().toISOString());
+  const copy = new Response(await response.blob(), {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+  await (await caches.open(PAGES)).put(url, copy);
 }
 
 function escape(text) {
@@ -109,9 +115,9 @@ async function withBanner(cached) {
   return new Response(html, { status: 200, headers });
 }
 
-async function page(request) {
+async function page(request, event) {
   try {
-    return await fetchAndKeep(request);
+    return await fetchAndKeep(request, event);
   } catch (error) {
     const cached = await caches.match(request.url, { cacheName: PAGES });
     if (cached) {
@@ -147,7 +153,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(staticFile(request));
   } else if (request.mode === "navigate" || /\.svg$/.test(url.pathname)) {
     // Pages and exercise figures; JSON and other calls go to the network untouched.
-    event.respondWith(page(request));
+    event.respondWith(page(request, event));
   }
 });
 
