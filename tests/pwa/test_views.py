@@ -104,3 +104,16 @@ def test_it_says_which_knots_wait_for_a_rating_today(client_in: Client, user: An
     assert rated.label != waiting.label
     assert status["break"] is None and status["agent"] is False
     assert status["water_behind"] in (True, False)
+
+
+def test_the_version_follows_the_static_files(db: None, settings: Any, tmp_path: Any) -> None:
+    # A build's manifest names every fingerprinted file: a changed file changes the version.
+    from knotless.pwa import views
+
+    settings.STATIC_ROOT = tmp_path
+    settings.DEBUG = True  # looked at afresh each time
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"knotless/app.css": "a.1.css"}}')
+    first = views.deploy_version()
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"knotless/app.css": "a.2.css"}}')
+    second = views.deploy_version()
+    assert first != second and first.split("-")[0] == second.split("-")[0]

@@ -59,7 +59,9 @@ def deploy_version() -> str:
     forced = getattr(settings, "KNOTLESS_DEPLOY_VERSION", "")
     if forced:
         return str(forced)
-    return f"{knotless.__version__}-{_static_fingerprint()}"
+    # While developing, files change under a running server: look again each time.
+    fingerprint = _static_fingerprint.__wrapped__() if settings.DEBUG else _static_fingerprint()
+    return f"{knotless.__version__}-{fingerprint}"
 
 
 @functools.cache
