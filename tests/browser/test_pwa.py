@@ -95,6 +95,11 @@ def test_today_opens_offline_from_the_device_with_a_banner(
     # A page never visited: the offline page, not the browser's error.
     phone.goto(live_server.url + "/insights/how/")
     expect(phone.get_by_role("heading", name="You are offline")).to_be_visible()
+    phone.screenshot(path=str(ARTIFACTS / "pwa-offline-page-390.png"))
+    phone.emulate_media(color_scheme="dark")
+    phone.goto(live_server.url + "/")
+    expect(phone.locator(".offline-banner")).to_be_visible()
+    phone.screenshot(path=str(ARTIFACTS / "pwa-today-390-offline-dark.png"))
 
 
 def test_a_new_deploy_replaces_the_kept_pages(
