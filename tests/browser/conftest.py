@@ -23,6 +23,10 @@ ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# The service worker fetches a person's pages in the background when it installs; against the
+# test server's in-memory SQLite those fetches can lock a table under the test's own request.
+# Tests of the worker itself (test_pwa.py) open contexts of their own that allow it.
+NO_WORKER: dict[str, Any] = {"service_workers": "block"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -64,7 +68,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_WORKER)
     opened = context.new_page()
     opened.set_default_timeout(15_000)
     yield opened
@@ -79,7 +83,7 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 @pytest.fixture
 def page_in(browser: Browser, live_server: Any, user: Any) -> Iterator[Page]:
     """A page signed in as ``user``, with the page's clock under the test's control."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_WORKER)
     sign_in(context, live_server, user)
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from knotless.journal import services as journal
-from tests.browser.conftest import settle, sign_in
+from tests.browser.conftest import NO_WORKER, settle, sign_in
 from tests.safety.test_gate_everywhere import WALK, _world
 
 # Reports every refusal to the test: the event carries the directive and what was refused.
@@ -57,7 +57,8 @@ def flush(page: Page) -> None:
 
 @pytest.fixture
 def watched(browser: Browser, live_server: Any, user: Any) -> Iterator[tuple[Page, list[str]]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # No service worker here (see NO_WORKER); test_pwa.py registers it under this same policy.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_WORKER)
     sign_in(context, live_server, user)
     seen = watch(context)
     page = context.new_page()

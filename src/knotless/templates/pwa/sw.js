@@ -56,7 +56,10 @@ async function keepPages() {
   } catch {
     return; // offline while installing: pages are kept as they are visited
   }
-  await Promise.all(urls.map((url) => fetchAndKeep(new Request(url)).catch(() => null)));
+  for (const url of urls) {
+    // One at a time: a phone on a slow line, and the server, get one request, not thirty.
+    await fetchAndKeep(new Request(url)).catch(() => null);
+  }
 }
 
 function keepable(request, response) {
