@@ -287,3 +287,27 @@ def test_it_gives_its_element_ids_the_prefix_asked_for() -> None:
     assert ids and all(i.startswith("knot-7-") for i in ids)
     for ref in re.findall(r'(?:href="#|url\(#)([^")]+)', html):
         assert ref in ids
+
+
+def test_a_long_history_marks_when_sessions_were_and_sums_them_up() -> None:
+    """Past DOTS_UP_TO_DAYS, months of before/after arrows would hide the pain line: each
+    session is a tick along the bottom, and their before/after means are said under the chart."""
+    start = datetime(2025, 1, 1, 9)
+    points = tuple((start + timedelta(days=d), 5) for d in range(200))
+    marks: list[tuple[datetime, int | None, int | None]] = [
+        (start + timedelta(days=d, hours=9), 6, 3 if d % 2 else 7) for d in range(0, 200, 5)
+    ]
+    marks.append((start + timedelta(days=201, hours=9), None, 4))
+    chart = pain_chart(points, tuple(marks))
+    assert chart.band
+    root = parse(chart.html)
+    assert not root.findall(f".//{SVG}line[@class='chart-arrow']")
+    assert not root.findall(f".//{SVG}marker")
+    rug = root.find(f".//{SVG}path[@class='chart-session-rug']")
+    assert rug is not None and rug.get("d", "").count("M") == 41
+    # 20 sessions 6 -> 3 and 20 sessions 6 -> 7: 6.0 before, 5.0 after, 20 lower.
+    assert (
+        "40 sessions with a rating before and after: 6.0 before and 5.0 after on average; "
+        "lower after in 20 of them." in chart.html
+    )
+    assert len(chart.html) < 25 * len(marks) + 15_000

@@ -135,7 +135,7 @@ def pain_chart(
 
     plot = [
         '<svg class="chart-plot" xmlns="http://www.w3.org/2000/svg" aria-hidden="true">',
-        _defs(id_prefix) if sessions else "",
+        _defs(id_prefix) if sessions and not band else "",
         '<g class="chart-grid">',
         *(f'<line x1="0" x2="100%" y1="{y}" y2="{y}"/>' for y in _GRID),
         '</g><line class="chart-axis" x1="0" x2="0" y1="0" y2="100%"/>'
@@ -158,6 +158,11 @@ def pain_chart(
     if len(days) > 1:
         line = " ".join(f"{data_x(d.day.toordinal() + width / 2)} {data_y(d.mean)}" for d in days)
         data.append(f'<path class="chart-line" d="M{line}"/>')
+    if band and sessions:
+        # Months of sessions: an arrow with two diamonds each would be a clutter of marks a
+        # pixel apart that hides the line (and 100 KB for two years). A tick along the bottom
+        # says when; the before/after numbers are summed up under the chart and in the table.
+        data.append(_session_rug(sessions, data_x))
     if data:
         plot.append(
             f'<svg class="chart-data" viewBox="0 0 {DATA_WIDTH} {_num((HIGH - LOW) * DATA_SCALE)}"'
@@ -169,7 +174,7 @@ def pain_chart(
             f'<circle cx="{_pct(x(_t(m)))}" cy="{_pct(pain_y(p))}" r="2.75"/>' for m, p in points
         )
         plot.append("</g>")
-    if sessions:
+    if sessions and not band:
         plot.append('<g class="chart-sessions">')
         plot.extend(
             _session(id_prefix, _pct(x(_t(m))), before, after) for m, before, after in sessions
@@ -188,7 +193,8 @@ def pain_chart(
         + "".join(plot)
         + date_axis(date_ticks(start, start + span), x)
         + "</div>"
-        + _legend(not band and bool(points), band, len(days) > 1, bool(sessions), per)
+        + _legend(not band and bool(points), band, len(days) > 1, bool(sessions), per, band)
+        + (f'<p class="chart-note">{session_summary(sessions)}</p>' if band and sessions else "")
     )
     return PainChart(html=html, band=band, per=per)
 
@@ -210,6 +216,29 @@ def _defs(prefix: str) -> str:
         )
         + f'<g id="{prefix}-diamond">{diamond}</g>'
         + "</defs>"
+    )
+
+
+def _session_rug(sessions: tuple[SessionMark, ...], data_x: Callable[[float], str]) -> str:
+    """When sessions happened, for a long history: a short tick each along the bottom of the
+    stretched data plot (months of before/after arrows would hide the pain line)."""
+    bottom = (HIGH - LOW) * DATA_SCALE
+    ticks = "".join(f"M{data_x(_t(m))} {_num(bottom)}v-40" for m, _, _ in sessions)
+    return f'<path class="chart-session-rug" d="{ticks}"/>'
+
+
+def session_summary(sessions: tuple[SessionMark, ...]) -> str:
+    """In words: the sessions with a rating before and after, their means, and how many ended
+    lower. Empty when there are none."""
+    pairs = [(b, a) for _, b, a in sessions if b is not None and a is not None]
+    if not pairs:
+        return ""
+    before = sum(b for b, _ in pairs) / len(pairs)
+    after = sum(a for _, a in pairs) / len(pairs)
+    lower = sum(1 for b, a in pairs if a < b)
+    return (
+        f"{len(pairs)} session{'s' * (len(pairs) != 1)} with a rating before and after: "
+        f"{before:.1f} before and {after:.1f} after on average; lower after in {lower} of them."
     )
 
 
@@ -242,7 +271,9 @@ def date_axis(ticks: list[Tick], x: Callable[[float], float]) -> str:
     return "".join(out)
 
 
-def _legend(dots: bool, band: bool, line: bool, sessions: bool, per: str) -> str:
+def _legend(
+    dots: bool, band: bool, line: bool, sessions: bool, per: str, strokes: bool = False
+) -> str:
     """Names for what this chart draws, and only that."""
     items = []
     if dots:
@@ -252,7 +283,9 @@ def _legend(dots: bool, band: bool, line: bool, sessions: bool, per: str) -> str
     if line:
         adjective = "weekly" if per == "week" else "daily"
         items.append(f'<li><span class="key key--line"></span>{adjective} average</li>')
-    if sessions:
+    if sessions and strokes:
+        items.append('<li><span class="key key--session-rug"></span>a session</li>')
+    elif sessions:
         items.append(
             '<li><span class="key key--session"></span>around a session (before → after)</li>'
         )
