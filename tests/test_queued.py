@@ -395,3 +395,22 @@ def test_today_offers_the_quick_actions_without_javascript(client_in: Client, us
     assert f'name="vessel" value="{cup.pk}"' in page
     client_in.post(reverse("water_log"), {"vessel": str(cup.pk), "next": "today"})
     assert Drink.objects.get(user=user).ml == cup.ml
+
+
+def test_a_first_time_lift_sent_later_from_the_queue_is_stored_not_refused(
+    client_in: Client, user: Any
+) -> None:
+    """Logged offline at the gym: the sets were done already, so the first-time checklist page
+    (which a form online shows before storing) must not turn the queued entry away."""
+    cid = str(uuid.uuid4())
+    data = {"exercise": "Romanian deadlift", "sets": "3x8@40kg", "client_id": cid}
+    answer = client_in.post(reverse("training_lift"), data, headers=QUEUE)
+    assert answer.status_code == 200, answer.content[:300]
+    assert json.loads(answer.content)["ok"] is True
+    assert Entry.objects.filter(client_id=cid).count() == 1
+    # Online, the same first time still shows the checklist before storing anything.
+    online = client_in.post(
+        reverse("training_lift"), {"exercise": "Deadlift", "sets": "2x8@60kg"}
+    )
+    assert online.status_code == 200 and b"first" in online.content.lower()
+    assert not Entry.objects.filter(slug="deadlift").exists()

@@ -101,11 +101,15 @@ def log_lift(request: AuthedRequest) -> HttpResponse:
         lift = services.find_lift(request.user, data["exercise"], create=False)
     except ValidationError:
         lift = None  # a new own exercise: made when the entry is saved
-    if (
+    # Sent later from the offline queue: the sets were done already, so the first-time
+    # checklist cannot come before them; store them and point to the checklist instead.
+    later = request.headers.get(queued.HEADER) == "1"
+    first_time = (
         lift is not None
         and request.POST.get("first_time_seen") != "1"
         and coaching.needs_first_time(request.user, lift)
-    ):
+    )
+    if first_time and not later:
         return _page(request, form, first_time=lift)
     try:
         entry, _ = queued.once(
@@ -127,6 +131,12 @@ def log_lift(request: AuthedRequest) -> HttpResponse:
         return _page(request, form)
     name = services.entry_lift(entry).name
     messages.success(request, f"Logged {name}: {entry.sets_text}.")
+    if first_time and later:
+        messages.info(
+            request,
+            f"First time logging {name}: read its technique checklist before the next sets "
+            "(the training page shows it when you log it again).",
+        )
     return redirect(f"{reverse('training')}#entry-{entry.pk}")
 
 
