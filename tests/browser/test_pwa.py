@@ -175,3 +175,35 @@ def test_reminders_ask_only_on_a_click_then_remind(
     assert "Right temple" in body
     phone.locator("#reminders").scroll_into_view_if_needed()
     phone.screenshot(path=str(ARTIFACTS / "pwa-reminders-390.png"))
+
+
+def test_offline_reload_then_entries_arrive_once_under_the_worker(
+    phone: Page, live_server: Any, user: Any
+) -> None:
+    """The whole trip of issue 18 with the service worker in charge: offline, reload Today
+    (from the device), check in twice and log a glass, back online: each stored exactly once."""
+    from knotless.hydration.models import Drink
+    from knotless.journal.models import CheckIn
+
+    knot = journal.add_knot(user, region="temple", side="right", pain=5, tz_name="UTC")
+    controlled(phone, live_server.url + "/")
+    phone.reload()  # kept by the worker
+    phone.context.set_offline(True)
+    phone.reload()
+    expect(phone.locator(".offline-banner")).to_be_visible()
+    tile = phone.locator(".knot-tile").filter(has=phone.get_by_role("heading", name=knot.label))
+    for pain in (4, 7):
+        tile.locator("summary").click()
+        tile.get_by_role("button", name=str(pain), exact=True).click()
+    phone.get_by_role("button", name="+ Glass of water").click()
+    expect(phone.locator("#queue")).to_contain_text("3 entries waiting to be sent")
+    assert list(CheckIn.objects.filter(knot=knot).values_list("pain", flat=True)) == [5]
+
+    phone.context.set_offline(False)
+    expect(phone.locator("#queue")).to_contain_text("All sent:", timeout=20_000)
+    settle(phone)
+    phone.reload()
+    phone.reload()  # whatever else (the worker's sync, a second flush) had a chance to send
+    pains = list(CheckIn.objects.filter(knot=knot).order_by("id").values_list("pain", flat=True))
+    assert pains == [5, 4, 7]
+    assert list(Drink.objects.filter(user=user).values_list("ml", flat=True)) == [250]
