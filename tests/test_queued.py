@@ -409,8 +409,6 @@ def test_a_first_time_lift_sent_later_from_the_queue_is_stored_not_refused(
     assert json.loads(answer.content)["ok"] is True
     assert Entry.objects.filter(client_id=cid).count() == 1
     # Online, the same first time still shows the checklist before storing anything.
-    online = client_in.post(
-        reverse("training_lift"), {"exercise": "Deadlift", "sets": "2x8@60kg"}
-    )
+    online = client_in.post(reverse("training_lift"), {"exercise": "Deadlift", "sets": "2x8@60kg"})
     assert online.status_code == 200 and b"first" in online.content.lower()
     assert not Entry.objects.filter(slug="deadlift").exists()
