@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,18 +16,28 @@ from knotless.cli.knots import user_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["zip", "json", "fhir"]),
+    type=click.Choice(["zip", "json", "csv", "fhir"]),
     default="zip",
     show_default=True,
-    help="zip: data.json, a CSV per table and a README; json: data.json alone; "
+    help="zip: data.json, a CSV per table and a README; json: data.json alone; csv: a zip of "
+    "the CSV files and the README for spreadsheets (not for import); "
     "fhir: a FHIR R4 Bundle (pain observations, screenings, the routine) for a clinician.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only what happened from this day on (YYYY-MM-DD, your own clock): ratings, drinks, "
+    "sessions, workouts, desk time, tags and screenings; settings, knots and experiments "
+    "whole. Not with --format fhir.",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
 )
 @user_option
-def export_command(fmt: str, output: Path | None, username: str | None) -> None:
+def export_command(fmt: str, since: Any, output: Path | None, username: str | None) -> None:
     """Export everything you have stored, to restore or merge later (or elsewhere)."""
+    if since is not None and fmt == "fhir":
+        raise click.UsageError("--since works with --format zip, json or csv, not fhir.")
     ready()
     from django.utils import timezone
 
@@ -45,9 +56,17 @@ def export_command(fmt: str, output: Path | None, username: str | None) -> None:
         return
     labels = [t.label for t in archive.tables()]
     with click.progressbar(length=len(labels), label="Exporting", file=sys.stderr) as bar:
-        document = archive.export_user(account, progress=lambda _label, _n: bar.update(1))
-    data = files.to_zip(document) if fmt == "zip" else archive.dumps(document).encode("utf-8")
-    target = output or Path(f"knotless-{timezone.localdate():%Y-%m-%d}.{fmt}")
+        document = archive.export_user(
+            account,
+            progress=lambda _label, _n: bar.update(1),
+            since=since.date() if since is not None else None,
+        )
+    if fmt == "json":
+        data = archive.dumps(document).encode("utf-8")
+    else:
+        data = files.to_zip(document, with_json=fmt == "zip")
+    suffix = "csv.zip" if fmt == "csv" else fmt
+    target = output or Path(f"knotless-{timezone.localdate():%Y-%m-%d}.{suffix}")
     _write(target, data)
     rows = sum(len(r) for r in document["tables"].values())
     click.echo(f"Wrote {target} ({rows:,} rows, {len(data) / 1024:,.0f} KB).")

@@ -126,13 +126,105 @@ def _queryset(table: Table, user: Any) -> Any:
     return found.filter(**{"__".join(path): user})
 
 
-def export_user(user: Any, progress: Progress | None = None) -> dict[str, Any]:
-    """The person's data as one JSON-ready document (no timestamps of its own, no ids)."""
+# For `export --since`: the tables of things that happened, and when. They are cut at the date;
+# tables without a date of their own whose parent is cut (a session's exercises, a workout's sets)
+# follow their parent; every other table (settings, knots, experiments...) is kept whole, as is
+# any row a kept row refers to. tests/portable/test_since.py fails on a table not placed here.
+WHEN = {
+    "journal.checkin": "moment",
+    "safety.screening": "created_at",
+    "practice.session": "started_at",
+    "hydration.drink": "moment",
+    "hydration.waterday": "day",
+    "desk.deskevent": "start",
+    "training.workout": "started_at",
+    "insights.daytag": "day",
+    "insights.experimentday": "day",
+    "sharing.shareaccess": "at",
+}
+WHOLE = frozenset(
+    {
+        "accounts.profile",
+        "journal.knot",
+        "practice.plansettings",
+        "hydration.vessel",
+        "hydration.watersettings",
+        "desk.desksettings",
+        "training.ownexercise",
+        "training.programme",
+        "training.trainingsettings",
+        "insights.owntag",
+        "insights.experiment",
+        "sharing.share",
+    }
+)
+
+
+def _since_rows(user: Any, since: dt.date, zone_name: str) -> dict[str, set[int]]:
+    """The primary keys to export, for each table that ``since`` cuts (absent: the whole)."""
+    from knotless.lib.days import zone
+
+    # Nothing in knotless is older than 1900; earlier days (year 1) would not survive the
+    # conversion to UTC for a zone east of Greenwich.
+    since = max(since, dt.date(1900, 1, 1))
+    start = dt.datetime.combine(since, dt.time(0), tzinfo=zone(zone_name))
+    ordered = tables()
+    keep: dict[str, set[int]] = {}
+    for table in ordered:
+        name = WHEN.get(table.label)
+        if name is None:
+            continue
+        field = table.model._meta.get_field(name)
+        cutoff = start if isinstance(field, models.DateTimeField) else since
+        found = _queryset(table, user).filter(**{f"{name}__gte": cutoff})
+        keep[table.label] = set(found.values_list("pk", flat=True))
+    changed = True
+    while changed:  # followers of cut parents, and every parent a kept row refers to
+        changed = False
+        for table in ordered:
+            cut = {n: p for n, p in table.parents.items() if p in keep}
+            if not cut:
+                continue
+            rows = _queryset(table, user).values_list("pk", *(f"{n}_id" for n in cut))
+            follows = table.label not in WHEN
+            mine = keep.setdefault(table.label, set()) if follows else keep[table.label]
+            for pk, *ids in rows:
+                wanted = pk in mine
+                if (
+                    follows
+                    and not wanted
+                    and all(
+                        i is None or i in keep[p] for i, p in zip(ids, cut.values(), strict=True)
+                    )
+                ):
+                    mine.add(pk)
+                    wanted = changed = True
+                if wanted:
+                    for i, p in zip(ids, cut.values(), strict=True):
+                        if i is not None and i not in keep[p]:
+                            keep[p].add(i)
+                            changed = True
+    return keep
+
+
+def export_user(
+    user: Any, progress: Progress | None = None, since: dt.date | None = None
+) -> dict[str, Any]:
+    """The person's data as one JSON-ready document (no timestamps of its own, no ids); with
+    ``since``, only what happened from that day on (on the person's clock; see WHEN)."""
+    keep: dict[str, set[int]] = {}
+    if since is not None:
+        from knotless.accounts.services import profile_for
+
+        keep = _since_rows(user, since, profile_for(user).time_zone)
     refs: dict[tuple[str, int], str] = {}
     out: dict[str, list[dict[str, Any]]] = {}
     for table in tables():
         rows = []
+        wanted = keep.get(table.label)
         for obj in _queryset(table, user).iterator(chunk_size=2000):
+            if wanted is not None and obj.pk not in wanted:
+                continue
             row = {f.name: _plain(f.value_from_object(obj)) for f in _fields(table)}
             for name, parent in table.parents.items():
                 pk = getattr(obj, f"{name}_id")

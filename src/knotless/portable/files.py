@@ -40,10 +40,13 @@ def readme() -> str:
     return "\n".join(lines)
 
 
-def to_zip(document: dict[str, Any]) -> bytes:
+def to_zip(document: dict[str, Any], *, with_json: bool = True) -> bytes:
+    """The export as a zip: data.json (unless ``with_json`` is False: the spreadsheet files
+    alone, which knotless cannot import), README.md and csv/TABLE.csv."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("data.json", archive.dumps(document))
+        if with_json:
+            zf.writestr("data.json", archive.dumps(document))
         zf.writestr("README.md", readme())
         for label, rows in sorted(document["tables"].items()):
             text = io.StringIO()
