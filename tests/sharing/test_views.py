@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
@@ -210,3 +211,22 @@ def test_a_viewer_with_a_small_limit_gets_a_location_for_an_hour(
     assert viewer.get("/shared/file/forged-token").status_code == 404
     bad = json.dumps({"recipient": "x", "embeddedLengthMax": "10"})
     assert viewer.post(_manifest(link), bad, content_type="application/json").status_code == 400
+
+
+@pytest.mark.parametrize("bad", ["%00", "a%00b", "x" * 44, "a.b"])
+def test_a_malformed_share_id_is_no_share_on_every_database(client_in: Any, bad: str) -> None:
+    """PostgreSQL refuses a NUL in text with an error: the id is checked before any query."""
+    assert client_in.post(f"/account/shares/{bad}/withdraw/").status_code == 404
+    answer = client_in.post(
+        f"/shared/{bad}/manifest", data='{"recipient": "Dr A"}', content_type="application/json"
+    )
+    assert answer.status_code == 404
+
+
+def test_a_recipient_with_a_nul_is_refused_in_words(client: Any, db: None) -> None:
+    answer = client.post(
+        "/shared/" + "a" * 43 + "/manifest",
+        data='{"recipient": "Dr\\u0000A"}',
+        content_type="application/json",
+    )
+    assert answer.status_code == 400

@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -130,8 +131,15 @@ def share_new(request: AuthedRequest) -> HttpResponse:
     return render(request, "sharing/new.html", {"form": form, "has_knots": bool(knots)})
 
 
+# A share id as made (base64url, 43 characters); anything else is no share. Checked before the
+# database sees it: PostgreSQL refuses a NUL in text with an error, not an empty answer.
+SHARE_ID = re.compile(r"[A-Za-z0-9_-]{1,43}")
+
+
 @require_POST
 def share_revoke(request: AuthedRequest, share_id: str) -> HttpResponse:
+    if not SHARE_ID.fullmatch(share_id):
+        raise Http404("No such share.")
     share = get_object_or_404(Share, pk=share_id, user=request.user)
     services.revoke(share)
     messages.success(request, "Withdrawn: the link opens nothing any more.")
@@ -191,7 +199,11 @@ def share_manifest(request: HttpRequest, share_id: str) -> HttpResponseBase:
         body = None
     recipient = body.get("recipient") if isinstance(body, dict) else None
     passcode = body.get("passcode") if isinstance(body, dict) else None
-    if not isinstance(recipient, str) or not recipient.strip() or len(share_id) > 43:
+    if not SHARE_ID.fullmatch(share_id):
+        return _cors(
+            JsonResponse({"error": "No such link, or it is no longer active."}, status=404)
+        )
+    if not isinstance(recipient, str) or not recipient.strip() or "\x00" in recipient:
         return _cors(JsonResponse({"error": "Send JSON with a recipient."}, status=400))
     if passcode is not None and not isinstance(passcode, str):
         return _cors(JsonResponse({"error": "The passcode is text."}, status=400))
