@@ -29,6 +29,24 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 NO_WORKER: dict[str, Any] = {"service_workers": "block"}
 
 
+class _Browser:
+    """Chromium whose new contexts block the service worker unless a test asks for it.
+
+    A context left to register the worker precaches /plan/ and other pages after the test has
+    ended; on PostgreSQL that request held a transaction open while teardown flushed the tables,
+    and the flush failed. Blocking by default covers the test written next month, too."""
+
+    def __init__(self, browser: Browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: Any) -> BrowserContext:
+        options.setdefault("service_workers", "block")
+        return self._browser.new_context(**options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.path).replace(os.sep, "/"):
@@ -56,13 +74,13 @@ def settle(page: Page) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser() -> Iterator[Any]:
     if not shutil.which(CHROMIUM):
         # Not a skip: a missing browser means the browser tests did not run, which is a failure.
         pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package.")
     with sync_playwright() as pw:
         launched = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
+        yield _Browser(launched)
         launched.close()
 
 
