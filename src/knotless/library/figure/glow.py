@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from knotless.library.figure.geometry import Camera, Shape, depth_of, project
 from knotless.library.figure.spec import FigureSpec
+from knotless.library.figure.zones_lower import ZONES as ZONES_LOWER
+from knotless.library.figure.zones_upper import ZONES as ZONES_UPPER
 from knotless.library.skeleton import Body, Vec, apply
 
 # Where each target glows: (segment frame, start, end, width) with points in the segment's own
@@ -122,6 +124,9 @@ ZONES: dict[str, tuple[Zone, ...]] = {
     "core": (("trunk", (8, 8, 0), (8, 28, 0), 10),),
     "obliques": (("trunk", (4, 10, 12), (4, 28, 12), 8),),
 }
+if (set(ZONES_UPPER) | set(ZONES_LOWER)) & set(ZONES) or set(ZONES_UPPER) & set(ZONES_LOWER):
+    raise RuntimeError("a glow zone is defined twice")
+ZONES |= ZONES_UPPER | ZONES_LOWER
 # Frames that belong to one side of the body (their name ends in _l or _r when posed).
 SIDED = {"upper_arm", "forearm", "hand", "thigh", "shin", "foot"}
 
