@@ -34,7 +34,7 @@ def test_the_bundle_validates_and_carries_everything(user: Any) -> None:
     assert observation["category"][0]["coding"][0]["code"] == "survey"
     assert observation["bodySite"]["text"] == world.knot.label
     codes = [c["code"] for c in observation["bodySite"]["coding"]]
-    assert codes == ["45048000", "7771000"]  # neck structure, left
+    assert codes == ["45048000", "7771000", "back-of-neck:left"]  # neck, left; knotless place
     assert observation["performer"] == [observation["subject"]]
     assert json.dumps(bundle(user, parsed.timestamp)) == json.dumps(bundle(user, parsed.timestamp))
 

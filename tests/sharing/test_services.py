@@ -90,8 +90,10 @@ def test_it_makes_a_link_that_decrypts_to_the_chosen_part_of_the_bundle(user: An
     # The neck's ratings in the five weeks (its first one when added, then 7, 5, 4); not the
     # one from 60 days ago, and nothing of the calf.
     assert sorted(pains) == sorted([6, 7, 5, 4])
-    sites = {r["bodySite"]["text"] for r in resources if "bodySite" in r}
+    sites = {r["bodySite"]["text"] for r in resources if r["resourceType"] == "Observation"}
     assert sites == {neck.label}
+    conditions = [r for r in resources if r["resourceType"] == "Condition"]
+    assert [c["bodySite"][0]["text"] for c in conditions] == [neck.label]
     kinds = {e["resource"]["resourceType"] for e in shared["entry"]}
     assert "QuestionnaireResponse" in kinds
 

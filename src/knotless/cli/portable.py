@@ -82,21 +82,22 @@ def import_command(file: Path, username: str | None) -> None:
 
     account = pick_user(username)
     try:
-        document = files.read_upload(file.read_bytes())
+        data = file.read_bytes()
+        files.read_upload(data)  # a bad file is refused before the progress bar starts
     except archive.ArchiveError as exc:
         raise click.UsageError(str(exc)) from None
     labels = [t.label for t in archive.tables()]
     try:
         with click.progressbar(length=len(labels), label="Importing", file=sys.stderr) as bar:
-            report = archive.import_user(
-                account, document, progress=lambda _label, _n: bar.update(1)
-            )
+            report = files.import_upload(account, data, progress=lambda _label, _n: bar.update(1))
     except archive.ArchiveError as exc:
         raise click.UsageError(f"{exc} Nothing was changed.") from None
     click.echo(
         f"Added {report.total_added:,} rows; {sum(report.already.values()):,} were already "
         f"here; {sum(report.kept.values()):,} of yours kept as they were."
     )
+    for why, count in sorted(report.skipped.items()):
+        click.echo(f"Left out {count:,} {why}.")
 
 
 def _write(target: Path, data: bytes) -> None:

@@ -248,6 +248,7 @@ class ImportReport:
     added: Counter[str] = field(default_factory=Counter)
     already: Counter[str] = field(default_factory=Counter)  # identical rows already stored
     kept: Counter[str] = field(default_factory=Counter)  # settings and clashes: yours kept
+    skipped: Counter[str] = field(default_factory=Counter)  # why -> how many (FHIR imports)
 
     @property
     def total_added(self) -> int:

@@ -7,7 +7,14 @@
   qualifier coding, and always the place in words), the note as a note;
 - each safety screening as a QuestionnaireResponse against knotless's published red-flag
   Questionnaire (also in the Bundle), answers as booleans;
-- the current routine as a CarePlan whose activities are ServiceRequests for exercise therapy.
+- the current routine as a CarePlan whose activities are ServiceRequests for exercise therapy;
+- each knot as a Condition the person noted (verification "unconfirmed": a tender spot they
+  follow, never a diagnosis), which its Observations and screenings point to, so that the
+  Bundle can come back into knotless (portable/fhir_import.py) with its knots intact.
+
+Every body site carries knotless's own code for the place and side next to SNOMED CT, and every
+rating and screening an identifier that survives a round trip, so importing the same Bundle
+twice adds nothing the second time.
 
 Codes from the reference (guidelines-facts.md section 9). A Bundle of type "collection",
 entries with urn:uuid full URLs, the uuids derived from the rows so the same data gives the
@@ -37,6 +44,19 @@ LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 QUESTIONNAIRE_URL = "https://knotless.example/fhir/Questionnaire/red-flags"
+# knotless's own systems: the body map's place and side ("back-of-neck:left"), the identifiers
+# of ratings, screenings and knots, and extensions for what FHIR has no element for.
+BASE = "https://knotless.example/fhir"
+PLACE_SYSTEM = f"{BASE}/CodeSystem/body-map-place"
+RATING_IDS = f"{BASE}/identifier/rating"
+SCREENING_IDS = f"{BASE}/identifier/screening"
+KNOT_IDS = f"{BASE}/identifier/knot"
+MUSCLE_EXTENSION = f"{BASE}/StructureDefinition/suspected-muscle"
+AREAS_EXTENSION = f"{BASE}/StructureDefinition/screened-areas"
+KNOT_EXTENSION = f"{BASE}/StructureDefinition/about-knot"
+CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 # Body-map regions with a SNOMED CT body structure (reference section 9.1); the rest go as text.
 BODY_SITES = {
     "back-of-neck": ("45048000", "Neck structure"),
@@ -69,10 +89,44 @@ def _body_site(knot: Knot) -> dict[str, Any]:
         if knot.side in LATERALITY:
             code, display = LATERALITY[knot.side]
             coding.append({"system": SNOMED, "code": code, "display": display})
-    site: dict[str, Any] = {"text": knot.label}
-    if coding:
-        site["coding"] = coding
-    return site
+    # knotless's own place and side last: a clinician's system reads SNOMED CT first.
+    coding.append(
+        {"system": PLACE_SYSTEM, "code": f"{knot.region}:{knot.side}", "display": knot.label}
+    )
+    return {"coding": coding, "text": knot.label}
+
+
+def _condition(knot: Knot, patient_ref: dict[str, str]) -> dict[str, Any]:
+    """The knot as the person noted it: a tender spot, unconfirmed by any clinician."""
+    resource: dict[str, Any] = {
+        "resourceType": "Condition",
+        "identifier": [{"system": KNOT_IDS, "value": f"urn:uuid:{_knot_id(knot)}"}],
+        "clinicalStatus": {
+            "coding": [{"system": CLINICAL, "code": "active" if knot.is_active else "resolved"}]
+        },
+        "verificationStatus": {"coding": [{"system": VERIFICATION, "code": "unconfirmed"}]},
+        "category": [{"coding": [{"system": CONDITION_CATEGORY, "code": "problem-list-item"}]}],
+        "code": {
+            "coding": [{"system": SNOMED, "code": "247348008", "display": "Tenderness"}],
+            "text": "Muscle knot noted by the person (not a diagnosis)",
+        },
+        "bodySite": [_body_site(knot)],
+        "subject": patient_ref,
+        "asserter": patient_ref,
+        "onsetDateTime": knot.first_felt.isoformat(),
+        "recordedDate": _when(knot.created_at),
+    }
+    if knot.untied_at is not None:
+        resource["abatementDateTime"] = _when(knot.untied_at)
+    if knot.muscle:
+        resource["extension"] = [{"url": MUSCLE_EXTENSION, "valueString": knot.muscle}]
+    if knot.note:
+        resource["note"] = [{"text": knot.note}]
+    return resource
+
+
+def _knot_id(knot: Knot) -> str:
+    return _id("knot", knot.pk)
 
 
 def questionnaire() -> dict[str, Any]:
@@ -125,10 +179,17 @@ def bundle(user: Any, now: dt.datetime | None = None, only: Only | None = None) 
         checkins = checkins.filter(knot__in=list(knots), moment__range=(only.since, only.until))
         screenings = screenings.filter(created_at__range=(only.since, only.until))
         areas = areas.union(*(knot_areas(k) for k in knots.values()))
+    for knot in sorted(knots.values(), key=lambda k: k.pk):
+        entries.append(
+            {"fullUrl": f"urn:uuid:{_knot_id(knot)}", "resource": _condition(knot, patient_ref)}
+        )
     for checkin in checkins.order_by("moment", "id"):
         knot = knots[checkin.knot_id]
+        # A rating that came from a device's queue keeps its id; the others get one from the row.
+        rating_id = str(checkin.client_id or _id("checkin", checkin.pk))
         resource: dict[str, Any] = {
             "resourceType": "Observation",
+            "identifier": [{"system": RATING_IDS, "value": f"urn:uuid:{rating_id}"}],
             "status": "final",
             "category": [{"coding": [{"system": CATEGORY, "code": "survey", "display": "Survey"}]}],
             "code": {
@@ -146,20 +207,28 @@ def bundle(user: Any, now: dt.datetime | None = None, only: Only | None = None) 
             "effectiveDateTime": _when(checkin.moment),
             "valueInteger": checkin.pain,
             "bodySite": _body_site(knot),
+            "focus": [{"reference": f"urn:uuid:{_knot_id(knot)}"}],
         }
         if checkin.note:
             resource["note"] = [{"text": checkin.note}]
-        entries.append({"fullUrl": f"urn:uuid:{_id('checkin', checkin.pk)}", "resource": resource})
+        entries.append({"fullUrl": f"urn:uuid:{rating_id}", "resource": resource})
     flags = {f.id: f for f in load_flags()}
     for screening in screenings.order_by("created_at", "id"):
         if only is not None and not (screening.knot_id in knots or screening.area_set & areas):
             continue
         ticked = set(screening.ticked)
+        screening_id = _id("screening", screening.pk)
+        extension: list[dict[str, Any]] = [{"url": AREAS_EXTENSION, "valueString": screening.areas}]
+        if screening.knot_id in knots:
+            ref = {"reference": f"urn:uuid:{_knot_id(knots[screening.knot_id])}"}
+            extension.append({"url": KNOT_EXTENSION, "valueReference": ref})
         entries.append(
             {
-                "fullUrl": f"urn:uuid:{_id('screening', screening.pk)}",
+                "fullUrl": f"urn:uuid:{screening_id}",
                 "resource": {
                     "resourceType": "QuestionnaireResponse",
+                    "identifier": {"system": SCREENING_IDS, "value": f"urn:uuid:{screening_id}"},
+                    "extension": extension,
                     "questionnaire": QUESTIONNAIRE_URL,
                     "status": "completed",
                     "subject": patient_ref,

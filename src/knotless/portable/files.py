@@ -61,8 +61,22 @@ def to_zip(document: dict[str, Any], *, with_json: bool = True) -> bytes:
     return buffer.getvalue()
 
 
+def import_upload(
+    user: Any, data: bytes, progress: archive.Progress | None = None
+) -> archive.ImportReport:
+    """Bring an uploaded file into ``user``'s account: a knotless export (the zip or its
+    data.json) or a FHIR Bundle (knotless's own or another system's pain diary)."""
+    from knotless.portable import fhir_import
+
+    document = read_upload(data)
+    if fhir_import.is_bundle(document):
+        return fhir_import.import_bundle(user, document, progress)
+    return archive.import_user(user, document, progress)
+
+
 def read_upload(data: bytes) -> dict[str, Any]:
-    """An uploaded export: the zip or its data.json. ArchiveError when it is neither."""
+    """An uploaded export (the zip or its data.json) or FHIR Bundle, read and checked.
+    ArchiveError when it is none of them."""
     if len(data) > MAX_IMPORT:
         raise archive.ArchiveError("The file is larger than 200 MB: this is not an export.")
     if data[:2] == b"PK":
@@ -78,4 +92,16 @@ def read_upload(data: bytes) -> dict[str, Any]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise archive.ArchiveError("This is not a knotless export: it is not text.") from exc
+    if text.lstrip()[:1] == "{" and '"resourceType"' in text[:4096]:
+        try:
+            document = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            document = None
+        if isinstance(document, dict) and "resourceType" in document:
+            if document["resourceType"] != "Bundle":
+                raise archive.ArchiveError(
+                    f"This is a FHIR {document['resourceType']}, not a Bundle: knotless imports "
+                    "a Bundle of pain ratings (such as its own FHIR export)."
+                )
+            return document
     return archive.read(text)

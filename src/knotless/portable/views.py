@@ -16,7 +16,9 @@ from knotless.portable import archive, files
 
 class ImportForm(Form):
     file = forms.FileField(
-        label="Export file", help_text="A knotless export: the .zip, or its data.json."
+        label="Export file",
+        help_text="A knotless export (the .zip, or its data.json), or a FHIR Bundle of pain "
+        "ratings such as knotless's own FHIR export.",
     )
 
 
@@ -41,8 +43,7 @@ def data_page(request: AuthedRequest) -> HttpResponse:
             try:
                 if upload.size > files.MAX_IMPORT:
                     raise archive.ArchiveError("The file is larger than 200 MB.")
-                document = files.read_upload(upload.read())
-                report = archive.import_user(request.user, document)
+                report = files.import_upload(request.user, upload.read())
             except archive.ArchiveError as exc:
                 form.add_error("file", f"{exc} Nothing was changed.")
             else:
@@ -55,4 +56,5 @@ def data_page(request: AuthedRequest) -> HttpResponse:
             (label, report.added[label], report.already[label], report.kept[label])
             for label in labels
         ]
-    return render(request, "portable/data.html", {"form": form, "rows": rows})
+    skipped = sorted(report.skipped.items()) if report is not None else []
+    return render(request, "portable/data.html", {"form": form, "rows": rows, "skipped": skipped})

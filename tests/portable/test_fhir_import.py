@@ -1,0 +1,231 @@
+"""A FHIR Bundle back into knotless: knotless's own Bundle round-trips into a fresh account and
+merges into a used one without duplicates; another system's ratings come in where their place
+can be known and are counted where it cannot; a Bundle with a value knotless cannot store
+changes nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from django.utils import timezone
+
+from knotless.cli import main
+from knotless.journal import services as journal
+from knotless.journal.models import CheckIn, Knot
+from knotless.portable import files
+from knotless.portable.archive import ArchiveError
+from knotless.portable.fhir import bundle
+from knotless.portable.fhir_import import FhirError, import_bundle
+from knotless.safety.checklist import flags_for
+from knotless.safety.models import Screening
+from knotless.safety.policy import knot_areas
+from knotless.safety.screening import record
+from tests.urlwalk import make_world
+
+
+def _seed(user: Any) -> None:
+    world = make_world(user, "Europe/Berlin")
+    neck = world.knot
+    Knot.objects.filter(pk=neck.pk).update(
+        first_felt=timezone.localdate() - timedelta(days=30), muscle="levator-scapulae"
+    )
+    neck.refresh_from_db()
+    for n in range(1, 25):
+        journal.check_in(
+            neck,
+            pain=2 + n % 6,
+            tz_name="Europe/Berlin",
+            moment=timezone.now() - timedelta(hours=9 * n),
+            note="after the long call" if n == 3 else "",
+        )
+    calf = journal.add_knot(
+        user, region="calf", side="right", pain=5, tz_name="Europe/Berlin", note="after a run"
+    )
+    journal.untie(calf, pain=1, tz_name="Europe/Berlin", note="gone after a week of rolling")
+    flag = flags_for(knot_areas(neck))[-1].id
+    record(user, knot_areas(neck), [flag], knot=neck)
+    record(user, knot_areas(calf), [])
+
+
+def _journal(user: Any) -> dict[str, Any]:
+    """What a person would call their diary, without database ids or import-time stamps."""
+    knots = {
+        k.pk: (k.region, k.side, k.first_felt.isoformat()) for k in Knot.objects.filter(user=user)
+    }
+    return {
+        "knots": sorted(
+            (*knots[k.pk], k.status, str(k.untied_at), k.muscle, k.note, str(k.created_at))
+            for k in Knot.objects.filter(user=user)
+        ),
+        "ratings": sorted(
+            (knots[c.knot_id], c.moment.isoformat(), c.pain, c.note)
+            for c in CheckIn.objects.filter(knot__user=user)
+        ),
+        "screenings": sorted(
+            (
+                s.created_at.isoformat(),
+                s.areas,
+                tuple(s.asked),
+                tuple(s.ticked),
+                s.outcome,
+                knots.get(s.knot_id) if s.knot_id else None,
+            )
+            for s in Screening.objects.filter(user=user)
+        ),
+    }
+
+
+def test_the_bundle_comes_back_whole_into_a_fresh_account(make_user: Any) -> None:
+    first = make_user("first")
+    _seed(first)
+    sent = bundle(first)
+    fresh = make_user("fresh")
+    report = import_bundle(fresh, json.loads(json.dumps(sent)))
+    assert _journal(fresh) == _journal(first)
+    assert report.added["journal.checkin"] == CheckIn.objects.filter(knot__user=first).count()
+    assert report.added["safety.screening"] == Screening.objects.filter(user=first).count()
+    assert not report.skipped
+    # The ratings keep their identifiers, so the diary reads the same on the way out again.
+    again = bundle(fresh)
+
+    def rating_ids(b: dict[str, Any]) -> list[str]:
+        return sorted(
+            e["fullUrl"] for e in b["entry"] if e["resource"]["resourceType"] == "Observation"
+        )
+
+    assert rating_ids(again) == rating_ids(sent)
+
+
+def test_importing_the_same_bundle_twice_adds_nothing(make_user: Any) -> None:
+    person = make_user("twice")
+    _seed(person)
+    sent = bundle(person)
+    before = _journal(person)
+    report = import_bundle(person, sent)  # into the account it came from: all already here
+    assert report.total_added == 0
+    assert report.already["journal.checkin"] == CheckIn.objects.filter(knot__user=person).count()
+    assert _journal(person) == before
+    other = make_user("other")
+    import_bundle(other, sent)
+    second = import_bundle(other, sent)
+    assert second.total_added == 0
+    assert _journal(other) == _journal(person)
+
+
+def _foreign(*observations: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": "urn:uuid:p", "resource": {"resourceType": "Patient"}},
+            {"resource": {"resourceType": "Encounter", "status": "finished"}},
+            *({"resource": o} for o in observations),
+        ],
+    }
+
+
+def _rating(pain: Any, when: str, *codes: str) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]},
+        "effectiveDateTime": when,
+        "valueInteger": pain,
+        "bodySite": {"coding": [{"system": "http://snomed.info/sct", "code": c} for c in codes]},
+    }
+
+
+def test_another_systems_ratings_come_in_where_their_place_is_known(user: Any) -> None:
+    make_world(user, "Europe/Berlin")
+    before = Knot.objects.filter(user=user).count()
+    sent = _foreign(
+        _rating(6, "2026-03-02T08:00:00+00:00", "37822005", "7771000"),  # lower back, left
+        _rating(4, "2026-03-05T08:00:00+00:00", "1017210004"),  # left lumbar region
+        _rating(5, "2026-03-03T09:30:00+01:00", "16982005", "24028007"),  # right shoulder
+        _rating(3, "2026-03-04T09:30:00+01:00", "76052000"),  # posterior chest wall: the middle
+        _rating(7, "2026-03-03T09:30:00+01:00", "80891009"),  # the heart: no body-map place
+        _rating(2, "2026-03-03T09:30:00+01:00", "37822005"),  # lower back, but which side?
+    )
+    report = import_bundle(user, sent)
+    assert report.added["journal.knot"] == 3
+    assert Knot.objects.filter(user=user).count() == before + 3
+    back = Knot.objects.get(user=user, region="low-back")
+    assert back.side == "left" and back.first_felt.isoformat() == "2026-03-02"
+    assert sorted(back.checkins.values_list("pain", flat=True)) == [4, 6]
+    shoulder = Knot.objects.get(user=user, region="top-of-shoulder", side="right")
+    assert list(shoulder.checkins.values_list("pain", flat=True)) == [5]
+    between = Knot.objects.get(user=user, region="between-shoulder-blades")
+    assert between.side == "center" and between.first_felt.isoformat() == "2026-03-04"
+    assert report.skipped == {
+        "pain ratings without a place knotless can find": 2,
+        "Encounter resources knotless does not keep": 1,
+    }
+    assert import_bundle(user, sent).total_added == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda o: o.update(valueInteger=12), "outside the 0-10 scale"),
+        (lambda o: o.update(valueInteger="7"), "no whole-number value"),
+        (lambda o: o.update(effectiveDateTime="yesterday"), "no time knotless can read"),
+        (lambda o: o.update(note=[{"text": "x" * 5000}]), "note longer than"),
+        (
+            lambda o: o["bodySite"]["coding"].append(
+                {
+                    "system": "https://knotless.example/fhir/CodeSystem/body-map-place",
+                    "code": "moon:left",
+                }
+            ),
+            "a place knotless does not have",
+        ),
+    ],
+)
+def test_a_value_knotless_cannot_store_changes_nothing(user: Any, change: Any, words: str) -> None:
+    make_world(user, "Europe/Berlin")
+    good = _rating(3, "2026-03-01T08:00:00+00:00", "1017211000")
+    bad = _rating(5, "2026-03-02T08:00:00+00:00", "1017211000")
+    change(bad)
+    before = _journal(user)
+    with pytest.raises(FhirError, match=words):
+        import_bundle(user, _foreign(good, bad))
+    assert _journal(user) == before
+
+
+def test_a_fhir_resource_that_is_not_a_bundle_is_refused_in_words(user: Any) -> None:
+    with pytest.raises(ArchiveError, match="FHIR Patient, not a Bundle"):
+        files.import_upload(user, b'{"resourceType": "Patient", "id": "x"}')
+
+
+def test_the_terminal_and_the_web_take_a_bundle(make_user: Any, client: Any, tmp_path: Any) -> None:
+    first = make_user("sender")
+    _seed(first)
+    target = tmp_path / "diary.fhir.json"
+    done = CliRunner().invoke(
+        main, ["export", "--format", "fhir", "-o", str(target), "--user", "sender"]
+    )
+    assert done.exit_code == 0, done.output
+    make_user("receiver")
+    done = CliRunner().invoke(main, ["import", str(target), "--user", "receiver"])
+    assert done.exit_code == 0, done.output
+    count = sum(
+        m.objects.filter(**{f"{path}user": first}).count()
+        for m, path in ((Knot, ""), (CheckIn, "knot__"), (Screening, ""))
+    )
+    assert f"Added {count:,} rows" in done.output
+    web = make_user("web")
+    client.force_login(web)
+    with target.open("rb") as fh:
+        page = client.post("/account/data/", {"file": fh})
+    assert page.status_code == 200
+    assert f"{count:,} rows added" in page.content.decode()
+    assert _journal(web) == _journal(first)
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text(json.dumps(_foreign(_rating(7, "2026-03-03T09:30:00Z", "80891009"))))
+    with foreign.open("rb") as fh:
+        page = client.post("/account/data/", {"file": fh})
+    assert "Left out 1 pain ratings without a place knotless can find." in page.content.decode()
