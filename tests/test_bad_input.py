@@ -198,7 +198,6 @@ READ_NOTHING = {
     "experiment_stop": "a button: the experiment is the URL's",
     "insights_how": "a page of explanation with the person's own numbers",
     "insights": "the person's own patterns, nothing to choose",
-    "data_export": "a download of the person's own data",
     "training_entry_delete": "a button: the entry is the URL's",
     "training_workout_delete": "a button: the workout is the URL's",
     "training_workout": "a saved workout: it is the URL's",

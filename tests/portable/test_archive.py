@@ -172,3 +172,41 @@ def test_the_web_download_and_upload(client: Any, make_user: Any) -> None:
     assert Knot.objects.filter(user=fresh).count() == Knot.objects.filter(user=person).count()
     junk = client.post(reverse("data"), {"file": SimpleUploadedFile("x.zip", b"PK\x03\x04junk")})
     assert "Nothing was changed" in junk.content.decode()
+
+
+def test_the_web_download_in_every_format_and_from_a_day(client: Any, make_user: Any) -> None:
+    import io
+    import zipfile
+
+    from django.urls import reverse
+
+    from knotless.portable import files
+
+    person = make_user("person")
+    _seed(person)
+    client.force_login(person)
+    url = reverse("data_export")
+    whole = client.get(url, {"format": "json"})
+    assert whole["Content-Type"] == "application/json"
+    assert json.loads(whole.content) == archive.export_user(person)
+    since = timezone.localdate() - timedelta(days=2)
+    recent = client.get(url, {"format": "json", "since": since.isoformat()})
+    assert json.loads(recent.content) == archive.export_user(person, since=since)
+    assert len(recent.content) < len(whole.content)
+    sheets = client.get(url, {"format": "csv"})
+    names = zipfile.ZipFile(io.BytesIO(sheets.content)).namelist()
+    assert "data.json" not in names and "csv/journal.checkin.csv" in names
+    assert sheets["Content-Disposition"].endswith('.csv.zip"')
+    fhir = client.get(url, {"format": "fhir"})
+    assert fhir["Content-Type"] == "application/fhir+json"
+    assert json.loads(fhir.content)["resourceType"] == "Bundle"
+    assert files.read_upload(fhir.content)["resourceType"] == "Bundle"
+    # Bad choices come back as the page with the reason, never a broken file.
+    for bad in (
+        {"format": "pdf"},
+        {"since": "yesterday"},
+        {"format": "fhir", "since": "2026-01-01"},
+    ):
+        refused = client.get(url, bad)
+        assert refused.status_code == 400
+        assert 'class="errorlist' in refused.content.decode()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -12,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from knotless.accounts.typing import AuthedRequest
 from knotless.forms import Form
 from knotless.portable import archive, files
+from knotless.portable.fhir import bundle
 
 
 class ImportForm(Form):
@@ -22,11 +26,64 @@ class ImportForm(Form):
     )
 
 
+class ExportForm(Form):
+    format = forms.ChoiceField(
+        label="What to download",
+        choices=[
+            ("zip", "Everything: JSON to bring back, CSV for spreadsheets, a README (.zip)"),
+            ("csv", "Spreadsheets only: a CSV file per table (.zip)"),
+            ("json", "JSON only, to bring back into knotless (.json)"),
+            ("fhir", "FHIR R4 Bundle for a clinician's system (.fhir.json)"),
+        ],
+        initial="zip",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    since = forms.DateField(
+        label="From this day on (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for everything. Knots and settings always come whole.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("since") and data.get("format") == "fhir":
+            self.add_error("since", "The FHIR Bundle always holds everything: leave the day empty.")
+        return data
+
+
+# (content type, file-name ending) per format
+KINDS = {
+    "zip": ("application/zip", "zip"),
+    "csv": ("application/zip", "csv.zip"),
+    "json": ("application/json", "json"),
+    "fhir": ("application/fhir+json", "fhir.json"),
+}
+
+
 @require_GET
 def export_download(request: AuthedRequest) -> HttpResponse:
-    data = files.to_zip(archive.export_user(request.user))
-    response = HttpResponse(data, content_type="application/zip")
-    name = f"knotless-{timezone.localdate():%Y-%m-%d}.zip"
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "portable/data.html",
+            {"form": ImportForm(), "export_form": form, "rows": [], "skipped": []},
+            status=400,
+        )
+    kind = form.cleaned_data.get("format") or "zip"
+    if kind == "fhir":
+        data = json.dumps(bundle(request.user), indent=1).encode("utf-8")
+    else:
+        document = archive.export_user(request.user, since=form.cleaned_data.get("since"))
+        if kind == "json":
+            data = archive.dumps(document).encode("utf-8")
+        else:
+            data = files.to_zip(document, with_json=kind == "zip")
+    content_type, ending = KINDS[kind]
+    response = HttpResponse(data, content_type=content_type)
+    name = f"knotless-{timezone.localdate():%Y-%m-%d}.{ending}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
