@@ -19,13 +19,11 @@ sent again.
 
 from __future__ import annotations
 
-import hashlib
-import json
+# Only what starts in a millisecond or two: json (through re), socket (through enum and
+# selectors), pathlib and typing together cost twice as long as starting Python (issue 13).
+import _socket
 import os
-import socket
 import sys
-from pathlib import Path
-from typing import Any
 
 QUICK = (("drink",), ("knot", "checkin"))
 DOOR_FILE = "cli-door.json"
@@ -40,46 +38,104 @@ def is_quick(argv: list[str]) -> bool:
     return any(tuple(argv[: len(q)]) == q for q in QUICK)
 
 
-def data_dir() -> Path:
-    """The data folder, found as knotless.config.data_dir finds it."""
+def data_dir() -> str:
+    """The data folder, found as knotless.config.data_dir finds it (platformdirs' rule for
+    Linux written out, to spare its import; tests/cli/test_door.py holds the two together)."""
     configured = os.environ.get("KNOTLESS_DATA_DIR", "").strip()
     if configured:
-        return Path(configured).expanduser().resolve()
+        return os.path.realpath(os.path.expanduser(configured))
+    if sys.platform == "linux":
+        base = os.environ.get("XDG_DATA_HOME", "").strip() or os.path.expanduser("~/.local/share")
+        return os.path.realpath(os.path.join(base, "knotless"))
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("knotless")).resolve()
+    return os.path.realpath(platformdirs.user_data_dir("knotless"))
 
 
-def database_identity(database_url: str, folder: Path) -> str:
+def database_identity(database_url: str, folder: object) -> str:
     """Which database a process uses, without writing its password into the door file."""
     if database_url:
+        import hashlib
+
         return "url:" + hashlib.sha256(database_url.encode()).hexdigest()
     return f"sqlite:{folder}"
 
 
-def _door(folder: Path) -> dict[str, Any] | None:
+def door_text(content: dict[str, object]) -> str:
+    """The door file: one ``key=value`` a line (no JSON: its parser is slow to import)."""
+    return "".join(f"{key}={value}\n" for key, value in content.items())
+
+
+def read_door(text: str) -> dict[str, str]:
+    found = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            found[key] = value
+    return found
+
+
+def _door(folder: object) -> dict[str, str] | None:
     try:
-        door = json.loads((folder / DOOR_FILE).read_text(encoding="utf-8"))
+        with open(os.path.join(str(folder), DOOR_FILE), encoding="utf-8") as handle:
+            door = read_door(handle.read())
     except (OSError, ValueError):
         return None
     mine = database_identity(os.environ.get("KNOTLESS_DATABASE_URL", "").strip(), folder)
-    if not isinstance(door, dict) or door.get("database") != mine:
+    if door.get("database") != mine or not door.get("port", "").isdigit():
         return None
-    if not isinstance(door.get("port"), int) or not isinstance(door.get("token"), str):
-        return None
-    if door.get("host") not in ("127.0.0.1", "::1"):
+    if not door.get("token") or door.get("host") not in ("127.0.0.1", "::1"):
         return None
     return door
 
 
-def _post(host: str, port: int, token: str, body: bytes) -> tuple[int, bytes] | None:
-    """POST ``body`` to the door over one HTTP/1.0 exchange (``http.client`` alone would double
-    this path's imports): (status, body), or None when nothing could be sent at all."""
+def _json_string(text: str) -> str:
+    """``text`` as a JSON string, as json.dumps(ensure_ascii=False) writes it, with lone
+    surrogates (undecodable bytes in argv) escaped so the body is valid UTF-8."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in '"\\' or code < 0x20 or 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def request_body(argv: list[str], user: str | None) -> bytes:
+    items = ", ".join(_json_string(a) for a in argv)
+    named = "null" if user is None else _json_string(user)
+    return f'{{"argv": [{items}], "user": {named}}}'.encode()
+
+
+def read_result(content: bytes) -> tuple[int, str, str]:
+    """The door's answer: "CODE\\nLENGTH\\n" then what the command printed (LENGTH bytes) and
+    its errors, UTF-8. ValueError when it is not that."""
     try:
-        connection = socket.create_connection((host, port), timeout=3)
-    except OSError:
-        return None  # nothing listens there now: nothing was sent
-    with connection:
+        code, length, rest = content.split(b"\n", 2)
+        size = int(length)
+        if not 0 <= size <= len(rest):
+            raise ValueError
+        return (
+            int(code),
+            rest[:size].decode("utf-8", "replace"),
+            rest[size:].decode("utf-8", "replace"),
+        )
+    except ValueError:
+        raise ValueError("not a result from knotless's door") from None
+
+
+def _post(host: str, port: int, token: str, body: bytes) -> tuple[int, bytes] | None:
+    """POST ``body`` to the door over one HTTP/1.0 exchange: (status, body), or None when
+    nothing could be sent at all."""
+    family = _socket.AF_INET6 if ":" in host else _socket.AF_INET
+    connection = _socket.socket(family, _socket.SOCK_STREAM)
+    try:
+        connection.settimeout(3)
+        try:
+            connection.connect((host, port))
+        except OSError:
+            return None  # nothing listens there now: nothing was sent
         connection.settimeout(60)
         head = (
             f"POST {PATH} HTTP/1.0\r\nHost: {host}:{port}\r\n"
@@ -90,6 +146,8 @@ def _post(host: str, port: int, token: str, body: bytes) -> tuple[int, bytes] | 
         chunks = []
         while chunk := connection.recv(65536):
             chunks.append(chunk)
+    finally:
+        connection.close()
     answer = b"".join(chunks)
     status_line, _, rest = answer.partition(b"\r\n")
     _, _, content = rest.partition(b"\r\n\r\n")
@@ -104,9 +162,9 @@ def through_door(argv: list[str]) -> int | None:
     door = _door(data_dir())
     if door is None:
         return None
-    body = json.dumps({"argv": argv, "user": os.environ.get("KNOTLESS_USER")}).encode()
+    body = request_body(argv, os.environ.get("KNOTLESS_USER"))
     try:
-        answered = _post(door["host"], door["port"], door["token"], body)
+        answered = _post(door["host"], int(door["port"]), door["token"], body)
     except OSError as exc:
         sys.stderr.write(
             f"knotless: the running server took the command but gave no answer ({exc}).\n"
@@ -120,9 +178,8 @@ def through_door(argv: list[str]) -> int | None:
     if status in (401, 403, 404, 405):
         return None  # refused at the door (another server, an old secret): nothing ran
     try:
-        result = json.loads(answer)
-        code, out, err = int(result["code"]), str(result["out"]), str(result["err"])
-    except (ValueError, KeyError, TypeError):
+        code, out, err = read_result(answer)
+    except ValueError:
         sys.stderr.write(
             f"knotless: the running server answered {status} without a result. "
             "Look with `knotless water` or `knotless knot checkins ID` before trying again.\n"

@@ -39,6 +39,46 @@ def _send(client: Client, argv: Any, token: str = TOKEN, **extra: Any) -> Any:
     )
 
 
+def _result(answer: Any) -> dict[str, Any]:
+    code, out, err = quick.read_result(answer.content)
+    return {"code": code, "out": out, "err": err}
+
+
+@pytest.mark.parametrize(
+    ("argv", "user"),
+    [
+        (["drink", "250"], None),
+        (["knot", "checkin", "1", "--note", 'a "quote" \\ \n\t\x01 ünï 🙂 \udcff'], "anna"),
+    ],
+)
+def test_the_request_body_is_the_json_the_server_reads(argv: list[str], user: str | None) -> None:
+    assert json.loads(quick.request_body(argv, user)) == {"argv": argv, "user": user}
+
+
+def test_a_result_that_is_cut_short_is_not_taken_for_one() -> None:
+    assert quick.read_result(b"0\n5\nhello") == (0, "hello", "")
+    assert quick.read_result("2\n3\nünï".encode()) == (2, "ün", "ï")
+    for broken in (b"", b"0\n", b"0\n9\nshort", b"x\n1\na", b"0\n-1\n"):
+        with pytest.raises(ValueError, match="not a result"):
+            quick.read_result(broken)
+
+
+def test_the_data_folder_is_found_where_platformdirs_puts_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    from knotless.config import data_dir
+
+    monkeypatch.delenv("KNOTLESS_DATA_DIR", raising=False)
+    for xdg in (str(tmp_path / "xdg"), ""):
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+        assert quick.data_dir() == str(Path(platformdirs.user_data_dir("knotless")).resolve())
+        assert quick.data_dir() == str(data_dir())
+    monkeypatch.setenv("KNOTLESS_DATA_DIR", str(tmp_path / "mine"))
+    assert quick.data_dir() == str(data_dir())
+
+
 @pytest.mark.parametrize(
     ("argv", "quick_one"),
     [
@@ -60,14 +100,14 @@ def test_a_drink_through_the_door_is_stored_once_with_the_terminals_words(
 ) -> None:
     answer = _send(Client(), ["drink", "250"])
     assert answer.status_code == 200
-    result = answer.json()
+    result = _result(answer)
     assert result["code"] == 0
     assert result["out"].startswith("Logged 250 ml of water. Today: 250 ml")
     assert Drink.objects.filter(user=user).count() == 1
 
 
 def test_bad_input_gets_the_same_usage_error_and_status(user: Any, door: str) -> None:
-    result = _send(Client(), ["drink", "lots"]).json()
+    result = _result(_send(Client(), ["drink", "lots"]))
     assert result["code"] == 2
     assert "Error: Invalid value for AMOUNT" in result["err"]
     assert "Usage: knotless drink" in result["err"]
@@ -78,7 +118,7 @@ def test_a_checkin_through_the_door(user: Any, door: str) -> None:
     knot = journal.add_knot(
         user, region="top-of-shoulder", side="left", pain=6, tz_name="Europe/Berlin"
     )
-    result = _send(Client(), ["knot", "checkin", str(knot.pk), "--pain", "3"]).json()
+    result = _result(_send(Client(), ["knot", "checkin", str(knot.pk), "--pain", "3"]))
     assert result["code"] == 0, result
     assert f"Checked in knot #{knot.pk}" in result["out"]
     assert list(CheckIn.objects.filter(knot=knot).values_list("pain", flat=True)) == [6, 3]
@@ -148,7 +188,7 @@ def _door_file(folder: Path, port: int, token: str = TOKEN, **changes: Any) -> N
         "database": quick.database_identity("", folder.resolve()),
         **changes,
     }
-    (folder / quick.DOOR_FILE).write_text(json.dumps(content))
+    (folder / quick.DOOR_FILE).write_text(quick.door_text(content))
 
 
 @pytest.fixture
@@ -217,7 +257,7 @@ def test_the_door_file_is_private_and_removed_by_its_server(
     monkeypatch.delenv(TOKEN_ENV, raising=False)
     path = open_door(tmp_path, "127.0.0.1", 8000, "")
     assert path.stat().st_mode & 0o777 == 0o600
-    written = json.loads(path.read_text())
+    written = quick.read_door(path.read_text())
     assert written["token"] and written["database"] == f"sqlite:{tmp_path}"
     monkeypatch.setenv(TOKEN_ENV, "another-servers-secret")
     close_door(path)

@@ -22,11 +22,11 @@ from typing import Any, TextIO
 
 import click
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from knotless.quick import DOOR_FILE, database_identity, is_quick
+from knotless.quick import DOOR_FILE, database_identity, door_text, is_quick, read_door
 
 TOKEN_ENV = "KNOTLESS_CLI_DOOR"
 LOCAL = {"127.0.0.1", "::1"}
@@ -59,7 +59,7 @@ def open_door(folder: Path, host: str, port: int, database_url: str) -> Path:
     }
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(content, out)
+        out.write(door_text(content))
     os.chmod(path, 0o600)
     return path
 
@@ -67,7 +67,7 @@ def open_door(folder: Path, host: str, port: int, database_url: str) -> Path:
 def close_door(path: Path) -> None:
     """Remove the door file if it is still this server's."""
     try:
-        door = json.loads(path.read_text(encoding="utf-8"))
+        door = read_door(path.read_text(encoding="utf-8"))
         if door.get("token") == os.environ.get(TOKEN_ENV):
             path.unlink()
     except (OSError, ValueError):
@@ -172,4 +172,7 @@ def cli_door(request: HttpRequest) -> HttpResponse:
     ):
         raise Http404
     code, out, err = run(_arguments(request))
-    return JsonResponse({"code": code, "out": out, "err": err})
+    # Plain bytes, not JSON, so that the terminal's side needs no JSON parser (quick.read_result).
+    printed = out.encode("utf-8", "replace")
+    body = b"%d\n%d\n" % (code, len(printed)) + printed + err.encode("utf-8", "replace")
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")
