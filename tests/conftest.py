@@ -23,6 +23,7 @@ def _empty_cache() -> None:
     # Cached fragments are keyed by row ids, which a fresh test database hands out again.
     cache.clear()
     history.HELD.clear()
+    history.ROWS.clear()
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from knotless.journal import services
 from knotless.journal.models import Knot
@@ -139,16 +140,18 @@ def around_sessions(
 
 
 def day_rows(
-    points: list[Rating], around: list[AroundSession] | None = None
-) -> list[dict[str, object]]:
-    """One row per day, newest first: its check-ins and average, and the ratings taken
-    around sessions (listed, not averaged: they are not check-ins)."""
+    points: list[Rating], around: list[AroundSession] | None = None, limit: int | None = None
+) -> tuple[list[dict[str, object]], int]:
+    """One row per day, newest first (the newest ``limit`` days, or all): its check-ins and
+    average, and the ratings taken around sessions (listed, not averaged: they are not
+    check-ins); and how many days there are in all."""
     days: dict[date, list[Rating]] = {}
     for rating in points:
         days.setdefault(rating.moment.date(), []).append(rating)
     sessions: dict[date, list[AroundSession]] = {}
     for mark in around or []:
         sessions.setdefault(mark.moment.date(), []).append(mark)
+    every = sorted(days.keys() | sessions.keys(), reverse=True)
     return [
         {
             "day": day,
@@ -158,8 +161,24 @@ def day_rows(
             if day in days
             else None,
         }
-        for day in sorted(days.keys() | sessions.keys(), reverse=True)
-    ]
+        for day in (every if limit is None else every[:limit])
+    ], len(every)
+
+
+# A day's row of the table, drawn once: check-ins are only added or deleted, so a row is known by
+# its day and the ids in it (and the session marks' numbers). After a check-in only today's row
+# is drawn again. About 1 KB a row.
+ROWS = Memo(20_000)
+
+
+def _row_html(knot: Knot, tz_name: str, row: dict[str, Any]) -> str:
+    marks = tuple((s.session_id, s.before, s.after) for s in row["sessions"])
+    key = f"{_stamp(knot)}:{tz_name}:{row['day']}:{[r.id for r in row['ratings']]}:{marks}"
+    html: str | None = ROWS.get(key)
+    if html is None:
+        html = render_to_string("journal/_history_row.html", {"row": row})
+        ROWS.set(key, html)
+    return html
 
 
 def history_html(knot: Knot, tz_name: str, *, show_all: bool) -> str:
@@ -187,16 +206,17 @@ def history_html(knot: Knot, tz_name: str, *, show_all: bool) -> str:
     around = around_sessions(knot, tz_name, marks_version)
     series = tuple((r.moment.replace(tzinfo=None), r.pain) for r in points)
     marks = tuple((m.moment.replace(tzinfo=None), m.before, m.after) for m in around)
-    rows = day_rows(points, around)
+    rows, total_days = day_rows(points, around, None if show_all else RECENT_DAYS)
     html = render_to_string(
         "journal/_history.html",
         {
             "knot": knot,
             "chart": pain_chart(series, marks) if points or marks else None,
             "around": bool(marks),
-            "rows": rows if show_all else rows[:RECENT_DAYS],
-            "hidden_days": 0 if show_all else max(0, len(rows) - RECENT_DAYS),
-            "total_days": len(rows),
+            # Each row is a template's autoescaped output.
+            "rows_html": mark_safe("".join(_row_html(knot, tz_name, row) for row in rows)),
+            "hidden_days": total_days - len(rows),
+            "total_days": total_days,
         },
     )
     cache.set(key, html, timeout=CACHE_SECONDS)
