@@ -328,3 +328,9 @@ def test_it_leaves_every_region_mostly_tappable() -> None:
         shapes = [(f"{s.region}/{s.side}", s.d) for s in load_bodymap().views[view].shapes]
         for name, share in _tappable_share(shapes).items():
             assert share >= 0.9, f"{view}: only {share:.0%} of {name} can be tapped"
+
+
+def test_every_view_has_one_caption_used_by_the_picker_and_the_finder() -> None:
+    from knotless.atlas.bodymap import CAPTIONS, views
+
+    assert set(CAPTIONS) == set(views())

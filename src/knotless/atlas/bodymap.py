@@ -50,6 +50,14 @@ __all__ = [
 BODYMAP_FILE = "bodymap.toml"
 #: Whole-figure views: a sided region drawn here must be drawn on both sides.
 WHOLE_BODY_VIEWS = ("front", "back")
+# Each view's short caption under its figure, the same in the knot picker and the finder.
+CAPTIONS = {
+    "front": "Front",
+    "back": "Back",
+    "head": "Head and neck",
+    "hand": "Hands",
+    "foot": "Feet",
+}
 SHAPE_SIDES = ("left", "right", "center")
 
 _PATH_TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtAaZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")

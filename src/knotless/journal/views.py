@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from knotless import queued
 from knotless.accounts.services import profile_for
 from knotless.accounts.typing import AuthedRequest
-from knotless.atlas.bodymap import regions_in_view, render_view, views
+from knotless.atlas.bodymap import CAPTIONS, regions_in_view, render_view, views
 from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import get_region, load_regions, region_label, sides_for
 from knotless.atlas.sprite import sprite_url
@@ -52,9 +52,6 @@ def _tz_name(request: AuthedRequest) -> str:
 def _attach(form: Form, exc: ValidationError, fallback: str) -> None:
     for error in exc.error_list:
         form.add_error(ERROR_FIELDS.get(error.code or "", fallback), error)
-
-
-CAPTIONS = {"front": "Front", "back": "Back", "head": "Head and neck", "hand": "Hands"}
 
 
 @lru_cache(maxsize=256)

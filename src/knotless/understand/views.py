@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from knotless.accounts.typing import AuthedRequest
-from knotless.atlas.bodymap import regions_in_view, render_view, views
+from knotless.atlas.bodymap import CAPTIONS, regions_in_view, render_view, views
 from knotless.atlas.muscles import GROUPS, Muscle, get_muscle, load_muscles
 from knotless.atlas.regions import load_regions, sides_for
 from knotless.atlas.sprite import sprite_url
@@ -27,13 +27,6 @@ from knotless.safety.views import emergency_page
 CONTEXTS = {"": "Not specified", "desk": "Desk work", "lifting": "Lifting", "running": "Running"}
 INTENSITIES = [(n, str(n)) for n in range(1, 11)]
 DEFAULT_INTENSITY = 6
-CAPTIONS = {
-    "front": "Front",
-    "back": "Back",
-    "head": "Head and neck",
-    "hand": "Hands",
-    "foot": "Feet",
-}
 
 
 @dataclass(frozen=True, slots=True)
