@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,8 +17,10 @@ from knotless.accounts.freshness import touch
 from knotless.atlas.muscles import get_muscle
 from knotless.atlas.regions import get_region, load_regions, sides_for, sides_text
 from knotless.journal.models import NOTE_MAX, PAIN_MAX, PAIN_MIN, CheckIn, Knot
+from knotless.journal.summary import KnotSummary, all_ratings, summaries
 from knotless.lib.days import zone
-from knotless.lib.trends import REVIEW_AFTER, WEEK, WINDOW, Stall, Trend, stalled, trend
+
+__all__ = ["KnotSummary", "all_ratings", "summaries"]  # read here by views, the CLI and insights
 
 # A phone's clock and the server's may disagree a little; more than this is a typo.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -371,130 +370,3 @@ def set_muscle(knot: Knot, muscle: str, *, replace: bool = False) -> Knot:
         touch(knot.user_id)
     knot.refresh_from_db()
     return knot
-
-
-@dataclass(frozen=True, slots=True)
-class KnotSummary:
-    knot: Knot
-    trend: Trend
-    checkin_count: int
-    stall: Stall | None = None  # active knots only: 4+ weeks without meaningful improvement
-    first_pain: int | None = None  # its first rating, to say how far an untied knot came
-
-    @property
-    def rated_at_untie(self) -> bool:
-        """Whether an untied knot's latest rating was the one given as it was untied (knots
-        untied before that was asked end on an older rating, which must not read as current)."""
-        at, untied = self.trend.latest_at, self.knot.untied_at
-        return not self.knot.is_active and at is not None and untied is not None and at >= untied
-
-
-def summaries(knots: QuerySet[Knot], now: datetime | None = None) -> list[KnotSummary]:
-    """Each knot with its latest rating, 7-day change and 4-week review, in at most 3 queries.
-
-    Only the check-ins of the last week are loaded, plus, per knot, the one rating that stood
-    when the week began: that is all ``trend`` looks at, however long the history. Active knots
-    followed for 4+ weeks also load their first and latest week of ratings for ``stalled``.
-    """
-    now = now or timezone.now()
-    cutoff = now - WINDOW
-    before = CheckIn.objects.filter(knot=OuterRef("pk"), moment__lte=cutoff).order_by(
-        "-moment", "-id"
-    )
-    in_order = CheckIn.objects.filter(knot=OuterRef("pk")).order_by("moment", "id")
-    knot_list = list(
-        knots.annotate(
-            # A correlated count walks the (knot, moment) index; a JOIN + GROUP BY over every
-            # check-in of every knot costs ten times more on a year of history.
-            n_checkins=Coalesce(
-                Subquery(
-                    CheckIn.objects.filter(knot=OuterRef("pk"))
-                    .order_by()
-                    .values("knot")
-                    .annotate(n=Count("id"))
-                    .values("n")
-                ),
-                0,
-            ),
-            baseline_moment=Subquery(before.values("moment")[:1]),
-            baseline_pain=Subquery(before.values("pain")[:1]),
-            first_moment=Subquery(in_order.values("moment")[:1]),
-            first_pain=Subquery(in_order.values("pain")[:1]),
-            latest_moment=Subquery(in_order.reverse().values("moment")[:1]),
-        )
-    )
-    points: dict[int, list[tuple[datetime, int]]] = {}
-    for k in knot_list:
-        points[k.pk] = [(k.baseline_moment, k.baseline_pain)] if k.baseline_moment else []
-    rows = (
-        CheckIn.objects.filter(knot__in=[k.pk for k in knot_list], moment__gt=cutoff)
-        .order_by("knot_id", "moment", "id")
-        .values_list("knot_id", "moment", "pain")
-    )
-    for knot_id, moment, pain in rows:
-        points[knot_id].append((moment, pain))
-    stalls = _stalls(
-        [(k.pk, k.n_checkins, k.first_moment, k.latest_moment) for k in knot_list if k.is_active]
-    )
-    return [
-        KnotSummary(k, trend(points[k.pk], now), k.n_checkins, stalls.get(k.pk), k.first_pain)
-        for k in knot_list
-    ]
-
-
-def _stalls(spans: list[tuple[int, int, datetime | None, datetime | None]]) -> dict[int, Stall]:
-    """4-week reviews of knots (id, check-in count, first and latest check-in) followed long
-    enough. A review only changes when check-ins are added or deleted, which changes the count or
-    the latest moment, so answers are cached under those; the rest cost one query together."""
-    due = [
-        (pk, n, first, latest)
-        for pk, n, first, latest in spans
-        if first and latest and latest - first >= REVIEW_AFTER
-    ]
-    keys = {pk: f"stall:1:{pk}:{n}:{latest.timestamp()}" for pk, n, _, latest in due}
-    cached = cache.get_many(list(keys.values()))
-    result = {pk: cached[key][0] for pk, key in keys.items() if key in cached}
-    todo = [(pk, first, latest) for pk, _, first, latest in due if keys[pk] not in cached]
-    if not todo:
-        return {pk: stall for pk, stall in result.items() if stall is not None}
-    weeks = Q()
-    for pk, first, latest in todo:
-        weeks |= Q(knot_id=pk, moment__lt=first + WEEK)
-        weeks |= Q(knot_id=pk, moment__gt=latest - WEEK)
-    found: dict[int, list[tuple[datetime, int]]] = {pk: [] for pk, _, _ in todo}
-    rows = (
-        CheckIn.objects.filter(weeks)
-        .order_by("knot_id", "moment", "id")
-        .values_list("knot_id", "moment", "pain")
-    )
-    for knot_id, moment, pain in rows:
-        found[knot_id].append((moment, pain))
-    fresh = {pk: stalled(points) for pk, points in found.items()}
-    # Wrapped in a tuple so that "not stalled" (None) is a cache hit too.
-    cache.set_many({keys[pk]: (stall,) for pk, stall in fresh.items()}, timeout=24 * 60 * 60)
-    result.update(fresh)
-    return {pk: stall for pk, stall in result.items() if stall is not None}
-
-
-def all_ratings(knot: Knot) -> list[tuple[int, datetime, int, str]]:
-    """Every check-in of ``knot`` as (id, moment in UTC, pain, note), oldest first.
-
-    The knot page redraws its history from these after each check-in, and two years are
-    thousands of rows: read with a plain cursor, because Django's per-row conversion of a
-    date and time (a settings lookup and a time-zone check for each) cost more than all the
-    rest of the read on SQLite. PostgreSQL hands back aware times; SQLite naive UTC ones.
-    """
-    table = CheckIn._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, moment, pain, note FROM {table} WHERE knot_id = %s ORDER BY moment, id",
-            [knot.pk],
-        )
-        rows = cursor.fetchall()
-    return [(pk, _utc(moment), pain, note) for pk, moment, pain, note in rows]
-
-
-def _utc(value: datetime | str) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
