@@ -76,7 +76,8 @@ def export_command(fmt: str, since: Any, output: Path | None, username: str | No
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @user_option
 def import_command(file: Path, username: str | None) -> None:
-    """Restore an export into an empty account, or merge it into yours without duplicates."""
+    """Restore an export (or bring in a FHIR Bundle) into an empty account, or merge it into
+    yours without duplicates."""
     ready()
     from knotless.portable import archive, files
 
