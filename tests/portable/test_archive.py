@@ -185,6 +185,10 @@ def test_the_web_download_in_every_format_and_from_a_day(client: Any, make_user:
     person = make_user("person")
     _seed(person)
     client.force_login(person)
+    page = client.get(reverse("data")).content.decode()
+    for choice in ("zip", "csv", "json", "fhir"):
+        assert f'name="format" value="{choice}"' in page
+    assert 'name="since"' in page
     url = reverse("data_export")
     whole = client.get(url, {"format": "json"})
     assert whole["Content-Type"] == "application/json"

@@ -228,4 +228,4 @@ def test_the_terminal_and_the_web_take_a_bundle(make_user: Any, client: Any, tmp
     foreign.write_text(json.dumps(_foreign(_rating(7, "2026-03-03T09:30:00Z", "80891009"))))
     with foreign.open("rb") as fh:
         page = client.post("/account/data/", {"file": fh})
-    assert "Left out 1 pain ratings without a place knotless can find." in page.content.decode()
+    assert "Left out (1): pain ratings without a place knotless can find." in page.content.decode()

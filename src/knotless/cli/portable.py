@@ -98,7 +98,7 @@ def import_command(file: Path, username: str | None) -> None:
         f"here; {sum(report.kept.values()):,} of yours kept as they were."
     )
     for why, count in sorted(report.skipped.items()):
-        click.echo(f"Left out {count:,} {why}.")
+        click.echo(f"Left out ({count:,}): {why}.")
 
 
 def _write(target: Path, data: bytes) -> None:

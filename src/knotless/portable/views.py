@@ -114,4 +114,5 @@ def data_page(request: AuthedRequest) -> HttpResponse:
             for label in labels
         ]
     skipped = sorted(report.skipped.items()) if report is not None else []
-    return render(request, "portable/data.html", {"form": form, "rows": rows, "skipped": skipped})
+    context = {"form": form, "export_form": ExportForm(), "rows": rows, "skipped": skipped}
+    return render(request, "portable/data.html", context)
