@@ -124,8 +124,9 @@ ZONES: dict[str, tuple[Zone, ...]] = {
     "core": (("trunk", (8, 8, 0), (8, 28, 0), 10),),
     "obliques": (("trunk", (4, 10, 12), (4, 28, 12), 8),),
 }
-if (set(ZONES_UPPER) | set(ZONES_LOWER)) & set(ZONES) or set(ZONES_UPPER) & set(ZONES_LOWER):
-    raise RuntimeError("a glow zone is defined twice")
+_TWICE = (set(ZONES_UPPER) | set(ZONES_LOWER)) & set(ZONES) | set(ZONES_UPPER) & set(ZONES_LOWER)
+if _TWICE:
+    raise RuntimeError(f"glow zones defined twice: {sorted(_TWICE)}")
 ZONES |= ZONES_UPPER | ZONES_LOWER
 # Frames that belong to one side of the body (their name ends in _l or _r when posed).
 SIDED = {"upper_arm", "forearm", "hand", "thigh", "shin", "foot"}

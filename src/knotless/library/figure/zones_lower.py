@@ -6,4 +6,7 @@ from __future__ import annotations
 
 from knotless.library.skeleton import Vec
 
-ZONES: dict[str, tuple[tuple[str, Vec, Vec, float], ...]] = {}
+ZONES: dict[str, tuple[tuple[str, Vec, Vec, float], ...]] = {
+    # The soft bump on the outer top of the foot, in front of and below the outer ankle bone.
+    "extensor-digitorum-brevis": (("foot", (0, -1.5, 3), (5, -2, 3), 3.5),),
+}
