@@ -15,7 +15,5 @@ AWAITING = frozenset(
         "sternalis",
         "pyramidalis",
         "platysma",
-        "teres-minor",
-        "brachialis",
     }
 )
