@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "knotless.training",
     "knotless.insights",
     "knotless.sharing",
+    "knotless.physio",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from knotless.insights import views as insights
 from knotless.journal import track as journal_track
 from knotless.journal import views as journal
 from knotless.pagecache import fresh_page
+from knotless.physio import views as physio
 from knotless.portable import report as portable_report
 from knotless.portable import views as portable
 from knotless.practice import plan_views
@@ -121,6 +122,11 @@ urlpatterns = [
     path("account/shares/new/", sharing.share_new, name="share_new"),
     path("account/shares/<str:share_id>/withdraw/", sharing.share_revoke, name="share_revoke"),
     path("shared/", sharing.share_viewer, name="share_viewer"),
+    path("physio/", physio.page, name="physio"),
+    path("physio/write/", physio.write, name="physio_write"),
+    path("physio/review/", physio.review, name="physio_review"),
+    path("physio/add/", physio.add, name="physio_add"),
+    path("physio/stop/", physio.stop, name="physio_stop"),
     path("shared/<str:share_id>/manifest", sharing.share_manifest, name="share_manifest"),
     path("shared/file/<str:token>", sharing.share_file, name="share_file"),
     path("account/data/export.zip", portable.export_download, name="data_export"),

@@ -37,6 +37,13 @@ def _seed(user: Any) -> None:
     record(user, knot_areas(other), [])
     training.log_session(user, "run", 35, effort=5)
     insights.set_tags(user, timezone.localdate(), ["slept badly"])
+    from knotless.physio.models import Programme
+
+    Programme.objects.create(
+        user=user,
+        source="Sam Reyes",
+        items=[{"slug": "chin-tuck", "dose": {"sets": 3, "reps": 10}, "days_per_week": 5}],
+    )
 
 
 def test_every_owned_table_is_found_and_the_derived_ones_skipped() -> None:

@@ -162,6 +162,11 @@ WALK: dict[str, Callable[[World], list[Visit]]] = {
     "share_viewer": lambda w: _one(),  # the physio's page: drawn in the browser, no exercise
     "share_manifest": lambda w: _one({"share_id": "x" * 43}),  # POST only (an API)
     "share_file": lambda w: _one({"token": "not-a-token"}),  # ciphertext, or 404
+    "physio": lambda w: _one(),
+    "physio_write": lambda w: _one(),  # the physio's form: no account, nothing played
+    "physio_review": lambda w: _one(),
+    "physio_add": lambda w: _one(),  # POST only
+    "physio_stop": lambda w: _one(),  # POST only
     "insights_how": lambda w: _one(),
     "experiment_start": lambda w: _one(),  # POST only
     "experiment_answer": lambda w: _one({"experiment_id": w.experiment_id}),  # POST only

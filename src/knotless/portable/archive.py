@@ -156,6 +156,7 @@ WHOLE = frozenset(
         "insights.owntag",
         "insights.experiment",
         "sharing.share",
+        "physio.programme",
     }
 )
 

@@ -78,10 +78,15 @@ def plan_page(request: AuthedRequest) -> HttpResponse:
         (e for e in load_exercises().values() if e.slug not in taken and inputs.allows(e)),
         key=lambda e: e.name,
     )
+    from knotless.physio import plan as physio
+
+    programme = physio.active(request.user) if variant == DayPlan.Variant.MAIN else None
     return render(
         request,
         "practice/plan.html",
         {
+            "physio": programme,
+            "physio_described": physio.described_today(programme, inputs.today),
             "dayplan": dayplan,
             "variant": variant,
             "variants": DayPlan.Variant.choices,

@@ -322,9 +322,13 @@ def todays_plan(
     minutes or another place, or to rebuild. A kept plan whose knots or safety answers have
     changed since is rebuilt; an edited one keeps the user's edits minus what is no longer
     allowed."""
+    from knotless.physio import plan as physio
+
     inputs = inputs or gather(user, today)
     today = inputs.today
     plan_settings = inputs.settings
+    programme = physio.active(user) if variant == DayPlan.Variant.MAIN else None
+    basis = physio.basis(inputs.basis, programme)
     asked_minutes, asked_place = minutes, place
     minutes = minutes or getattr(plan_settings, VARIANT_DEFAULTS[variant])
     place = "desk" if variant == "desk" else (place or plan_settings.place)
@@ -334,10 +338,10 @@ def todays_plan(
         minutes, place = kept.minutes, kept.place  # start over with the same time and place
     if kept is not None and not rebuild:
         same = (asked_minutes in (None, kept.minutes)) and (asked_place in (None, kept.place))
-        if same and kept.basis == inputs.basis:
+        if same and kept.basis == basis:
             return kept
         if same and kept.edited:
-            return _refit(kept, inputs)
+            return _refit(kept, inputs, basis)
         if same:
             minutes, place = kept.minutes, kept.place
     result = compute(inputs, variant, minutes, place)
@@ -347,9 +351,11 @@ def todays_plan(
         "items": [_stored(item) for item in result.items],
         "left_out": [list(pair) for pair in result.left_out],
         "notes": list(result.notes),
-        "basis": inputs.basis,
+        "basis": basis,
         "edited": False,
     }
+    if not inputs.emergency:
+        fields = physio.merge(fields, programme, inputs)
     try:
         with transaction.atomic():
             dayplan, _ = DayPlan.objects.update_or_create(
@@ -372,14 +378,14 @@ def _stored(item: planner.Item) -> dict[str, Any]:
     }
 
 
-def _refit(dayplan: DayPlan, inputs: Inputs) -> DayPlan:
+def _refit(dayplan: DayPlan, inputs: Inputs, basis: str) -> DayPlan:
     """An edited plan after the knots or safety answers changed: keep the user's edits, drop
     what the safety gate no longer allows, and say so."""
     library = load_exercises()
     kept = [i for i in dayplan.items if i["slug"] in library and inputs.allows(library[i["slug"]])]
     dropped = len(dayplan.items) - len(kept)
     dayplan.items = kept
-    dayplan.basis = inputs.basis
+    dayplan.basis = basis
     blocked = inputs.blocked
     dayplan.left_out = [[k.label, blocked[k.knot_id]] for k in inputs.knots if k.knot_id in blocked]
     if inputs.emergency:
@@ -430,7 +436,16 @@ def planned(dayplan: DayPlan) -> list[Planned]:
         if item["slug"] not in library:
             continue
         exercise = library[item["slug"]]
-        if item.get("reps") and exercise.dose.reps:
+        if item.get("physio"):  # the physio's dose, as given (physio/plan.py)
+            dose = replace(
+                exercise.dose,
+                sets=int(item["sets"]),
+                reps=int(item.get("reps") or 0),
+                hold_seconds=int(item.get("hold") or 0),
+                per_side=bool(item.get("per_side")),
+            )
+            exercise = replace(exercise, dose=dose)
+        elif item.get("reps") and exercise.dose.reps:
             exercise = replace(exercise, dose=replace(exercise.dose, reps=int(item["reps"])))
         side = item.get("side", "")
         out.append(

@@ -47,16 +47,28 @@ def routine(slugs: Sequence[str]) -> list[Exercise]:
         )
     library = load_exercises()
     parsed = [_token(token) for token in slugs]
-    unknown = [slug for slug, _ in parsed if slug not in library]
+    unknown = [slug for slug, _, _ in parsed if slug not in library]
     if unknown:
         raise ValidationError(
             f"No exercise called {', '.join(_shown(s) for s in unknown[:3])} in the library.",
             code="unknown",
         )
     chosen = []
-    for slug, reps in parsed:
+    for slug, reps, dose in parsed:
         exercise = library[slug]
-        if reps is not None:
+        if dose is not None:  # a physio's dose, whole (physio/doc.py)
+            sets, reps_given, hold, per_side = dose
+            exercise = replace(
+                exercise,
+                dose=replace(
+                    exercise.dose,
+                    sets=sets,
+                    reps=reps_given,
+                    hold_seconds=hold,
+                    per_side=per_side,
+                ),
+            )
+        elif reps is not None:
             if not exercise.dose.reps:
                 raise ValidationError(f"{exercise.name} is a hold, not reps.", code="reps")
             exercise = replace(exercise, dose=replace(exercise.dose, reps=reps))
@@ -69,10 +81,33 @@ def _shown(slug: str) -> str:
     return repr(slug if len(slug) <= 40 else slug[:40] + "…")
 
 
-def _token(token: str) -> tuple[str, int | None]:
+Whole = tuple[int, int, int, bool]  # sets, reps, hold seconds, each side
+
+
+def _whole_dose(slug: str, given: str) -> Whole:
+    """``sets.reps.hold.side`` (``3.10.0.1``): a dose set whole, as a physio gives it."""
+    parts = given.split(".")
+    if len(parts) != 4 or not all(p.isascii() and p.isdecimal() and len(p) <= 3 for p in parts):
+        raise ValidationError(
+            f"The dose for {_shown(slug)} is four whole numbers: sets.reps.hold.side.", code="dose"
+        )
+    sets, reps, hold, side = (int(p) for p in parts)
+    if not (1 <= sets <= 10 and reps <= 50 and hold <= 180 and side in (0, 1) and (reps or hold)):
+        raise ValidationError(
+            f"The dose for {_shown(slug)} is outside what knotless plays: 1-10 sets, up to 50 "
+            "reps or a hold up to 180 s.",
+            code="dose",
+        )
+    return sets, reps, hold, bool(side)
+
+
+def _token(token: str) -> tuple[str, int | None, Whole | None]:
+    slug, sep, given = token.partition("~")
+    if sep:
+        return slug, None, _whole_dose(slug, given)
     slug, sep, reps = token.partition(":")
     if not sep:
-        return slug, None
+        return slug, None, None
     # The length first: int() refuses 5,000 digits with an error of its own.
     if (
         not reps.isascii()
@@ -83,12 +118,20 @@ def _token(token: str) -> tuple[str, int | None]:
         raise ValidationError(
             f"Reps for {_shown(slug)} are a whole number from 1 to {REPS_RANGE[1]}.", code="reps"
         )
-    return slug, int(reps)
+    return slug, int(reps), None
 
 
 def token_for(exercise: Exercise) -> str:
     """The routine token that plays ``exercise`` with its dose (see :func:`routine`)."""
     base = load_exercises()[exercise.slug]
+    d, b = exercise.dose, base.dose
+    if (d.sets, d.hold_seconds, d.per_side, bool(d.reps)) != (
+        b.sets,
+        b.hold_seconds,
+        b.per_side,
+        bool(b.reps),
+    ):
+        return f"{exercise.slug}~{d.sets}.{d.reps}.{d.hold_seconds}.{int(d.per_side)}"
     if exercise.dose.reps and exercise.dose.reps != base.dose.reps:
         return f"{exercise.slug}:{exercise.dose.reps}"
     return exercise.slug
