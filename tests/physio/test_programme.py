@@ -217,3 +217,26 @@ def test_a_bad_upload_changes_nothing(client: Any, user: Any) -> None:
     refused = client.post(reverse("physio_add"), {"programme": "{}"}, follow=True)
     assert "Nothing was added" in refused.content.decode()
     assert not Programme.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["chin-tuck~0.10.0.0", "chin-tuck~3.0.0.0", "chin-tuck~3.10.0", "chin-tuck~3.10.0.2",
+     "chin-tuck~11.10.0.0", "chin-tuck~3.51.0.0", "chin-tuck~3.10.181.0", "chin-tuck~3.1e1.0.0",
+     "chin-tuck~3.10.0.0000", "chin-tuck~٣.10.0.0"],
+)  # fmt: skip
+def test_a_whole_dose_token_out_of_range_is_refused(token: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="dose for"):
+        routine([token])
+
+
+def test_a_whole_dose_token_plays_that_dose() -> None:
+    [hold] = routine(["upper-trapezius-side-bend-stretch~2.0.45.1"])
+    assert (hold.dose.sets, hold.dose.reps, hold.dose.hold_seconds, hold.dose.per_side) == (
+        2,
+        0,
+        45,
+        True,
+    )
