@@ -8,7 +8,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 from knotless.journal import services as journal
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import ARTIFACTS, sign_in
 from tests.urlwalk import make_world
 
 
@@ -23,5 +23,7 @@ def test_the_report_prints_one_page_a_knot(page: Page, live_server: Any, user: A
     assert page.get_by_text("Is it safe to run with the calf knot?").count() >= 1
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "report.pdf").write_bytes(pdf)  # to turn into pictures and look at
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 3, pages  # two knots, one page each, then the questions
