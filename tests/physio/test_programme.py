@@ -90,6 +90,8 @@ def test_a_bad_programme_is_refused_in_words(changes: dict[str, Any], words: str
 def test_foreign_and_broken_input_is_refused() -> None:
     for text, words in [
         ("not json", "not JSON"),
+        ("9" * 5000, "not JSON"),
+        ("[" * 60_000, "not JSON"),
         ("[1, 2]", "not a knotless programme"),
         ("#programme=%%%", "cut short"),
         ("x" * (doc.MAX_BYTES + 1), "64 KB"),

@@ -107,6 +107,7 @@ def test_importing_into_a_used_account_adds_no_duplicates(make_user: Any) -> Non
     ("text", "words"),
     [
         ("not json", "not JSON"),
+        ("9" * 5000, "not JSON"),
         ('{"format": "other"}', "not a knotless export"),
         ('{"format": "knotless-export", "version": 99, "tables": {}}', r"version 99"),
         ('{"format": "knotless-export", "version": 1, "tables": {"x.y": []}}', "does not know"),

@@ -229,3 +229,8 @@ def test_the_terminal_and_the_web_take_a_bundle(make_user: Any, client: Any, tmp
     with foreign.open("rb") as fh:
         page = client.post("/account/data/", {"file": fh})
     assert "Left out (1): pain ratings without a place knotless can find." in page.content.decode()
+
+
+def test_a_number_too_long_to_read_is_refused_in_words(user: Any) -> None:
+    with pytest.raises(ArchiveError, match="not JSON"):
+        files.import_upload(user, b'{"resourceType": "Bundle", "entry": [' + b"9" * 5000 + b"]}")

@@ -180,7 +180,7 @@ def read(text: str) -> Doc:
         raise ProgrammeError("This is larger than any programme: 64 KB at most.")
     try:
         raw = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # not JSON, or a number too long to read
         raise ProgrammeError("This is not a programme file: it is not JSON.") from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise ProgrammeError(

@@ -266,7 +266,7 @@ def read(text: str) -> dict[str, Any]:
     """The document in ``text``, or ArchiveError saying why it cannot be used."""
     try:
         document = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # not JSON, or a number too long to read
         raise ArchiveError("This is not a knotless export: it is not JSON.") from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ArchiveError("This is not a knotless export (its format is not knotless-export).")

@@ -95,7 +95,7 @@ def read_upload(data: bytes) -> dict[str, Any]:
     if text.lstrip()[:1] == "{" and '"resourceType"' in text[:4096]:
         try:
             document = json.loads(text)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # not JSON, or a number too long to read
             document = None
         if isinstance(document, dict) and "resourceType" in document:
             if document["resourceType"] != "Bundle":
