@@ -197,6 +197,8 @@ NEVER_TRIED = {
 READ_NOTHING = {
     "experiment_stop": "a button: the experiment is the URL's",
     "insights_how": "a page of explanation with the person's own numbers",
+    "physio": "the programme the person follows, nothing to choose",
+    "physio_stop": "a button: it ends the one programme the person follows",
     "insights": "the person's own patterns, nothing to choose",
     "training_entry_delete": "a button: the entry is the URL's",
     "training_workout_delete": "a button: the workout is the URL's",
