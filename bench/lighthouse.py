@@ -49,7 +49,8 @@ def seed() -> tuple[str, dict[str, int]]:
 
 
 def run_lighthouse(binary: str, chromium: str, url: str, cookie: str, out: Path) -> dict:
-    subprocess.run(
+    out.unlink(missing_ok=True)
+    done = subprocess.run(
         [
             binary,
             url,
@@ -61,11 +62,14 @@ def run_lighthouse(binary: str, chromium: str, url: str, cookie: str, out: Path)
             f"--extra-headers={json.dumps({'Cookie': cookie})}",
             "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
         ],
-        check=True,
         env={**os.environ, "CHROME_PATH": chromium},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    if done.returncode or not out.exists():
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        return {"error": lines[-1] if lines else f"exit status {done.returncode}"}
     report = json.loads(out.read_text())
     scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
     audits = report["audits"]
@@ -120,6 +124,9 @@ def main() -> None:
     print("\nLighthouse, mobile (simulated slow 4G, 4x CPU slowdown), one run each")
     print(f"{'page':<10} {'perf':>5} {'a11y':>5} {'best':>5} {'FCP ms':>7} {'LCP ms':>7} {'KB':>6}")
     for name, r in results.items():
+        if "error" in r:
+            print(f"{name:<10} Lighthouse failed: {r['error']}")
+            continue
         print(
             f"{name:<10} {r['performance']:>5} {r['accessibility']:>5} {r['best-practices']:>5} "
             f"{r['first_paint_ms']:>7} {r['largest_paint_ms']:>7} {r['bytes'] / 1024:>6.1f}"
