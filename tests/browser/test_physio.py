@@ -20,6 +20,11 @@ def _shots(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     for width, height in ((1280, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
+        for image in page.locator("img").all():  # lazy figures: load them before the picture
+            image.scroll_into_view_if_needed()
+        page.evaluate(
+            "() => Promise.all([...document.images].map((i) => i.decode().catch(() => null)))"
+        )
         page.screenshot(path=str(ARTIFACTS / f"physio-{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -50,6 +55,7 @@ def test_a_physio_writes_and_the_person_adds_it_to_the_plan(
     _shots(writer, "write")
     writer.get_by_role("button", name="Make the link").click()
     link = writer.locator("#programme-link").input_value()
+    expect(writer.get_by_role("button", name="Copy the link")).to_be_visible()
     assert "/physio/review/#programme=" in link
     _shots(writer, "written")
     flush(writer)
