@@ -334,3 +334,17 @@ def test_every_view_has_one_caption_used_by_the_picker_and_the_finder() -> None:
     from knotless.atlas.bodymap import CAPTIONS, views
 
     assert set(CAPTIONS) == set(views())
+
+
+def test_one_marked_place_is_drawn_on_the_view_that_shows_it_largest() -> None:
+    from knotless.atlas.bodymap import view_for
+
+    for region in {r for v in views() for r in regions_in_view(v)}:
+        having = [v for v in views() if region in regions_in_view(v)]
+        chosen = view_for(region)
+        assert chosen in having, region
+        if any(v not in WHOLE_BODY_VIEWS for v in having):
+            assert chosen not in WHOLE_BODY_VIEWS, f"{region}: a close-up has it, {chosen} chosen"
+    assert view_for("arch-sole") == "foot"  # on the front figure the sole cannot be seen
+    assert view_for("thumb") == "hand"
+    assert view_for("low-back") == "back"

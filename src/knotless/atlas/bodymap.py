@@ -241,6 +241,14 @@ def regions_in_view(view: str) -> set[str]:
     return {shape.region for shape in _view(view).shapes}
 
 
+def view_for(region: str) -> str:
+    """The view that shows one marked place best: a close-up (head, hands, feet) that has it,
+    else the first whole-body view that has it (a thumb or a sole is a speck on the whole body)."""
+    having = [v for v in views() if region in regions_in_view(v)]
+    close = [v for v in having if v not in WHOLE_BODY_VIEWS]
+    return (close or having or ["front"])[0]
+
+
 def shape_id(view: str, index: int | None = None) -> str:
     """The id of a view's outline (no index) or of its ``index``-th shape in the sprite."""
     return view if index is None else f"{view}-{index}"

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from knotless import queued
 from knotless.accounts.services import profile_for
 from knotless.accounts.typing import AuthedRequest
-from knotless.atlas.bodymap import CAPTIONS, regions_in_view, render_view, views
+from knotless.atlas.bodymap import CAPTIONS, render_view, view_for, views
 from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import get_region, load_regions, region_label, sides_for
 from knotless.atlas.sprite import sprite_url
@@ -76,8 +76,9 @@ def _picker(selected: tuple[str, str] | None) -> list[dict[str, str]]:
 @lru_cache(maxsize=512)
 def _figure(region: str, side: str) -> str:
     """A small body-map figure with one place marked, for the knot page."""
-    view = next((v for v in views() if region in regions_in_view(v)), "front")
-    return render_view(view, selected={(region, side): 1.0}, id_prefix="knot", sprite=sprite_url())
+    return render_view(
+        view_for(region), selected={(region, side): 1.0}, id_prefix="knot", sprite=sprite_url()
+    )
 
 
 def today(request: AuthedRequest) -> HttpResponse:

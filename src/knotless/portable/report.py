@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from knotless.accounts.services import profile_for, user_zone
 from knotless.accounts.typing import AuthedRequest
-from knotless.atlas.bodymap import regions_in_view, render_view, views
+from knotless.atlas.bodymap import render_view, view_for
 from knotless.atlas.sprite import sprite_url
 from knotless.forms import Form
 from knotless.insights import services as insights
@@ -63,8 +63,9 @@ class KnotPage:
 
 
 def _figure(region: str, side: str, prefix: str) -> str:
-    view = next((v for v in views() if region in regions_in_view(v)), "front")
-    return render_view(view, selected={(region, side): 1.0}, id_prefix=prefix, sprite=sprite_url())
+    return render_view(
+        view_for(region), selected={(region, side): 1.0}, id_prefix=prefix, sprite=sprite_url()
+    )
 
 
 @dataclass(frozen=True, slots=True)
