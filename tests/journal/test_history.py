@@ -78,3 +78,31 @@ def test_a_new_checkin_reads_only_the_new_rows(user: Any, django_assert_num_quer
         found = history.ratings(knot, TZ, stats["count"], stats["last"])
     assert found == _full(knot, TZ)
     assert found[-1].pain == 2
+
+
+def _rating(day: int, hour: int = 9, pk: int = 0) -> history.Rating:
+    from datetime import datetime
+
+    return history.Rating(
+        datetime(2026, 1, 1, hour, tzinfo=zone("Europe/Berlin")) + timedelta(days=day),
+        pk or day,
+        4,
+        "",
+    )
+
+
+def test_the_chart_window_ends_on_the_last_mark_and_keeps_whole_days() -> None:
+    points = [_rating(d) for d in range(0, 200, 2)]  # every other day; the last on day 198
+    shown, around, start = history.recent(points, [], 90)
+    assert start == (points[-1].moment - timedelta(days=89)).date()
+    assert shown == [p for p in points if p.moment.date() >= start]
+    # A knot untied long ago still shows its last 90 days, not an empty window ending today.
+    assert len(shown) == 45
+    # A session after the last rating moves the window on with it.
+    late = history.AroundSession(1, points[-1].moment + timedelta(days=30), 5, 3)
+    shown, around, start = history.recent(points, [late], 90)
+    assert around == [late] and start == (late.moment - timedelta(days=89)).date()
+    assert all(p.moment.date() >= start for p in shown)
+    # A history within the window is shown whole, and says nothing was left out.
+    assert history.recent(points[-10:], [], 90) == (points[-10:], [], None)
+    assert history.recent([], [late], 90) == ([], [late], None)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -177,10 +178,32 @@ def test_its_chart_says_when_it_goes_by_week(client_in: Client, user: Any) -> No
     CheckIn.objects.bulk_create(
         CheckIn(knot=old, moment=NOW - timedelta(days=d, hours=3), pain=d % 11) for d in range(799)
     )
-    page = client_in.get(reverse("knot", args=[old.pk])).content.decode()
+    page = client_in.get(reverse("knot", args=[old.pk]) + "?all=1").content.decode()
     assert "the line joins weekly averages" in page and "weekly average</li>" in page
     assert "The table below lists each day's numbers." in page
     assert "The same numbers are in the table below." not in page
+
+
+def test_a_long_history_charts_its_last_90_days_until_asked_for_all(
+    client_in: Client, user: Any
+) -> None:
+    old = services.add_knot(
+        user, region="calf", side="left", pain=5, tz_name=TZ,
+        moment=NOW - timedelta(days=400), first_felt=date(2025, 10, 1),
+    )  # fmt: skip
+    CheckIn.objects.bulk_create(
+        CheckIn(knot=old, moment=NOW - timedelta(days=d, hours=3), pain=d % 11) for d in range(399)
+    )
+    url = reverse("knot", args=[old.pk])
+    page = client_in.get(url).content.decode()
+    shown_from = (NOW - timedelta(hours=3)).astimezone(ZoneInfo(TZ)).date() - timedelta(days=89)
+    assert f"The last 90 days, from {shown_from.day} {shown_from:%b %Y}." in page
+    assert 'href="?all=1#history-title">Show the whole history</a> (400 days with ratings)' in page
+    # 90 days draw a dot per check-in (a longer chart would draw a band instead).
+    assert page.count("<circle ") == 90 and "key--band" not in page
+    everything = client_in.get(url + "?all=1").content.decode()
+    assert "Show the whole history" not in everything
+    assert "<circle " not in everything and "key--band" in everything  # the whole 400 days
 
 
 def test_it_redraws_the_cached_history_after_each_change(client_in: Client, knot: Knot) -> None:

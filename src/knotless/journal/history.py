@@ -1,4 +1,5 @@
-"""A knot's history on its page: the pain chart and the table of days, kept cheap after a check-in.
+"""A knot's history on its page: the pain chart (its last CHART_DAYS days unless all are asked for)
+and the table of days, kept cheap after a check-in.
 
 Check-ins are only ever added or deleted, never changed, so a knot's ratings are an append-only
 log identified by their count and highest id. The page keeps two things in the cache:
@@ -17,10 +18,10 @@ under their own count and highest id and not re-read after a check-in.
 from __future__ import annotations
 
 import threading
-from bisect import insort
+from bisect import bisect_left, insort
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
@@ -35,6 +36,10 @@ from knotless.lib.days import zone
 from knotless.overview import session_marks, session_marks_version
 
 RECENT_DAYS = 30
+# The chart shows the last this many days of a knot's history until the person asks for all of
+# it: recent weeks read as dots, and the chart costs the same after two years as after three
+# months.
+CHART_DAYS = 90
 CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -181,6 +186,23 @@ def _row_html(knot: Knot, tz_name: str, row: dict[str, Any]) -> str:
     return html
 
 
+def recent(
+    points: list[Rating], around: list[AroundSession], days: int
+) -> tuple[list[Rating], list[AroundSession], date | None]:
+    """The ratings and session marks of the last ``days`` calendar days of a history that has
+    some (ending on the day of its latest mark, so an untied knot still shows its end), and the
+    first day shown, or None when nothing is left out."""
+    moments = [m.moment for m in around]
+    if points:
+        moments += [points[0].moment, points[-1].moment]  # ratings are in time order
+    last = max(moments)
+    start = last.date() - timedelta(days=days - 1)
+    if min(moments).date() >= start:
+        return points, around, None
+    cut = bisect_left(points, (datetime.combine(start, time.min, last.tzinfo),))
+    return points[cut:], [m for m in around if m.moment.date() >= start], start
+
+
 def history_html(knot: Knot, tz_name: str, *, show_all: bool) -> str:
     """The chart and table of a knot's ratings (two small aggregate queries when nothing
     changed; after a check-in, one more for the new rows)."""
@@ -190,7 +212,7 @@ def history_html(knot: Knot, tz_name: str, *, show_all: bool) -> str:
         str(part)
         for part in (
             "knot-history",
-            4,
+            5,
             _stamp(knot),
             stats["count"],
             stats["last"],
@@ -204,15 +226,23 @@ def history_html(knot: Knot, tz_name: str, *, show_all: bool) -> str:
         return cached
     points = ratings(knot, tz_name, stats["count"], stats["last"])
     around = around_sessions(knot, tz_name, marks_version)
-    series = tuple((r.moment.replace(tzinfo=None), r.pain) for r in points)
-    marks = tuple((m.moment.replace(tzinfo=None), m.before, m.after) for m in around)
+    shown, shown_around, chart_from = (
+        (points, around, None)
+        if show_all or not (points or around)
+        else recent(points, around, CHART_DAYS)
+    )
+    series = tuple((r.moment.replace(tzinfo=None), r.pain) for r in shown)
+    marks = tuple((m.moment.replace(tzinfo=None), m.before, m.after) for m in shown_around)
     rows, total_days = day_rows(points, around, None if show_all else RECENT_DAYS)
     html = render_to_string(
         "journal/_history.html",
         {
             "knot": knot,
-            "chart": pain_chart(series, marks) if points or marks else None,
-            "around": bool(marks),
+            "chart": pain_chart(series, marks) if series or marks else None,
+            "chart_from": chart_from,
+            "chart_days": CHART_DAYS,
+            "around": bool(around),
+            "chart_marks": bool(marks),
             # Each row is a template's autoescaped output.
             "rows_html": mark_safe("".join(_row_html(knot, tz_name, row) for row in rows)),
             "hidden_days": total_days - len(rows),
