@@ -81,7 +81,7 @@ MIDDLEWARE = [
 ]
 
 # Widget templates (the pain scale) live with the project's own templates.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "knotless.formrender.MemoRenderer"
 
 ROOT_URLCONF = "knotless.urls"
 WSGI_APPLICATION = "knotless.wsgi.application"

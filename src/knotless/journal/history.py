@@ -17,9 +17,7 @@ under their own count and highest id and not re-read after a check-in.
 
 from __future__ import annotations
 
-import threading
 from bisect import bisect_left, insort
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
@@ -33,6 +31,7 @@ from knotless.journal import services
 from knotless.journal.models import Knot
 from knotless.lib.charts import pain_chart
 from knotless.lib.days import zone
+from knotless.lib.memo import Memo
 from knotless.overview import session_marks, session_marks_version
 
 RECENT_DAYS = 30
@@ -50,33 +49,6 @@ class Rating(NamedTuple):
     id: int
     pain: int
     note: str
-
-
-class Memo:
-    """A small least-recently-used map shared by the threads of one process."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[str, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> Any:
-        with self._lock:
-            if key not in self._items:
-                return None
-            self._items.move_to_end(key)
-            return self._items[key]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def set(self, key: str, value: Any) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
 
 
 # About 100 KB for two years of three check-ins a day: 256 knots' histories stay under 30 MB.
