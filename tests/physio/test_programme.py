@@ -206,6 +206,20 @@ def test_the_safety_gate_holds_a_physio_item_back(client: Any, user: Any) -> Non
     client.force_login(user)
     review = client.post(reverse("physio_review"), {"text": made.fragment()}).content.decode()
     assert "Not today" in review
+    # An exercise described in words works muscles no gate can name: the plan says to ask first.
+    page = client.get(reverse("plan")).content.decode()
+    assert "Towel scrunches" in page and "Ask your physio before you do them." in page
+
+
+def test_described_exercises_carry_no_caution_while_nothing_is_held_back(
+    client: Any, user: Any
+) -> None:
+    _knot(user)
+    made = doc.read(_text())
+    Programme.objects.create(user=user, source=made.source, items=[i.as_dict() for i in made.items])
+    client.force_login(user)
+    page = client.get(reverse("plan")).content.decode()
+    assert "Towel scrunches" in page and "Ask your physio before you do them." not in page
 
 
 def test_a_bad_upload_changes_nothing(client: Any, user: Any) -> None:

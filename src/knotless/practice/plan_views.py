@@ -87,6 +87,9 @@ def plan_page(request: AuthedRequest) -> HttpResponse:
         {
             "physio": programme,
             "physio_described": physio.described_today(programme, inputs.today),
+            # Exercises described in words work muscles knotless cannot name, so no gate can
+            # hold them back: while any knot is held back, say to ask the physio first.
+            "physio_caution": any(not v.allowed for v in inputs.verdicts.values()),
             "dayplan": dayplan,
             "variant": variant,
             "variants": DayPlan.Variant.choices,
