@@ -181,6 +181,8 @@ def test_the_person_reviews_adds_and_the_plan_follows_the_physio(client: Any, us
     assert second["physio"]
     client.post(reverse("physio_stop"))
     assert active(user) is None
+    # The plan page seen a moment ago is not served again from the page cache.
+    assert "From your physio" not in client.get(reverse("plan")).content.decode()
     again = planning.todays_plan(user, minutes=20)
     assert not any(i.get("physio") for i in again.items)
 
