@@ -234,3 +234,72 @@ def test_the_terminal_and_the_web_take_a_bundle(make_user: Any, client: Any, tmp
 def test_a_number_too_long_to_read_is_refused_in_words(user: Any) -> None:
     with pytest.raises(ArchiveError, match="not JSON"):
         files.import_upload(user, b'{"resourceType": "Bundle", "entry": [' + b"9" * 5000 + b"]}")
+
+
+def _screening(authored: str, areas: str, asked: list[str]) -> dict[str, Any]:
+    from knotless.portable.fhir import AREAS_EXTENSION, QUESTIONNAIRE_URL
+
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "fullUrl": "urn:uuid:11111111-1111-1111-1111-111111111111",
+                "resource": {
+                    "resourceType": "QuestionnaireResponse",
+                    "questionnaire": QUESTIONNAIRE_URL,
+                    "status": "completed",
+                    "authored": authored,
+                    "extension": [{"url": AREAS_EXTENSION, "valueString": areas}],
+                    "item": [{"linkId": f, "answer": [{"valueBoolean": False}]} for f in asked],
+                },
+            }
+        ],
+    }
+
+
+def test_a_safety_check_clears_only_the_areas_it_answered_in_full(user: Any) -> None:
+    from knotless.safety.policy import Gates
+
+    knot = journal.add_knot(
+        user, region="back-of-neck", side="left", pain=5, tz_name="UTC", muscle="upper-trapezius"
+    )
+    now = timezone.now().isoformat()
+    # Claims every area, answers nothing: no area is cleared, the knot still waits for answers.
+    report = import_bundle(
+        user, _screening(now, "head,neck,chest,back,abdomen,pelvis,leg,foot", [])
+    )
+    assert not Screening.objects.filter(user=user).exists()
+    assert sum(report.skipped.values()) == 1
+    assert Gates(user).for_knot(knot).state == "needs-answers"
+    # Half of the neck's questions: still not answered.
+    areas = sorted(knot_areas(knot))
+    neck = [f.id for f in flags_for(areas)]
+    import_bundle(user, _screening(now, ",".join(areas), neck[: len(neck) // 2]))
+    assert Gates(user).for_knot(knot).state == "needs-answers"
+    # All of them: the neck (and only areas whose questions were all asked) counts as answered.
+    import_bundle(user, _screening(now, ",".join([*areas, "pelvis"]), neck))
+    stored = Screening.objects.filter(user=user).latest("id")
+    assert "pelvis" not in areas and stored.areas.split(",") == areas
+    assert Gates(user).for_knot(knot).state == "open"
+
+
+def test_a_safety_answer_dated_in_the_future_is_refused_and_never_counts(user: Any) -> None:
+    from knotless.safety.policy import Gates
+
+    knot = journal.add_knot(
+        user, region="back-of-neck", side="left", pain=5, tz_name="UTC", muscle="upper-trapezius"
+    )
+    neck = [f.id for f in flags_for(knot_areas(knot))]
+    ahead = (timezone.now() + timedelta(days=365)).isoformat()
+    with pytest.raises(FhirError, match="dated in the future"):
+        import_bundle(user, _screening(ahead, ",".join(knot_areas(knot)), neck))
+    # Stored some other way (an old export, a clock gone wrong), it still outranks nothing.
+    made = record(user, knot_areas(knot), [])
+    Screening.objects.filter(pk=made.pk).update(created_at=timezone.now() + timedelta(days=365))
+    today = [f.id for f in flags_for(knot_areas(knot)) if f.tier == "today"][:1]
+    record(user, knot_areas(knot), today)
+    assert Gates(user).for_knot(knot).state == "see-doctor"
+    assert Gates(user, now=timezone.now() + timedelta(days=30)).for_knot(knot).state == (
+        "needs-answers"
+    )

@@ -48,8 +48,9 @@ from knotless.portable.fhir import (
     RATING_IDS,
     SNOMED,
 )
-from knotless.safety.checklist import load_flags, outcome
+from knotless.safety.checklist import flags_for, load_flags, outcome
 from knotless.safety.models import Screening
+from knotless.safety.policy import CLOCK_SKEW
 
 PAIN_CODES = frozenset({"72514-3", "38208-5"})
 # SNOMED CT structures that carry their side (reference section 9.1), and the rest by the first
@@ -333,6 +334,8 @@ def _screenings(
     for number, resource in enumerate(screenings, 1):
         where = f"Screening {number}"
         authored = _moment(resource.get("authored"), where, local)
+        if authored > timezone.now() + CLOCK_SKEW:
+            raise FhirError(f"{where} is dated in the future ({authored:%Y-%m-%d %H:%M}).")
         asked, ticked = [], []
         for item in resource.get("item") or []:
             flag = item.get("linkId") if isinstance(item, dict) else None
@@ -347,9 +350,18 @@ def _screenings(
             report.already["safety.screening"] += 1
             continue
         stored.add(key)
-        areas = _extension(resource, AREAS_EXTENSION, "valueString")
-        if not isinstance(areas, str):
-            areas = ",".join(sorted({a for f in asked for a in flags[f].areas}))
+        claimed = _extension(resource, AREAS_EXTENSION, "valueString")
+        touched = {a for f in asked for a in flags[f].areas}
+        wanted = set(claimed.split(",")) if isinstance(claimed, str) else touched
+        # An area counts as answered only when every one of its questions was: a response
+        # that claims the neck but asks nothing must not clear the neck.
+        covered = sorted(
+            a for a in wanted & touched if {f.id for f in flags_for([a])} <= set(asked)
+        )
+        if not covered:
+            report.skipped["safety checks that do not answer all of an area's questions"] += 1
+            continue
+        areas = ",".join(covered)
         ref = _extension(resource, KNOT_EXTENSION, "valueReference") or {}
         made = Screening.objects.create(
             user=user,

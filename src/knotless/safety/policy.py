@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -112,17 +113,24 @@ def muscle_areas(muscle: Any) -> frozenset[str]:
     return areas_involved([], [muscle])
 
 
+# Clocks of two devices disagree a little; more than this ahead is not an answer given now.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
 class Gates:
     """The user's standing safety answers, read once; ask it as often as a page needs."""
 
     def __init__(self, user: Any, now: Any = None) -> None:
         self.user = user
-        since = (now or timezone.now()) - VALID_FOR
-        # Newest first; a day's answers are a handful of rows.
+        moment = now or timezone.now()
+        since = moment - VALID_FOR
+        # Newest first; a day's answers are a handful of rows. An answer dated after now (an
+        # imported file with a wrong clock) is no answer: it would outrank every real one and
+        # never expire.
         self._recent = list(
-            Screening.objects.filter(user=user, created_at__gte=since).order_by(
-                "-created_at", "-id"
-            )
+            Screening.objects.filter(
+                user=user, created_at__gte=since, created_at__lte=moment + CLOCK_SKEW
+            ).order_by("-created_at", "-id")
         )
         self.emergency = self._standing_emergency()
 
