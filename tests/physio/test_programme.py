@@ -258,3 +258,61 @@ def test_a_whole_dose_token_plays_that_dose() -> None:
         45,
         True,
     )
+
+
+def _follow(user: Any, *slugs: str) -> None:
+    items = [{"slug": s, "dose": {"sets": 3, "reps": 10}, "days_per_week": 7} for s in slugs]
+    made = doc.read(json.dumps(GOOD | {"items": items}))
+    Programme.objects.create(user=user, source=made.source, items=[i.as_dict() for i in made.items])
+
+
+@pytest.mark.parametrize("tier", ["today", "soon", None])
+def test_an_exercise_naming_no_muscle_is_held_back_with_any_knot_held(user: Any, tier: Any) -> None:
+    from knotless.library.exercises import load_exercises
+    from knotless.safety.guard import offers
+
+    lift = load_exercises()["chin-tuck-head-lift"]
+    assert not lift.primary and not lift.secondary and lift.kind == "strength"
+    knot = journal.add_knot(
+        user, region="back-of-neck", side="left", pain=5, tz_name="UTC", muscle="upper-trapezius"
+    )
+    if tier:  # None: the safety questions are not answered yet
+        ticked = [f.id for f in flags_for(knot_areas(knot)) if f.tier == tier][:1]
+        screening.record(user, knot_areas(knot), ticked)
+    _follow(user, "chin-tuck-head-lift")
+    plan = planning.todays_plan(user, minutes=20)
+    assert "chin-tuck-head-lift" not in [i["slug"] for i in plan.items]
+    assert "chin-tuck-head-lift" in offers(user, [lift]).held  # the player agrees
+
+
+def test_the_plan_offers_nothing_the_player_would_refuse(user: Any) -> None:
+    from knotless.library.exercises import load_exercises
+    from knotless.safety.guard import offers
+
+    # A gentle-only knot without a muscle: the plan guesses two muscles, the player reads zones.
+    knot = journal.add_knot(user, region="back-of-neck", side="left", pain=5, tz_name="UTC")
+    soon = [f.id for f in flags_for(knot_areas(knot)) if f.tier == "soon"][:1]
+    screening.record(user, knot_areas(knot), soon)
+    _follow(user, "seated-band-external-rotation")
+    plan = planning.todays_plan(user, minutes=20)
+    band = load_exercises()["seated-band-external-rotation"]
+    assert "seated-band-external-rotation" in offers(user, [band]).held
+    assert "seated-band-external-rotation" not in [i["slug"] for i in plan.items]
+
+
+def test_stopping_takes_the_physios_exercises_out_of_an_edited_plan(client: Any, user: Any) -> None:
+    from knotless.practice import plan_edits
+
+    _knot(user)
+    _follow(user, "dumbbell-shrug")
+    plan = planning.todays_plan(user, minutes=20)
+    assert "dumbbell-shrug" in [i["slug"] for i in plan.items]
+    plan_edits.remove(plan, len(plan.items) - 1)
+    plan.refresh_from_db()
+    assert plan.edited
+    client.force_login(user)
+    client.post(reverse("physio_stop"))
+    after = planning.todays_plan(user, minutes=20)
+    assert not any(i.get("physio") for i in after.items)
+    assert any("no longer follow" in note for note in after.notes)
+    assert "From your physio" not in client.get(reverse("plan")).content.decode()

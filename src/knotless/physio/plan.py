@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from knotless.library.exercises import load_exercises
 from knotless.physio import doc
 from knotless.physio.models import Programme
+from knotless.safety import guard
 
 if TYPE_CHECKING:
     from knotless.practice.planning import Inputs
@@ -41,6 +42,11 @@ def todays(programme: Programme | None, today: dt.date) -> list[dict[str, Any]]:
     return [i for i in programme.items if today.weekday() in doc.days_of(i["days_per_week"])]
 
 
+def todays_slugs(programme: Programme | None, today: dt.date) -> frozenset[str]:
+    """The library exercises the programme holds for ``today`` (none without one)."""
+    return frozenset(i["slug"] for i in todays(programme, today) if i.get("slug"))
+
+
 def label(programme: Programme) -> str:
     return f"From your physio ({programme.source})"
 
@@ -53,6 +59,9 @@ def merge(fields: dict[str, Any], programme: Programme | None, inputs: Inputs) -
     library = load_exercises()
     said = label(programme)
     physio, left_out = [], list(fields["left_out"])
+    # The player's own gate as well as the plan's: nothing goes in that Play would refuse.
+    named = [library[i["slug"]] for i in items if i.get("slug") in library]
+    playable = guard.offers(programme.user, named)
     for item in items:
         slug = item.get("slug", "")
         if not slug:
@@ -61,7 +70,7 @@ def merge(fields: dict[str, Any], programme: Programme | None, inputs: Inputs) -
         if exercise is None:  # gone from the library since it was added
             left_out.append([f"{item.get('name', slug)} ({said.lower()})", "not in this library"])
             continue
-        if not inputs.allows(exercise):
+        if not inputs.allows(exercise) or not playable.playable(slug):
             left_out.append(
                 [
                     f"{exercise.name} ({said[0].lower()}{said[1:]})",

@@ -173,11 +173,16 @@ class Inputs:
         """May this exercise stand in a plan now (a kept or edited one included)?"""
         if self.emergency:
             return False
-        if set(exercise.primary + exercise.secondary) & self.held_muscles:
+        worked = set(exercise.primary + exercise.secondary)
+        gentle = {m for k in self.knots if k.gentle_only for m in k.muscles}
+        if not worked:
+            # Which knots it works on cannot be known (it names no atlas muscle): it stands
+            # only while no knot is held back, as the player's gate (policy.targeted) decides.
+            return not self.held_muscles and (exercise.kind != "strength" or not gentle)
+        if worked & self.held_muscles:
             return False
         if exercise.kind == "strength":
-            gentle = {m for k in self.knots if k.gentle_only for m in k.muscles}
-            return not set(exercise.primary + exercise.secondary) & gentle
+            return not worked & gentle
         return True
 
 
@@ -341,7 +346,7 @@ def todays_plan(
         if same and kept.basis == basis:
             return kept
         if same and kept.edited:
-            return _refit(kept, inputs, basis)
+            return _refit(kept, inputs, basis, physio.todays_slugs(programme, today))
         if same:
             minutes, place = kept.minutes, kept.place
     result = compute(inputs, variant, minutes, place)
@@ -378,23 +383,33 @@ def _stored(item: planner.Item) -> dict[str, Any]:
     }
 
 
-def _refit(dayplan: DayPlan, inputs: Inputs, basis: str) -> DayPlan:
-    """An edited plan after the knots or safety answers changed: keep the user's edits, drop
-    what the safety gate no longer allows, and say so."""
+def _refit(
+    dayplan: DayPlan, inputs: Inputs, basis: str, physio_today: frozenset[str] = frozenset()
+) -> DayPlan:
+    """An edited plan after the knots, safety answers or physio programme changed: keep the
+    user's edits, drop what the safety gate no longer allows and the physio's exercises that
+    the programme followed now does not hold for today, and say so."""
     library = load_exercises()
-    kept = [i for i in dayplan.items if i["slug"] in library and inputs.allows(library[i["slug"]])]
-    dropped = len(dayplan.items) - len(kept)
+    followed = [i for i in dayplan.items if not i.get("physio") or i["slug"] in physio_today]
+    unfollowed = len(dayplan.items) - len(followed)
+    kept = [i for i in followed if i["slug"] in library and inputs.allows(library[i["slug"]])]
+    dropped = len(followed) - len(kept)
     dayplan.items = kept
     dayplan.basis = basis
     blocked = inputs.blocked
     dayplan.left_out = [[k.label, blocked[k.knot_id]] for k in inputs.knots if k.knot_id in blocked]
     if inputs.emergency:
         dayplan.notes = [policy.WHY[policy.EMERGENCY]]
-    elif dropped:
-        dayplan.notes = [
+    else:
+        said = [
             f"{dropped} exercise{'s' * (dropped != 1)} left your edited plan: your safety "
             "answers no longer allow them today."
-        ]
+        ] * bool(dropped) + [
+            f"{unfollowed} exercise{'s' * (unfollowed != 1)} from a physio's programme you "
+            "no longer follow left your edited plan."
+        ] * bool(unfollowed)
+        if said:
+            dayplan.notes = said
     dayplan.save(update_fields=["items", "basis", "left_out", "notes"])
     return dayplan
 

@@ -208,6 +208,9 @@ class Gates:
 def targeted(exercises: Sequence[Any], knots: Iterable[Any]) -> list[Any]:
     """The knots among ``knots`` that these exercises work on."""
     muscles = load_muscles()
+    if any(not (e.primary or e.secondary) for e in exercises):
+        # An exercise that names no atlas muscle could work on any knot: judge it by all.
+        return list(knots)
     aimed = {m for e in exercises for m in (*e.primary, *e.secondary)}
     regions = {region for slug in aimed if slug in muscles for region in muscles[slug].zones}
     return [k for k in knots if k.muscle in aimed or (not k.muscle and k.region in regions)]
