@@ -80,11 +80,37 @@ def test_a_good_programme_reads_and_survives_the_link() -> None:
         ),
         ({"written": "yesterday"}, "not a date"),
         ({"note": "x" * 1001}, "longer than 1000"),
+        ({"version": True}, "version True"),
+        ({"written": 20261204}, "not a date"),
+        ({"from": "Sam\ud800"}, "not text"),  # a lone surrogate: no page or database holds it
+        ({"from": "Sam\u0007\u001b[31m"}, "not text"),  # a bell and a terminal colour
+        (
+            {"items": [{"slug": "chin-tuck", "dose": {"sets": 1, "reps": 5}}] * 2},
+            "Seated chin tuck is in the programme twice",
+        ),
     ],
 )
 def test_a_bad_programme_is_refused_in_words(changes: dict[str, Any], words: str) -> None:
     with pytest.raises(doc.ProgrammeError, match=words):
         doc.read(_text(**changes))
+
+
+def test_a_file_with_a_byte_order_mark_reads() -> None:
+    assert doc.read("\ufeff" + _text()).source == "Sam Reyes, physio"
+
+
+def test_a_lone_surrogate_in_a_link_is_refused_in_words_not_a_server_error(
+    client: Any, user: Any
+) -> None:
+    import base64
+
+    raw = _text(**{"from": "Sam\ud800"}).encode()
+    fragment = "#programme=" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    client.force_login(user)
+    review = client.post(reverse("physio_review"), {"text": fragment})
+    assert review.status_code == 400 and "not text" in review.content.decode()
+    added = client.post(reverse("physio_add"), {"programme": raw.decode()})
+    assert added.status_code == 302 and active(user) is None
 
 
 def test_foreign_and_broken_input_is_refused() -> None:

@@ -21,6 +21,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,9 +113,22 @@ def _text(value: Any, what: str, limit: int, *, required: bool = False) -> str:
         raise ProgrammeError(f"{what} is missing.")
     if len(text) > limit:
         raise ProgrammeError(f"{what} is longer than {limit} characters.")
-    if "\x00" in text:
+    if _CONTROL.search(text) or not _encodable(text):
         raise ProgrammeError(f"{what} holds a character that is not text.")
     return text
+
+
+# Control characters (a tab and line breaks are fine in notes) and, below, lone surrogates
+# (a "\ud800" escape in JSON) that no page or database can hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _number(value: Any, what: str, key: str, *, required: bool = False) -> int:
@@ -173,7 +187,7 @@ def item(raw: Any, number: int, library: dict[str, Any]) -> Item:
 
 def read(text: str) -> Doc:
     """The programme in ``text`` (its JSON, or a link or fragment holding it), checked."""
-    text = text.strip()
+    text = text.strip().lstrip("\ufeff")  # a file saved with a byte-order mark (Notepad)
     if FRAGMENT in text[:4096] and not text.startswith("{"):
         text = decode_fragment(text)
     if len(text.encode()) > MAX_BYTES:
@@ -186,14 +200,17 @@ def read(text: str) -> Doc:
         raise ProgrammeError(
             "This is not a knotless programme (its format is not knotless-programme)."
         )
-    if raw.get("version") != VERSION:
+    version = raw.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version != VERSION:
         raise ProgrammeError(
             f"This programme is version {raw.get('version')!r}; knotless reads version 1."
         )
     written = None
     if raw.get("written") not in (None, ""):
         try:
-            written = dt.date.fromisoformat(str(raw["written"]))
+            if not isinstance(raw["written"], str) or len(raw["written"]) != 10:
+                raise ValueError
+            written = dt.date.fromisoformat(raw["written"])
         except ValueError:
             raise ProgrammeError("The date it was written is not a date (YYYY-MM-DD).") from None
     items = raw.get("items")
@@ -202,11 +219,18 @@ def read(text: str) -> Doc:
     if len(items) > MAX_ITEMS:
         raise ProgrammeError(f"The programme has more than {MAX_ITEMS} exercises.")
     library = load_exercises()
+    read_items = tuple(item(raw_item, n, library) for n, raw_item in enumerate(items, 1))
+    names = [i.slug or i.name.casefold() for i in read_items]
+    twice = next((i for i, n in zip(read_items, names, strict=True) if names.count(n) > 1), None)
+    if twice is not None:
+        raise ProgrammeError(
+            f"{twice.name} is in the programme twice: give it once, with one dose."
+        )
     return Doc(
         source=_text(raw.get("from"), "Who it is from", TEXT["from"], required=True),
         written=written,
         note=_text(raw.get("note"), "The programme's note", TEXT["note"]),
-        items=tuple(item(raw_item, n, library) for n, raw_item in enumerate(items, 1)),
+        items=read_items,
     )
 
 
