@@ -222,3 +222,49 @@ def test_the_web_download_in_every_format_and_from_a_day(client: Any, make_user:
         refused = client.get(url, bad)
         assert refused.status_code == 400
         assert 'class="errorlist' in refused.content.decode()
+
+
+def _programme(user: Any, source: str = "Sam", **dose: Any) -> Any:
+    from knotless.physio.models import Programme
+
+    item = {"slug": "chin-tuck", "dose": dose or {"sets": 3, "reps": 10}, "days_per_week": 7}
+    return Programme.objects.create(user=user, source=source, items=[item])
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [{"slug": "chin-tuck", "days_per_week": 7}],  # no dose
+        "hello",
+        [{"slug": "chin-tuck", "dose": {"sets": -3, "reps": -10}}],
+        [{"slug": "dumbbell-shrug", "dose": {"sets": 999, "reps": 5000}}],
+        [{"name": "Towel scrunches", "dose": {"sets": 2, "reps": 15}}],  # no description
+    ],
+)
+def test_a_physio_programme_the_reader_would_refuse_refuses_the_file(
+    make_user: Any, items: Any
+) -> None:
+    from knotless.physio.models import Programme
+
+    person = make_user("person")
+    _programme(person)
+    document = archive.export_user(person)
+    document["tables"]["physio.programme"][0]["items"] = items
+    other = make_user("other")
+    with pytest.raises(archive.ArchiveError, match="physio's programme in this file"):
+        archive.import_user(other, document)
+    assert not Programme.objects.filter(user=other).exists()
+
+
+def test_an_import_leaves_one_programme_followed_the_newest(make_user: Any) -> None:
+    from knotless.physio.plan import active
+
+    person = make_user("person")
+    _programme(person, "Old physio")
+    document = archive.export_user(person)
+    newer = _programme(make_user("other"), "New physio")
+    other = newer.user
+    archive.import_user(other, document)
+    followed = active(other)
+    assert followed is not None and followed.source == "New physio"
+    assert other.programmes.filter(ended_at__isnull=True).count() == 1

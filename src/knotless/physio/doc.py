@@ -249,3 +249,13 @@ def decode_fragment(text: str) -> str:
 def days_of(days_per_week: int) -> frozenset[int]:
     """Which weekdays (0 = Monday) an item falls on: spread evenly from Monday."""
     return frozenset(round(i * 7 / days_per_week) % 7 for i in range(days_per_week))
+
+
+def check_stored(source: str, note: str, items: Any) -> None:
+    """Raise ProgrammeError unless a stored programme (as an export brings it back) reads
+    like one a physio wrote: the plan trusts what is stored."""
+    read(
+        json.dumps(
+            {"format": FORMAT, "version": VERSION, "from": source, "note": note, "items": items}
+        )
+    )

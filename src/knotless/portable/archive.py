@@ -26,6 +26,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from knotless.accounts.freshness import touch
 
@@ -303,11 +304,33 @@ def import_user(
             _import_table(user, table, rows, refs, report, fresh)
             if progress:
                 progress(table.label, len(rows))
+        _settle_programmes(user)
         touch(user.pk)  # the rows went in with bulk_create, which sends no signals
     return report
 
 
 BATCH = 2000
+
+
+def _settle_programmes(user: Any) -> None:
+    """The physio's programmes an export brought in read as the programme reader reads them
+    (the plan trusts what is stored), and one at most is followed: the newest."""
+    from knotless.physio import doc
+    from knotless.physio.models import Programme
+
+    for programme in Programme.objects.filter(user=user):
+        try:
+            doc.check_stored(programme.source, programme.note, programme.items)
+        except doc.ProgrammeError as exc:
+            raise ArchiveError(
+                f"The physio's programme in this file cannot be used: {exc}"
+            ) from None
+    following = Programme.objects.filter(user=user, ended_at__isnull=True).order_by(
+        "-added_at", "-id"
+    )
+    for programme in following[1:]:
+        programme.ended_at = timezone.now()
+        programme.save(update_fields=["ended_at"])
 
 
 def _import_table(
