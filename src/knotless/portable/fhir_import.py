@@ -21,6 +21,7 @@ already stored changes.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -64,6 +65,10 @@ SIDED_SNOMED = {
 SIDE_OF_SNOMED = {code: side for side, (code, _) in LATERALITY.items()}
 ENDED = frozenset({"resolved", "inactive", "remission"})
 MAX_ENTRIES = 500_000
+
+
+# Years a moment may have: shifting a time in year 1 or 9999 to another zone overflows.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 class FhirError(ArchiveError):
@@ -152,17 +157,42 @@ def _moment(value: Any, where: str, local: dt.tzinfo) -> dt.datetime:
         raise FhirError(f"{where} has no time knotless can read: {value!r}.") from None
     if moment.tzinfo is None:  # a day, or a time without its zone: the person's own clock
         moment = moment.replace(tzinfo=local)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # shifting a year 1 or 9999 time overflows
+        raise FhirError(f"{where} is dated {moment.year}, which knotless cannot keep.")
     return moment
 
 
 def _note(resource: dict[str, Any], where: str) -> str:
-    notes = resource.get("note") or []
+    notes = _list(resource.get("note"))
     text = "\n".join(
         str(n["text"]) for n in notes if isinstance(n, dict) and isinstance(n.get("text"), str)
     )
     if len(text) > NOTE_MAX:
         raise FhirError(f"{where} has a note longer than {NOTE_MAX:,} characters.")
+    if "\x00" in text or not _encodable(text):
+        raise FhirError(f"{where} has a note with a character that is not text.")
     return text
+
+
+def _list(value: Any) -> list[Any]:
+    """A FHIR repeating element as a list: absent is empty; anything else is refused."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _Malformed
+    return value
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class _Malformed(Exception):
+    """A value of the wrong JSON type where FHIR has a fixed shape."""
 
 
 def _identifier(resource: dict[str, Any], system: str) -> uuid.UUID | None:
@@ -218,6 +248,21 @@ def import_bundle(
     user: Any, document: dict[str, Any], progress: Progress | None = None
 ) -> ImportReport:
     """Bring ``document`` (a FHIR Bundle) into ``user``'s account, all or nothing."""
+    try:
+        return _import_bundle(user, document, progress)
+    except FhirError:
+        raise
+    except (_Malformed, TypeError, AttributeError, IndexError, KeyError, OverflowError) as exc:
+        # A value of the wrong JSON type somewhere: refuse the file, naming the kind of fault.
+        raise FhirError(
+            "This FHIR Bundle has a value of the wrong kind where knotless reads a fixed shape "
+            f"({type(exc).__name__})."
+        ) from None
+
+
+def _import_bundle(
+    user: Any, document: dict[str, Any], progress: Progress | None = None
+) -> ImportReport:
     from knotless.accounts.services import profile_for
 
     local = zone(profile_for(user).time_zone)
@@ -273,7 +318,12 @@ def _ratings(
         value = resource.get("valueInteger")
         if value is None and isinstance(resource.get("valueQuantity"), dict):
             value = resource["valueQuantity"].get("value")
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value != int(value):
+        if (
+            not isinstance(value, (int, float))
+            or isinstance(value, bool)
+            or not math.isfinite(value)
+            or value != int(value)
+        ):
             raise FhirError(f"{where} has no whole-number value.")
         if not 0 <= value <= 10:
             raise FhirError(f"{where} is {value}, outside the 0-10 scale.")
