@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from knotless.lib.text import encodable
 from knotless.library.exercises import load_exercises
 
 FORMAT = "knotless-programme"
@@ -113,22 +114,13 @@ def _text(value: Any, what: str, limit: int, *, required: bool = False) -> str:
         raise ProgrammeError(f"{what} is missing.")
     if len(text) > limit:
         raise ProgrammeError(f"{what} is longer than {limit} characters.")
-    if _CONTROL.search(text) or not _encodable(text):
+    if _CONTROL.search(text) or not encodable(text):
         raise ProgrammeError(f"{what} holds a character that is not text.")
     return text
 
 
-# Control characters (a tab and line breaks are fine in notes) and, below, lone surrogates
-# (a "\ud800" escape in JSON) that no page or database can hold.
+# Control characters: a tab and line breaks are fine in notes, the rest is not text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _number(value: Any, what: str, key: str, *, required: bool = False) -> int:

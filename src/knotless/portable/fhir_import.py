@@ -35,6 +35,7 @@ from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import load_regions, sides_for
 from knotless.journal.models import NOTE_MAX, CheckIn, Knot
 from knotless.lib.days import zone
+from knotless.lib.text import encodable
 from knotless.portable.archive import ArchiveError, ImportReport, Progress
 from knotless.portable.fhir import (
     AREAS_EXTENSION,
@@ -169,7 +170,7 @@ def _note(resource: dict[str, Any], where: str) -> str:
     )
     if len(text) > NOTE_MAX:
         raise FhirError(f"{where} has a note longer than {NOTE_MAX:,} characters.")
-    if "\x00" in text or not _encodable(text):
+    if "\x00" in text or not encodable(text):
         raise FhirError(f"{where} has a note with a character that is not text.")
     return text
 
@@ -181,14 +182,6 @@ def _list(value: Any) -> list[Any]:
     if not isinstance(value, list):
         raise _Malformed
     return value
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 class _Malformed(Exception):
