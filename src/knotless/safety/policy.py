@@ -122,15 +122,13 @@ class Gates:
 
     def __init__(self, user: Any, now: Any = None) -> None:
         self.user = user
-        moment = now or timezone.now()
-        since = moment - VALID_FOR
-        # Newest first; a day's answers are a handful of rows. An answer dated after now (an
-        # imported file with a wrong clock) is no answer: it would outrank every real one and
-        # never expire.
+        since = (now or timezone.now()) - VALID_FOR
+        # Newest first; a day's answers are a handful of rows. Imports refuse answers dated
+        # in the future (fhir_import), which would outrank every real one.
         self._recent = list(
-            Screening.objects.filter(
-                user=user, created_at__gte=since, created_at__lte=moment + CLOCK_SKEW
-            ).order_by("-created_at", "-id")
+            Screening.objects.filter(user=user, created_at__gte=since).order_by(
+                "-created_at", "-id"
+            )
         )
         self.emergency = self._standing_emergency()
 
