@@ -46,7 +46,8 @@ def test_it_creates_lists_revokes_and_purges(run: Any, user: Any) -> None:
 
     refused = run("share", "revoke", "zzzz")
     assert refused.exit_code == 2 and "No share of yours" in refused.output
-    assert run("share", "revoke", share.pk[:8]).exit_code == 0
+    # "--": an id may begin with "-", which the shell and click would read as an option.
+    assert run("share", "revoke", "--", share.pk[:8]).exit_code == 0
     assert Share.objects.get().state() == "revoked"
 
     with time_machine.travel(timezone.now() + services.KEEP_ENDED + timedelta(days=1)):
