@@ -3,6 +3,7 @@ turned back into the time and rating it stands for and compared with the data dr
 
 from __future__ import annotations
 
+import random
 import re
 import statistics
 import subprocess
@@ -13,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from knotless.lib import charts
 from knotless.lib.chart_axis import MONTHS, NARROW_MOST, NARROW_ONLY, WIDE_MOST, WIDE_ONLY
 from knotless.lib.charts import DATA_SCALE, DATA_WIDTH, HIGH, LOW, pain_chart
 
@@ -161,10 +163,13 @@ def test_its_date_ticks_sit_on_the_dates_they_name(days: int) -> None:
             assert 0 <= x <= 100, label
 
 
-def test_a_single_rating_gets_a_few_days_of_axis_with_the_dot_in_the_middle() -> None:
+def test_a_single_rating_gets_a_few_days_of_axis_with_its_day_in_the_middle() -> None:
     root = parse(pain_chart(series(1, per_day=1)).html)
     dot = root.find(f".//{SVG}circle")
-    assert dot is not None and pct(dot.get("cx")) == pytest.approx(50)
+    # Four days of axis centred on the rating's day, 3 % padding each side: the day runs from
+    # 1.62 to 2.62 of 4.24 days, and the rating, at 08:00, is a third of the way into it.
+    expected = (1.62 + 8 / 24) / 4.24 * 100  # written with two decimals
+    assert dot is not None and pct(dot.get("cx")) == pytest.approx(expected, abs=0.005)
     assert root.find(f".//{SVG}path[@class='chart-line']") is None
     ticks = _ticks(root)
     assert [t[1] for t in ticks if t[3] != NARROW_ONLY] == ["31 Dec", "1 Jan", "2 Jan", "3 Jan"]
@@ -311,3 +316,30 @@ def test_a_long_history_marks_when_sessions_were_and_sums_them_up() -> None:
         "lower after in 20 of them." in chart.html
     )
     assert len(chart.html) < 25 * len(marks) + 15_000
+
+
+def test_dots_kept_from_an_earlier_drawing_are_those_a_fresh_drawing_gives() -> None:
+    """The dots of the days before the last are kept between drawings; whatever changes (a
+    check-in today, one back-dated, one deleted or changed on an earlier day), the chart is
+    the one drawn from nothing."""
+    rng = random.Random(5)
+    points = list(series(20))
+    for step in range(60):
+        action = rng.choice(["today", "today", "back-dated", "deleted", "changed", "next day"])
+        last = points[-1][0]
+        if action == "today":
+            points.append((last + timedelta(minutes=1), rng.randint(0, 10)))
+        elif action == "next day":
+            points.append((last + timedelta(days=1), rng.randint(0, 10)))
+        elif action == "back-dated":
+            at = points[0][0] + timedelta(hours=rng.randint(1, 400), minutes=step)
+            points.append((min(at, last), rng.randint(0, 10)))
+        elif action == "deleted" and len(points) > 2:
+            points.pop(rng.randrange(len(points) - 1))
+        elif action == "changed":
+            i = rng.randrange(len(points) - 1)
+            points[i] = (points[i][0], (points[i][1] + 1) % 11)
+        points.sort()
+        kept = pain_chart(tuple(points)).html
+        charts._EARLIER_DOTS.clear()
+        assert pain_chart(tuple(points)).html == kept, (step, action)

@@ -14,11 +14,13 @@ and nothing is styled inline: the pages' Content-Security-Policy refuses style a
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from knotless.lib.chart_axis import Tick, date_ticks
+from knotless.lib.memo import Memo
 
 # Histories longer than this many days draw a daily range band instead of one dot per check-in.
 DOTS_UP_TO_DAYS = 90
@@ -93,6 +95,12 @@ def pain_y(pain: float) -> float:
 
 
 _GRID = [_pct(pain_y(p)) for p in range(0, 11, 2)]
+# Where each whole rating sits, written once: a chart places hundreds of them.
+_AT = {p: _pct(pain_y(p)) for p in range(11)}
+
+
+def _at(pain: int) -> str:
+    return _AT.get(pain) or _pct(pain_y(pain))
 
 
 def pain_chart(
@@ -115,9 +123,12 @@ def pain_chart(
     per, width = ("week", 7) if len(days) > WEEKS_PAST_DAYS else ("day", 1)
     if per == "week":
         days = daily(points, weekly=True)
-    moments = [m for m, _ in points] + [m for m, _, _ in sessions]
-    first = _t(min(moments, default=datetime(2000, 1, 1)))
-    last = _t(max(moments, default=datetime(2000, 1, 1)))
+    # Both are in time order. The axis runs from the first day's midnight to the last day's
+    # end, so that a check-in today moves no other day's dots (see _dots).
+    ends = [m for m, _ in (*points[:1], *points[-1:])] + [m for m, _, _ in sessions[:1]]
+    ends += [m for m, _, _ in sessions[-1:]]
+    first = float(min(ends, default=datetime(2000, 1, 1)).toordinal())
+    last = float(max(ends, default=datetime(2000, 1, 1)).toordinal() + 1)
     if last - first < MIN_SPAN_DAYS:
         middle = (first + last) / 2
         first, last = middle - MIN_SPAN_DAYS / 2, middle + MIN_SPAN_DAYS / 2
@@ -169,11 +180,7 @@ def pain_chart(
             f' preserveAspectRatio="none">{"".join(data)}</svg>'
         )
     if not band and points:
-        plot.append('<g class="chart-dots">')
-        plot.extend(
-            f'<circle cx="{_pct(x(_t(m)))}" cy="{_pct(pain_y(p))}" r="2.75"/>' for m, p in points
-        )
-        plot.append("</g>")
+        plot.append(f'<g class="chart-dots">{_dots(points, start, span)}</g>')
     if sessions and not band:
         plot.append('<g class="chart-sessions">')
         plot.extend(
@@ -197,6 +204,33 @@ def pain_chart(
         + (f'<p class="chart-note">{session_summary(sessions)}</p>' if band and sessions else "")
     )
     return PainChart(html=html, band=band, per=per)
+
+
+# The dots of every day but the last, by axis and points: after a check-in, the knot page draws
+# only the last day's dots again. The points themselves are the key, so a changed, added or
+# deleted rating on any earlier day is a new key, never a stale drawing.
+_EARLIER_DOTS = Memo(256)
+
+
+def _dots(points: tuple[tuple[datetime, int], ...], start: float, span: float) -> str:
+    """A circle per check-in, placed on the axis that begins at ``start`` and spans ``span``
+    days."""
+
+    def draw(part: tuple[tuple[datetime, int], ...]) -> str:
+        return "".join(
+            f'<circle cx="{_pct((_t(m) - start) / span * 100)}" cy="{_at(p)}" r="2.75"/>'
+            for m, p in part
+        )
+
+    last_day = datetime.combine(points[-1][0].date(), time.min)
+    cut = bisect_left(points, (last_day,))
+    earlier = points[:cut]
+    key = (start, span, earlier)
+    drawn: str | None = _EARLIER_DOTS.get(key)
+    if drawn is None:
+        drawn = draw(earlier)
+        _EARLIER_DOTS.set(key, drawn)
+    return drawn + draw(points[cut:])
 
 
 def _defs(prefix: str) -> str:
@@ -245,14 +279,12 @@ def session_summary(sessions: tuple[SessionMark, ...]) -> str:
 def _session(prefix: str, x: str, before: int | None, after: int | None) -> str:
     if before is not None and after is not None and before != after:
         return (
-            f'<line class="chart-arrow" x1="{x}" x2="{x}" y1="{_pct(pain_y(before))}"'
-            f' y2="{_pct(pain_y(after))}" marker-start="url(#{prefix}-before)"'
+            f'<line class="chart-arrow" x1="{x}" x2="{x}" y1="{_at(before)}"'
+            f' y2="{_at(after)}" marker-start="url(#{prefix}-before)"'
             f' marker-end="url(#{prefix}-after)"/>'
         )
     values = {v for v in (before, after) if v is not None}
-    return "".join(
-        f'<use href="#{prefix}-diamond" x="{x}" y="{_pct(pain_y(v))}"/>' for v in sorted(values)
-    )
+    return "".join(f'<use href="#{prefix}-diamond" x="{x}" y="{_at(v)}"/>' for v in sorted(values))
 
 
 def date_axis(ticks: list[Tick], x: Callable[[float], float]) -> str:
