@@ -46,14 +46,25 @@ def test_it_creates_lists_revokes_and_purges(run: Any, user: Any) -> None:
 
     refused = run("share", "revoke", "zzzz")
     assert refused.exit_code == 2 and "No share of yours" in refused.output
-    # "--": an id may begin with "-", which the shell and click would read as an option.
-    assert run("share", "revoke", "--", share.pk[:8]).exit_code == 0
+    # An id may begin with "-": with or without "--" before it, it is read as the id.
+    assert run("share", "revoke", share.pk[:8]).exit_code == 0
     assert Share.objects.get().state() == "revoked"
+    assert run("share", "revoke", "--", share.pk[:8]).exit_code == 0
 
     with time_machine.travel(timezone.now() + services.KEEP_ENDED + timedelta(days=1)):
         purged = run("share", "purge")
     assert re.search(r"deleted 1 older", purged.output), purged.output
     assert not Share.objects.exists()
+
+
+def test_an_id_that_begins_with_a_dash_is_an_id(run: Any, user: Any) -> None:
+    journal.add_knot(user, region="calf", side="left", pain=5, tz_name="UTC")
+    assert run("share", "create", "--for", "1h").exit_code == 0
+    share = Share.objects.get()
+    Share.objects.filter(pk=share.pk).update(id="-kXrjSym" + share.pk[8:])
+    done = run("share", "revoke", "-kXrjSym")
+    assert done.exit_code == 0, done.output
+    assert Share.objects.get().state() == "revoked"
 
 
 def test_it_refuses_a_knot_of_someone_else(run: Any, user: Any, stranger: Any) -> None:

@@ -132,7 +132,8 @@ def list_shares(username: str | None) -> None:
             )
 
 
-@share.command(name="revoke")
+# An id may begin with "-" (base64url): taken as the id, not as an unknown option.
+@share.command(name="revoke", context_settings={"ignore_unknown_options": True})
 @click.argument("share_id")
 @user_option
 def revoke(share_id: str, username: str | None) -> None:
