@@ -229,7 +229,10 @@ def test_the_terminal_and_the_web_take_a_bundle(make_user: Any, client: Any, tmp
     foreign.write_text(json.dumps(_foreign(_rating(7, "2026-03-03T09:30:00Z", "80891009"))))
     with foreign.open("rb") as fh:
         page = client.post("/account/data/", {"file": fh})
-    assert "Left out (1): pain ratings without a place knotless can find." in page.content.decode()
+    refused = page.content.decode()
+    assert "Nothing in this FHIR Bundle is something knotless keeps" in refused
+    assert "pain ratings without a place knotless can find (1)." in refused
+    assert "Nothing was changed." in refused
 
 
 def test_a_number_too_long_to_read_is_refused_in_words(user: Any) -> None:
@@ -266,23 +269,35 @@ def test_a_safety_check_clears_only_the_areas_it_answered_in_full(user: Any) -> 
         user, region="back-of-neck", side="left", pain=5, tz_name="UTC", muscle="upper-trapezius"
     )
     now = timezone.now().isoformat()
-    # Claims every area, answers nothing: no area is cleared, the knot still waits for answers.
-    report = import_bundle(
-        user, _screening(now, "head,neck,chest,back,abdomen,pelvis,leg,foot", [])
-    )
+    # Claims every area, answers nothing: no area is cleared, the knot still waits for answers,
+    # and as the file then holds nothing knotless keeps, it is refused saying what was left out.
+    with pytest.raises(FhirError, match=r"Left out \(1\): safety checks that do not answer all"):
+        import_bundle(user, _screening(now, "head,neck,chest,back,abdomen,pelvis,leg,foot", []))
     assert not Screening.objects.filter(user=user).exists()
-    assert sum(report.skipped.values()) == 1
     assert Gates(user).for_knot(knot).state == "needs-answers"
     # Half of the neck's questions: still not answered.
     areas = sorted(knot_areas(knot))
     neck = [f.id for f in flags_for(areas)]
-    import_bundle(user, _screening(now, ",".join(areas), neck[: len(neck) // 2]))
+    with pytest.raises(FhirError, match="Nothing in this FHIR Bundle"):
+        import_bundle(user, _screening(now, ",".join(areas), neck[: len(neck) // 2]))
     assert Gates(user).for_knot(knot).state == "needs-answers"
     # All of them: the neck (and only areas whose questions were all asked) counts as answered.
     import_bundle(user, _screening(now, ",".join([*areas, "pelvis"]), neck))
     stored = Screening.objects.filter(user=user).latest("id")
     assert "pelvis" not in areas and stored.areas.split(",") == areas
     assert Gates(user).for_knot(knot).state == "open"
+
+
+def test_a_bundle_with_nothing_knotless_keeps_is_refused_saying_why(user: Any) -> None:
+    knot = journal.add_knot(user, region="calf", side="left", pain=5, tz_name="UTC")
+    before = _journal(user)
+    empty = {"resourceType": "Bundle", "type": "collection", "entry": []}
+    with pytest.raises(FhirError, match="This FHIR Bundle is empty"):
+        import_bundle(user, empty)
+    heart = _foreign(_rating(7, "2026-03-03T09:30:00+01:00", "80891009"))  # no body-map place
+    with pytest.raises(FhirError, match=r"Left out \(2\): .*without a place knotless can find"):
+        import_bundle(user, heart)
+    assert _journal(user) == before and knot.checkins.count() == 1
 
 
 def test_a_safety_answer_dated_in_the_future_is_refused_and_never_counts(user: Any) -> None:

@@ -291,8 +291,24 @@ def _import_bundle(
         _screenings(user, read.screenings, by_url, report, local)
         if progress:
             progress("safety.screening", len(read.screenings))
+        if not any(
+            n for counts in (report.added, report.already, report.kept) for n in counts.values()
+        ):
+            # A refusal rather than "0 rows added": the person likely chose the wrong file.
+            raise FhirError(_nothing_kept(report))
         touch(user.pk)
     return report
+
+
+def _nothing_kept(report: ImportReport) -> str:
+    if not report.skipped:
+        return "This FHIR Bundle is empty."
+    reasons = sorted(report.skipped.items())
+    left = reasons[0][0] if len(reasons) == 1 else "; ".join(f"{why} ({n})" for why, n in reasons)
+    return (
+        "Nothing in this FHIR Bundle is something knotless keeps (knots, pain ratings with a "
+        f"body site, or safety checks). Left out ({report.skipped.total()}): {left}."
+    )
 
 
 def _ratings(
