@@ -25,6 +25,7 @@ from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from knotless.accounts.models import VERSIONS
 from knotless.hydration import services as water
 from knotless.hydration.models import Drink, Vessel
 from knotless.insights import services as insights
@@ -252,14 +253,15 @@ def _frozen(value: Any) -> Any:
 
 def snapshot() -> dict[str, frozenset[tuple[Any, ...]]]:
     """Every row of every model (but the volatile ones), by model label; each row a tuple with
-    the primary key first. A sign-in's time is left out: signing in is not a change of data; nor is
-    the data version (accounts/freshness.py), which every POST moves on to empty the page cache."""
+    the primary key first. A sign-in's time is left out: signing in is not a change of data; nor are
+    the data and frame versions (accounts/freshness.py), which every POST moves on to empty the
+    page cache."""
     found = {}
     for m in _models():
         names = [
             f.attname
             for f in m._meta.concrete_fields
-            if f.name not in ("last_login", "data_version")
+            if f.name != "last_login" and f.name not in VERSIONS
         ]
         rows = m._default_manager.order_by().values_list(*names)
         found[m._meta.label] = frozenset(tuple(_frozen(v) for v in row) for row in rows)

@@ -12,9 +12,10 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from knotless.accounts.freshness import owned_models
+from knotless.accounts.freshness import FRAME_KEEPS, owned_models
 from knotless.accounts.models import Profile
 from knotless.accounts.services import create_user
 from knotless.journal import services as journal
@@ -149,3 +150,43 @@ def test_a_cached_page_shows_a_write_at_once() -> None:
     )
     fresh = client.get(f"/knots/{knot.pk}/")
     assert b"a very sore morning" in fresh.content
+
+
+def _frame(user: Any) -> int:
+    return Profile.objects.get(user=user).frame_version
+
+
+@pytest.mark.django_db
+def test_a_check_in_moves_the_data_version_and_leaves_the_frame_version() -> None:
+    user = create_user("frame", "a-long-password-for-tests", time_zone="Europe/Berlin")
+    knot = journal.add_knot(
+        user, region="top-of-shoulder", side="left", pain=5, tz_name="Europe/Berlin"
+    )
+    data, frame = _version(user), _frame(user)
+    made = journal.check_in(knot, pain=3, tz_name="Europe/Berlin")
+    assert _version(user) != data and _frame(user) == frame
+    made.delete()
+    assert _frame(user) == frame
+    journal.untie(knot, pain=0, tz_name="Europe/Berlin")  # anything else moves both
+    assert _frame(user) != frame
+
+
+def test_only_check_ins_keep_frames() -> None:
+    """The models and views that leave the frame version alone: check-ins, and nothing that
+    a page's frame shows. Adding one means showing it only in a page's live parts."""
+    labels = {m._meta.label_lower for m in owned_models()}
+    assert set(FRAME_KEEPS) == {"journal.checkin"} and labels >= FRAME_KEEPS
+    assert {p.name for p in _patterns() if getattr(p.callback, "keeps_frames", False)} == {
+        "knot_checkin"
+    }
+
+
+def _patterns(found: list[Any] | None = None) -> list[URLPattern]:
+    """Every URL pattern, included ones too."""
+    out: list[URLPattern] = []
+    for pattern in get_resolver().url_patterns if found is None else found:
+        if isinstance(pattern, URLResolver):
+            out += _patterns(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            out.append(pattern)
+    return out

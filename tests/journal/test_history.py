@@ -64,7 +64,17 @@ def test_cached_ratings_always_match_a_full_read(user: Any, seed: int) -> None:
         elif knot.checkins.count() > 1:
             services.delete_checkin(rng.choice(list(knot.checkins.all())))
         for tz_name in (TZ, "America/New_York"):
-            assert _read(knot, tz_name) == _full(knot, tz_name), (seed, step, action)
+            full = _full(knot, tz_name)
+            assert _read(knot, tz_name) == full, (seed, step, action)
+            stats = services.rating_stats(knot)
+            kept = history.held(knot, tz_name, *stats)
+            assert kept.days == {r.moment.date() for r in full}
+            assert kept.plain == [(r.moment.replace(tzinfo=None), r.pain) for r in full]
+            # The knot page's summary, from these in memory, says what the lists' does.
+            for later in (0, 3, 9):
+                at = now + timedelta(days=later)
+                mine = services.summary_of(knot, kept.rows, now=at)
+                assert mine == services.summaries(Knot.objects.filter(pk=knot.pk), now=at)[0]
 
 
 def test_a_new_checkin_reads_only_the_new_rows(user: Any, django_assert_num_queries: Any) -> None:
@@ -106,3 +116,30 @@ def test_the_chart_window_ends_on_the_last_mark_and_keeps_whole_days() -> None:
     # A history within the window is shown whole, and says nothing was left out.
     assert history.recent(points[-10:], [], 90) == (points[-10:], [], None)
     assert history.recent([], [late], 90) == ([], [late], None)
+
+
+@pytest.mark.parametrize(("pains", "stalls"), [((6, 6), True), ((7, 2), False), ((1, 1), False)])
+def test_the_summary_from_memory_gives_the_same_four_week_review(
+    user: Any, pains: tuple[int, int], stalls: bool
+) -> None:
+    now = timezone.now()
+    knot = services.add_knot(
+        user,
+        region="top-of-shoulder",
+        side="left",
+        pain=pains[0],
+        tz_name=TZ,
+        moment=now - timedelta(days=50),
+        first_felt=(now - timedelta(days=51)).date(),
+    )
+    for day in range(49, 0, -1):
+        pain = pains[0] if day > 25 else pains[1]
+        CheckIn.objects.create(knot=knot, moment=now - timedelta(days=day, hours=3), pain=pain)
+    kept = history.held(knot, TZ, *services.rating_stats(knot))
+    for active in (True, False):
+        if not active:
+            knot.status, knot.untied_at = Knot.Status.UNTIED, now
+            knot.save()
+        mine = services.summary_of(knot, kept.rows, now=now)
+        assert mine == services.summaries(Knot.objects.filter(pk=knot.pk), now=now)[0]
+        assert (mine.stall is not None) == (stalls and active)

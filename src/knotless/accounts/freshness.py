@@ -15,6 +15,12 @@ could be cached with the old data under the new number):
   and fails on such a call in a function that does not touch;
 - every unsafe request (POST and the like) by a signed-in person (:class:`TouchAfterWrite`), a
   backstop for writes in views.
+
+A second number, the frame version, moves with every one of those writes except a check-in's
+(:data:`FRAME_KEEPS`): the parts of a page that no check-in can change are kept under it
+(:mod:`knotless.frames`), so the knot page after a check-in draws only what the check-in changed.
+A view whose own writes are only check-ins says so with :func:`keeps_frames`; any other write in
+it (a new tag) still moves the frame version through its model's signal.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -32,18 +38,24 @@ from django.http import HttpRequest, HttpResponseBase
 
 # Models whose rows are not one person's health data, or which change on reads.
 IGNORED = {"sessions.session", "admin.logentry", "axes.accessattempt", "axes.accesslog"}
+# Models whose writes leave the frame version alone: only a page's live parts read them.
+FRAME_KEEPS = frozenset({"journal.checkin"})
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
-def touch(user_id: int | None) -> None:
-    """Give a person a new data version: every page cached for them is now out of date."""
+def touch(user_id: int | None, *, frame: bool = True) -> None:
+    """Give a person a new data version: every page cached for them is now out of date; and,
+    unless ``frame`` is False (a check-in), a new frame version too."""
     if user_id is None:
         return
     from knotless.accounts.models import Profile
 
     # A fresh random number rather than a count: a profile saved from a copy read earlier puts
     # an old number back for a moment, and an old number must never come back for good.
-    Profile.objects.filter(user_id=user_id).update(data_version=secrets.randbits(62))
+    versions = {"data_version": secrets.randbits(62)}
+    if frame:
+        versions["frame_version"] = secrets.randbits(62)
+    Profile.objects.filter(user_id=user_id).update(**versions)
 
 
 def _user_path(model: type[Model], seen: frozenset[type[Model]] = frozenset()) -> tuple[str, ...]:
@@ -94,7 +106,7 @@ def owner_id(instance: Model, path: tuple[str, ...]) -> int | None:
 def _on_write(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     path = owned_models().get(sender)
     if path:
-        touch(owner_id(instance, path))
+        touch(owner_id(instance, path), frame=sender._meta.label_lower not in FRAME_KEEPS)
 
 
 def connect() -> None:
@@ -114,6 +126,16 @@ def _on_user_saved(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     touch(instance.pk)
 
 
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def keeps_frames(view: V) -> V:
+    """Mark a view whose own writes are only check-ins: the backstop below then leaves the
+    frame version alone (the signals of anything else it writes still move it)."""
+    view.keeps_frames = True  # type: ignore[attr-defined]
+    return view
+
+
 class TouchAfterWrite:
     """After an unsafe request by a signed-in person, move their data version on, whatever the
     view wrote and however it wrote it."""
@@ -126,5 +148,7 @@ class TouchAfterWrite:
         if request.method not in SAFE_METHODS:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
-                touch(user.pk)
+                match = request.resolver_match
+                keeps = match is not None and getattr(match.func, "keeps_frames", False)
+                touch(user.pk, frame=not keeps)
         return response

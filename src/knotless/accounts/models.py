@@ -34,6 +34,9 @@ class Profile(models.Model):
     # Changes with every write to this person's data (accounts/freshness.py); pages cached for
     # them are keyed by it. Never saved from a copy in memory: see save().
     data_version = models.BigIntegerField(default=0, editable=False)
+    # Changes with every write except a check-in's: a page's frame, the parts a check-in cannot
+    # change (knotless/frames.py), is kept under it.
+    frame_version = models.BigIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
@@ -47,9 +50,12 @@ class Profile(models.Model):
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "data_version"
+                if not f.primary_key and f.name not in VERSIONS
             ]
         super().save(*args, **kwargs)
+
+
+VERSIONS = frozenset({"data_version", "frame_version"})
 
 
 class SetupToken(models.Model):

@@ -17,14 +17,16 @@ under their own count and highest id and not re-read after a check-in.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from knotless.journal import services
@@ -32,7 +34,7 @@ from knotless.journal.models import Knot
 from knotless.lib.charts import pain_chart
 from knotless.lib.days import zone
 from knotless.lib.memo import Memo
-from knotless.overview import session_marks, session_marks_version
+from knotless.overview import session_marks
 
 RECENT_DAYS = 30
 # The chart shows the last this many days of a knot's history until the person asks for all of
@@ -70,65 +72,115 @@ def _stamp(knot: Knot) -> str:
     return f"{knot.pk}:{knot.created_at.timestamp()}"
 
 
-def ratings(knot: Knot, tz_name: str, count: int, last: int | None) -> list[Rating]:
-    """Every check-in of ``knot``, oldest first, on ``tz_name``'s clock; ``count`` and ``last``
-    are the check-ins' count and highest id as just read from the database."""
+class Held(NamedTuple):
+    """A knot's ratings as held in memory, with the days they fall on (on the same clock) and
+    each as the chart takes it (wall-clock moment, pain)."""
+
+    size: int
+    last: int | None
+    rows: list[Rating]
+    days: frozenset[date]
+    plain: list[tuple[datetime, int]]
+
+
+def _plain(rating: Rating) -> tuple[datetime, int]:
+    return rating.moment.replace(tzinfo=None), rating.pain
+
+
+def held(knot: Knot, tz_name: str, count: int, last: int | None) -> Held:
+    """Every check-in of ``knot``, oldest first, on ``tz_name``'s clock, and their days;
+    ``count`` and ``last`` are the check-ins' count and highest id as just read from the
+    database (:func:`services.rating_stats`)."""
     key = f"{_stamp(knot)}:{tz_name}"
-    held: tuple[int, int | None, list[Rating]] | None = HELD.get(key)
+    kept: Held | None = HELD.get(key)
     tz = zone(tz_name)
-    found: list[Rating] | None = None
-    if held is not None:
-        held_count, held_last, rows = held
-        if (held_count, held_last) == (count, last):
-            return rows
-        if held_last is not None and count > held_count:
-            newer = list(
-                knot.checkins.filter(id__gt=held_last)
-                .order_by("id")
-                .values_list("id", "moment", "pain", "note")
-            )
-            if held_count + len(newer) == count and (newer[-1][0] if newer else None) == last:
-                found = list(rows)
+    found: Held | None = None
+    if kept is not None:
+        if (kept.size, kept.last) == (count, last):
+            return kept
+        if kept.last is not None and count > kept.size:
+            newer = services.ratings_after(knot, kept.last)
+            if kept.size + len(newer) == count and (newer[-1][0] if newer else None) == last:
+                rows, plain = list(kept.rows), list(kept.plain)
+                added = []
                 for pk, moment, pain, note in newer:  # a back-dated check-in lands in its place
-                    insort(found, Rating(moment.astimezone(tz), pk, pain, note))
+                    rating = Rating(moment.astimezone(tz), pk, pain, note)
+                    at = bisect_right(rows, rating)
+                    rows.insert(at, rating)
+                    plain.insert(at, _plain(rating))
+                    added.append(rating.moment.date())
+                found = Held(count, last, rows, kept.days.union(added), plain)
     if found is None:
-        found = [
+        rows = [
             Rating(moment.astimezone(tz), pk, pain, note)
             for pk, moment, pain, note in services.all_ratings(knot)
         ]
-    HELD.set(key, (count, last, found))
-    return found
-
-
-def around_sessions(
-    knot: Knot, tz_name: str, version: tuple[int, int | None]
-) -> list[AroundSession]:
-    key = f"around:{_stamp(knot)}:{tz_name}:{version[0]}:{version[1]}"
-    held: list[AroundSession] | None = HELD.get(key)
-    if held is not None:
-        return held
-    tz = zone(tz_name)
-    found = [
-        AroundSession(m.session_id, m.moment.astimezone(tz), m.before, m.after)
-        for m in session_marks(knot)
-    ]
+        days = frozenset(r.moment.date() for r in rows)
+        found = Held(count, last, rows, days, [_plain(r) for r in rows])
     HELD.set(key, found)
     return found
 
 
+def ratings(knot: Knot, tz_name: str, count: int, last: int | None) -> list[Rating]:
+    """Every check-in of ``knot``, oldest first, on ``tz_name``'s clock (see :func:`held`)."""
+    return held(knot, tz_name, count, last).rows
+
+
+def around_sessions(knot: Knot, tz_name: str, version: str) -> list[AroundSession]:
+    """The knot's session marks on ``tz_name``'s clock; ``version`` is anything that changes
+    whenever they may have (the person's frame version: any write but a check-in moves it)."""
+    return _around(knot, tz_name, version)[0]
+
+
+def _around(
+    knot: Knot, tz_name: str, version: str
+) -> tuple[list[AroundSession], dict[date, list[AroundSession]]]:
+    """The session marks, and the same by day."""
+    key = f"around:{_stamp(knot)}:{tz_name}:{version}"
+    found: tuple[list[AroundSession], dict[date, list[AroundSession]]] | None = HELD.get(key)
+    if found is not None:
+        return found
+    tz = zone(tz_name)
+    marks = [
+        AroundSession(m.session_id, m.moment.astimezone(tz), m.before, m.after)
+        for m in session_marks(knot)
+    ]
+    found = marks, _by_day(marks)
+    HELD.set(key, found)
+    return found
+
+
+def _by_day(marks: list[AroundSession]) -> dict[date, list[AroundSession]]:
+    days: dict[date, list[AroundSession]] = {}
+    for mark in marks:
+        days.setdefault(mark.moment.date(), []).append(mark)
+    return days
+
+
 def day_rows(
-    points: list[Rating], around: list[AroundSession] | None = None, limit: int | None = None
+    points: list[Rating],
+    around: list[AroundSession] | None = None,
+    limit: int | None = None,
+    rated: frozenset[date] | None = None,
+    around_by_day: dict[date, list[AroundSession]] | None = None,
 ) -> tuple[list[dict[str, object]], int]:
     """One row per day, newest first (the newest ``limit`` days, or all): its check-ins and
     average, and the ratings taken around sessions (listed, not averaged: they are not
-    check-ins); and how many days there are in all."""
+    check-ins); and how many days there are in all. ``rated``, the days of ``points`` when
+    they are known already, spares reading the older points when only the newest are shown
+    (and ``around_by_day``, the session marks by day, grouping them again)."""
+    sessions = _by_day(around or []) if around_by_day is None else around_by_day
+    if rated is None:
+        rated = frozenset(r.moment.date() for r in points)
+    every = sorted(rated | sessions.keys(), reverse=True)
+    shown = every if limit is None else every[:limit]
+    if shown and points:
+        # Ratings are in time order: only those from the oldest day shown on are grouped.
+        start = datetime.combine(shown[-1], time.min, points[0].moment.tzinfo)
+        points = points[bisect_left(points, (start,)) :]
     days: dict[date, list[Rating]] = {}
     for rating in points:
         days.setdefault(rating.moment.date(), []).append(rating)
-    sessions: dict[date, list[AroundSession]] = {}
-    for mark in around or []:
-        sessions.setdefault(mark.moment.date(), []).append(mark)
-    every = sorted(days.keys() | sessions.keys(), reverse=True)
     return [
         {
             "day": day,
@@ -138,7 +190,7 @@ def day_rows(
             if day in days
             else None,
         }
-        for day in (every if limit is None else every[:limit])
+        for day in shown
     ], len(every)
 
 
@@ -153,9 +205,35 @@ def _row_html(knot: Knot, tz_name: str, row: dict[str, Any]) -> str:
     key = f"{_stamp(knot)}:{tz_name}:{row['day']}:{[r.id for r in row['ratings']]}:{marks}"
     html: str | None = ROWS.get(key)
     if html is None:
-        html = render_to_string("journal/_history_row.html", {"row": row})
+        html = row_html(row)
         ROWS.set(key, html)
     return html
+
+
+def _or_dash(value: object) -> str:
+    return "–" if value is None else str(value)
+
+
+def row_html(row: dict[str, Any]) -> str:
+    """A day's row of the table. Written out here rather than by a template: today's row is
+    drawn again after every check-in, and a day can hold dozens of ratings."""
+    items = [
+        f"<li>{r.moment:%H:%M}: <strong>{r.pain}</strong>"
+        + (f' <span class="muted">“{escape(r.note)}”</span>' if r.note else "")
+        + "</li>"
+        for r in row["ratings"]
+    ]
+    items += [
+        f'<li class="around-session">{s.moment:%H:%M} '
+        f'<a href="{escape(reverse("session", args=[s.session_id]))}">around a session</a>: '
+        f"<strong>{_or_dash(s.before)} → {_or_dash(s.after)}</strong></li>"
+        for s in row["sessions"]
+    ]
+    return (
+        f'<tr>\n  <td class="nowrap">{escape(date_format(row["day"], "j M Y"))}</td>\n'
+        f'  <td><ul class="ratings">{"".join(items)}</ul></td>\n'
+        f"  <td>{escape(_or_dash(row['average']))}</td>\n</tr>\n"
+    )
 
 
 def recent(
@@ -163,32 +241,45 @@ def recent(
 ) -> tuple[list[Rating], list[AroundSession], date | None]:
     """The ratings and session marks of the last ``days`` calendar days of a history that has
     some (ending on the day of its latest mark, so an untied knot still shows its end), and the
-    first day shown, or None when nothing is left out."""
-    moments = [m.moment for m in around]
-    if points:
-        moments += [points[0].moment, points[-1].moment]  # ratings are in time order
+    first day shown, or None when nothing is left out. Both lists are in time order."""
+    moments = [m.moment for m in (*around[:1], *around[-1:])]
+    moments += [r.moment for r in (*points[:1], *points[-1:])]
     last = max(moments)
     start = last.date() - timedelta(days=days - 1)
     if min(moments).date() >= start:
         return points, around, None
-    cut = bisect_left(points, (datetime.combine(start, time.min, last.tzinfo),))
-    return points[cut:], [m for m in around if m.moment.date() >= start], start
+    midnight = datetime.combine(start, time.min, last.tzinfo)
+    return (
+        points[bisect_left(points, (midnight,)) :],
+        around[bisect_left(around, midnight, key=_when) :],
+        start,
+    )
 
 
-def history_html(knot: Knot, tz_name: str, *, show_all: bool) -> str:
-    """The chart and table of a knot's ratings (two small aggregate queries when nothing
-    changed; after a check-in, one more for the new rows)."""
-    stats = knot.checkins.aggregate(count=Count("id"), last=Max("id"))
-    marks_version = session_marks_version(knot)
+def _when(mark: AroundSession) -> datetime:
+    return mark.moment
+
+
+def history_html(
+    knot: Knot,
+    tz_name: str,
+    stats: tuple[int, int | None],
+    *,
+    show_all: bool,
+    sessions_version: str,
+) -> str:
+    """The chart and table of a knot's ratings. ``stats`` are its check-ins' count and highest
+    id (:func:`services.rating_stats`); ``sessions_version`` changes whenever its session marks
+    may have (see :func:`around_sessions`). No query when nothing changed; after a check-in, one
+    for the new rows."""
     key = ":".join(
         str(part)
         for part in (
             "knot-history",
-            5,
+            6,
             _stamp(knot),
-            stats["count"],
-            stats["last"],
-            *marks_version,
+            *stats,
+            sessions_version,
             tz_name,
             int(show_all),
         )
@@ -196,16 +287,19 @@ def history_html(knot: Knot, tz_name: str, *, show_all: bool) -> str:
     cached: str | None = cache.get(key)
     if cached is not None:
         return cached
-    points = ratings(knot, tz_name, stats["count"], stats["last"])
-    around = around_sessions(knot, tz_name, marks_version)
+    kept = held(knot, tz_name, *stats)
+    points = kept.rows
+    around, around_by_day = _around(knot, tz_name, sessions_version)
     shown, shown_around, chart_from = (
         (points, around, None)
         if show_all or not (points or around)
         else recent(points, around, CHART_DAYS)
     )
-    series = tuple((r.moment.replace(tzinfo=None), r.pain) for r in shown)
+    series = tuple(kept.plain[len(points) - len(shown) :])
     marks = tuple((m.moment.replace(tzinfo=None), m.before, m.after) for m in shown_around)
-    rows, total_days = day_rows(points, around, None if show_all else RECENT_DAYS)
+    rows, total_days = day_rows(
+        points, around, None if show_all else RECENT_DAYS, kept.days, around_by_day
+    )
     html = render_to_string(
         "journal/_history.html",
         {
@@ -215,7 +309,7 @@ def history_html(knot: Knot, tz_name: str, *, show_all: bool) -> str:
             "chart_days": CHART_DAYS,
             "around": bool(around),
             "chart_marks": bool(marks),
-            # Each row is a template's autoescaped output.
+            # Each row is escaped as it is written (row_html).
             "rows_html": mark_safe("".join(_row_html(knot, tz_name, row) for row in rows)),
             "hidden_days": total_days - len(rows),
             "total_days": total_days,

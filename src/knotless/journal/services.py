@@ -17,10 +17,24 @@ from knotless.accounts.freshness import touch
 from knotless.atlas.muscles import get_muscle
 from knotless.atlas.regions import get_region, load_regions, sides_for, sides_text
 from knotless.journal.models import NOTE_MAX, PAIN_MAX, PAIN_MIN, CheckIn, Knot
-from knotless.journal.summary import KnotSummary, all_ratings, summaries
+from knotless.journal.summary import (
+    KnotSummary,
+    all_ratings,
+    rating_stats,
+    ratings_after,
+    summaries,
+    summary_of,
+)
 from knotless.lib.days import zone
 
-__all__ = ["KnotSummary", "all_ratings", "summaries"]  # read here by views, the CLI and insights
+__all__ = [  # read here by views, the CLI and insights
+    "KnotSummary",
+    "all_ratings",
+    "rating_stats",
+    "ratings_after",
+    "summaries",
+    "summary_of",
+]  # read here by views, the CLI and insights
 
 # A phone's clock and the server's may disagree a little; more than this is a typo.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -33,9 +47,20 @@ class StaleEdit(Exception):
 def knot_for(user: Any, knot_id: int) -> Knot:
     """The user's knot with this id, or 404: other people's knots do not exist for them."""
     try:
-        return Knot.objects.get(pk=knot_id, user=user)
-    except (Knot.DoesNotExist, ValueError, TypeError):
+        pk, owner = int(knot_id), int(user.pk)
+    except (ValueError, TypeError):
         raise Http404("No such knot.") from None
+    if not 0 < pk < 2**63:  # no id is larger, and a database refuses to compare with one
+        raise Http404("No such knot.")
+    # Every knot page starts here: a raw query, as building it with the ORM cost more than
+    # SQLite spent answering it.
+    found = list(Knot.objects.raw(_KNOT_FOR, [pk, owner]))
+    if not found:
+        raise Http404("No such knot.")
+    return found[0]
+
+
+_KNOT_FOR = f"SELECT * FROM {Knot._meta.db_table} WHERE id = %s AND user_id = %s"
 
 
 def check_pain(pain: int) -> int:

@@ -4,6 +4,8 @@ long the history."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -160,6 +162,62 @@ def _stalls(spans: list[tuple[int, int, datetime | None, datetime | None]]) -> d
     cache.set_many({keys[pk]: (stall,) for pk, stall in fresh.items()}, timeout=24 * 60 * 60)
     result.update(fresh)
     return {pk: stall for pk, stall in result.items() if stall is not None}
+
+
+def summary_of(
+    knot: Knot, ratings: Sequence[tuple[datetime, int, int, str]], now: datetime | None = None
+) -> KnotSummary:
+    """What :func:`summaries` says of ``knot``, worked out from all its ratings held in memory:
+    (moment, id, pain, note) sorted by moment then id, as the knot page holds them. Only the
+    ratings each part looks at are read, found by bisection."""
+    now = now or timezone.now()
+    cutoff = now - WINDOW
+    cut = bisect_right(ratings, cutoff, key=_moment)
+    # The rating that stood when the week began, then the week's own.
+    week = [(r[0], r[2]) for r in ratings[max(cut - 1, 0) :]]
+    stall = None
+    if knot.is_active and ratings:
+        first_at, latest_at = ratings[0][0], ratings[-1][0]
+        if latest_at - first_at >= REVIEW_AFTER:
+            head = ratings[: bisect_left(ratings, first_at + WEEK, key=_moment)]
+            tail = ratings[bisect_right(ratings, latest_at - WEEK, key=_moment) :]
+            stall = stalled([(r[0], r[2]) for r in (*head, *tail)])
+    return KnotSummary(
+        knot,
+        trend(week, now),
+        len(ratings),
+        stall,
+        ratings[0][2] if ratings else None,
+    )
+
+
+def _moment(rating: tuple[datetime, int, int, str]) -> datetime:
+    return rating[0]
+
+
+def rating_stats(knot: Knot) -> tuple[int, int | None]:
+    """The count and highest id of a knot's check-ins: what identifies them, as they are only
+    ever added or deleted. A plain cursor: the ORM spent longer building this query than SQLite
+    spends answering it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), MAX(id) FROM {CheckIn._meta.db_table} WHERE knot_id = %s", [knot.pk]
+        )
+        count, last = cursor.fetchone()
+    return count, last
+
+
+def ratings_after(knot: Knot, last: int) -> list[tuple[int, datetime, int, str]]:
+    """The check-ins of ``knot`` with an id above ``last``, as (id, moment in UTC, pain, note),
+    by id."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, moment, pain, note FROM {CheckIn._meta.db_table} "
+            "WHERE knot_id = %s AND id > %s ORDER BY id",
+            [knot.pk, last],
+        )
+        rows = cursor.fetchall()
+    return [(pk, _utc(moment), pain, note) for pk, moment, pain, note in rows]
 
 
 def all_ratings(knot: Knot) -> list[tuple[int, datetime, int, str]]:

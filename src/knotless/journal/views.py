@@ -14,23 +14,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotless import queued
+from knotless.accounts.freshness import keeps_frames
 from knotless.accounts.services import profile_for
 from knotless.accounts.typing import AuthedRequest
-from knotless.atlas.bodymap import CAPTIONS, render_view, view_for, views
+from knotless.atlas.bodymap import CAPTIONS, render_view, views
 from knotless.atlas.muscles import load_muscles
 from knotless.atlas.regions import get_region, load_regions, region_label, sides_for
 from knotless.atlas.sprite import sprite_url
-from knotless.insights.services import tag_checkin, tags_offered
+from knotless.insights.services import tag_checkin
 from knotless.insights.today import insights_today
 from knotless.journal import services
 from knotless.journal.forms import CheckInForm, EditKnotForm, NewKnotForm, UntieForm
-from knotless.journal.history import history_html
+from knotless.journal.knot_page import knot_page
 from knotless.journal.models import CheckIn, Knot
-from knotless.overview import knot_practice, quick_glass, today_parts
-from knotless.safety.checklist import load_flags
+from knotless.overview import quick_glass, today_parts
 from knotless.safety.policy import EMERGENCY, NEEDS_ANSWERS, Gates
 from knotless.training.forms import EFFORT_WORDS
-from knotless.training.insights import flares
 from knotless.training.today import training_today
 
 # Which form field a service error belongs to, by its code.
@@ -71,14 +70,6 @@ def _picker(selected: tuple[str, str] | None) -> list[dict[str, str]]:
         }
         for view in views()
     ]
-
-
-@lru_cache(maxsize=512)
-def _figure(region: str, side: str) -> str:
-    """A small body-map figure with one place marked, for the knot page."""
-    return render_view(
-        view_for(region), selected={(region, side): 1.0}, id_prefix="knot", sprite=sprite_url()
-    )
 
 
 def today(request: AuthedRequest) -> HttpResponse:
@@ -164,19 +155,6 @@ def knot_new(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def screening_history(knot: Knot) -> list[dict[str, object]]:
-    """The red-flag answers given for this knot, newest first, in words."""
-    questions = {f.id: f.question for f in load_flags()}
-    return [
-        {
-            "at": s.created_at,
-            "outcome": s.get_outcome_display(),
-            "ticked": [questions.get(i, i) for i in s.ticked],
-        }
-        for s in knot.screenings.order_by("-created_at", "-id")[:10]
-    ]
-
-
 def _after_new_knot(request: AuthedRequest, knot: Knot) -> HttpResponse:
     """A knot in the head, neck, chest or back gets the red-flag check first (unless answered
     recently); the knot itself is already saved, so nothing is lost whatever the answers."""
@@ -195,37 +173,7 @@ def _after_new_knot(request: AuthedRequest, knot: Knot) -> HttpResponse:
 
 def knot_detail(request: AuthedRequest, knot_id: int) -> HttpResponse:
     knot = services.knot_for(request.user, knot_id)
-    return _render_detail(request, knot, _tz_name(request), CheckInForm())
-
-
-def _render_detail(
-    request: AuthedRequest, knot: Knot, tz_name: str, form: CheckInForm, status: int = 200
-) -> HttpResponse:
-    summary = services.summaries(Knot.objects.filter(pk=knot.pk))[0]
-    practice = knot_practice(knot, Gates(request.user))
-    return render(
-        request,
-        "journal/knot_detail.html",
-        {
-            "knot": knot,
-            "label": knot.label,
-            "summary": summary,
-            "form": form,
-            "history": history_html(knot, tz_name, show_all=request.GET.get("all") == "1"),
-            "map": _figure(knot.region, knot.side),
-            "screenings": screening_history(knot),
-            "exercises": practice.exercises,
-            "sessions": practice.sessions,
-            "verdict": practice.verdict,
-            "verdict_areas": " and ".join(sorted(practice.verdict.areas)),
-            "held_back": practice.held_back,
-            "check_url": practice.verdict.check_url(request.path, knot=knot),
-            "play_url": practice.play_url,
-            "flares": [f for f in flares(request.user, knots=[knot]) if knot.is_active],
-            "tags": tags_offered(request.user),
-        },
-        status=status,
-    )
+    return knot_page(request, knot, _tz_name(request))
 
 
 def knot_checkins(request: AuthedRequest, knot_id: int) -> HttpResponse:
@@ -239,6 +187,7 @@ def knot_checkins(request: AuthedRequest, knot_id: int) -> HttpResponse:
     )
 
 
+@keeps_frames
 @require_POST
 @queued.answers_queue("This knot is gone (deleted elsewhere?), so the check-in has nowhere to go.")
 def knot_checkin(request: AuthedRequest, knot_id: int) -> HttpResponse:
@@ -274,7 +223,7 @@ def knot_checkin(request: AuthedRequest, knot_id: int) -> HttpResponse:
             if request.POST.get("next") == "today":  # Today's quick check-in stays on Today
                 return redirect("today")
             return redirect("knot", knot_id=knot.pk)
-    return _render_detail(request, knot, tz_name, form, status=400)
+    return knot_page(request, knot, tz_name, form, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -35,8 +35,9 @@ VERSION = 1
 # Derived, rebuilt on use: today's plan (its items name knots by database id) and the desk
 # guard's live state.
 SKIPPED = frozenset({"practice.dayplan", "desk.deskstate"})
-# Fields that are bookkeeping, not data: the profile's data version (accounts/freshness.py).
-NOT_DATA = frozenset({"data_version"})
+# Fields that are bookkeeping, not data: the profile's data and frame versions
+# (accounts/freshness.py).
+NOT_DATA = frozenset({"data_version", "frame_version"})
 USER_MODEL = settings.AUTH_USER_MODEL.lower()
 Progress = Callable[[str, int], None]
 

@@ -124,20 +124,36 @@ class Flare:
         )
 
 
-def flares(user: Any, now: datetime | None = None, knots: list[Knot] | None = None) -> list[Flare]:
+FlareEntry = tuple[datetime, date, str]  # a workout's start and day, and one exercise's slug
+
+
+def flare_entries(user: Any, now: datetime | None = None) -> list[FlareEntry]:
+    """The library exercises trained recently enough to have caused a flare shown now."""
+    since = (now or timezone.now()) - timedelta(days=FLARE_SHOWN_DAYS) - FLARE_WINDOW
+    return list(
+        Entry.objects.filter(workout__user=user, workout__started_at__gte=since)
+        .exclude(slug="")
+        .values_list("workout__started_at", "workout__day", "slug")
+    )
+
+
+def flares(
+    user: Any,
+    now: datetime | None = None,
+    knots: list[Knot] | None = None,
+    entries: list[FlareEntry] | None = None,
+) -> list[Flare]:
     """Active knots whose pain rose by FLARE_RISE or more within 48 hours after a workout that
-    trained the muscles near them, in the last week, and that have not settled since."""
+    trained the muscles near them, in the last week, and that have not settled since.
+    ``entries``, when given, are :func:`flare_entries` read a little earlier (no workout was
+    written since): those too old by now are left out."""
     now = now or timezone.now()
     if knots is None:
         knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
     if not knots:
         return []
     since = now - timedelta(days=FLARE_SHOWN_DAYS) - FLARE_WINDOW
-    entries = list(
-        Entry.objects.filter(workout__user=user, workout__started_at__gte=since)
-        .exclude(slug="")
-        .values_list("workout__started_at", "workout__day", "slug")
-    )
+    entries = flare_entries(user, now) if entries is None else [e for e in entries if e[0] >= since]
     if not entries:
         return []
     checkins: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
