@@ -348,3 +348,13 @@ def test_one_marked_place_is_drawn_on_the_view_that_shows_it_largest() -> None:
     assert view_for("arch-sole") == "foot"  # on the front figure the sole cannot be seen
     assert view_for("thumb") == "hand"
     assert view_for("low-back") == "back"
+
+
+def test_a_decorative_view_draws_the_same_shapes_without_names_or_data() -> None:
+    marked = {("medial-border-of-scapula", "right"): 1.0}
+    full = render_view("back", selected=marked, sprite="/s.svg")
+    plain = render_view("back", selected=marked, sprite="/s.svg", decorative=True)
+    shapes = re.compile(r'<use class="([^"]*)" href="([^"]*)"')
+    assert shapes.findall(plain) == shapes.findall(full)
+    assert "is-selected" in plain and len(plain) < len(full) / 2
+    assert "data-region" not in plain and plain.count("<title") == 1  # the view's own name

@@ -143,3 +143,26 @@ def test_the_summary_from_memory_gives_the_same_four_week_review(
         mine = services.summary_of(knot, kept.rows, now=now)
         assert mine == services.summaries(Knot.objects.filter(pk=knot.pk), now=now)[0]
         assert (mine.stall is not None) == (stalls and active)
+
+
+def test_the_history_section_says_what_the_chart_and_table_hold() -> None:
+    from datetime import date
+
+    from knotless.lib.charts import PainChart
+
+    dots = history.section_html(
+        PainChart("<svg></svg>", False), date(2026, 9, 7), True, True, "<tr></tr>", 31, [{}] * 30
+    )
+    assert (
+        'aria-label="Chart of pain ratings over time: dots are check-ins, the line joins daily '
+        "averages, and each arrow with hollow diamonds goes from the rating just before a "
+        "session to the one just after it. It shows the last 90 days, from 7 Sep 2026. The same "
+        'numbers are in the table below."'
+    ) in dots
+    assert "Show the whole history</a> (31 days with ratings)" in dots
+    assert "(1 older day hidden)" in dots and "around sessions</caption>" in dots
+    weeks = history.section_html(PainChart("", True, "week"), None, False, False, "", 800, [{}])
+    assert "the shaded band spans each week's lowest to highest rating, the line joins " in weeks
+    assert "weekly averages. The table below lists each day's numbers." in weeks
+    assert "(799 older days hidden)" in weeks and "around a session" not in weeks
+    assert "Show the whole history" not in weeks

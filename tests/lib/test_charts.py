@@ -319,13 +319,16 @@ def test_a_long_history_marks_when_sessions_were_and_sums_them_up() -> None:
 
 
 def test_dots_kept_from_an_earlier_drawing_are_those_a_fresh_drawing_gives() -> None:
-    """The dots of the days before the last are kept between drawings; whatever changes (a
-    check-in today, one back-dated, one deleted or changed on an earlier day), the chart is
-    the one drawn from nothing."""
+    """The dots of the days before the last, and the session marks, are kept between drawings;
+    whatever changes (a check-in today, one back-dated, one deleted or changed on an earlier
+    day, a session), the chart is the one drawn from nothing."""
     rng = random.Random(5)
     points = list(series(20))
-    for step in range(60):
-        action = rng.choice(["today", "today", "back-dated", "deleted", "changed", "next day"])
+    marks: list[tuple[datetime, int | None, int | None]] = [(datetime(2026, 1, 3, 18), 6, 3)]
+    for step in range(80):
+        action = rng.choice(
+            ["today", "today", "back-dated", "deleted", "changed", "next day", "session", "edit"]
+        )
         last = points[-1][0]
         if action == "today":
             points.append((last + timedelta(minutes=1), rng.randint(0, 10)))
@@ -339,7 +342,14 @@ def test_dots_kept_from_an_earlier_drawing_are_those_a_fresh_drawing_gives() -> 
         elif action == "changed":
             i = rng.randrange(len(points) - 1)
             points[i] = (points[i][0], (points[i][1] + 1) % 11)
+        elif action == "session":
+            marks.append((points[-1][0] - timedelta(hours=1), rng.randint(3, 8), None))
+            marks.sort(key=lambda m: m[0])
+        elif action == "edit":  # a session's ratings corrected: the same number of marks
+            at, before, _ = marks[rng.randrange(len(marks))]
+            marks[marks.index((at, before, _))] = (at, before, rng.randint(0, 10))
         points.sort()
-        kept = pain_chart(tuple(points)).html
+        kept = pain_chart(tuple(points), tuple(marks)).html
         charts._EARLIER_DOTS.clear()
-        assert pain_chart(tuple(points)).html == kept, (step, action)
+        charts._MARKS.clear()
+        assert pain_chart(tuple(points), tuple(marks)).html == kept, (step, action)

@@ -292,6 +292,7 @@ def render_view(
     id_prefix: str = "bm",
     title: str | None = None,
     sprite: str | None = None,
+    decorative: bool = False,
 ) -> str:
     """One view of the body map as an inline ``<svg>`` string.
 
@@ -300,6 +301,8 @@ def render_view(
     maps (slug, side) to an extra CSS class such as ``zone-essential``. ``title`` replaces
     the view's label as the accessible name of the figure. ``sprite`` is the address of the
     static :func:`sprite_svg` file: shapes then point into it instead of carrying their paths.
+    ``decorative`` leaves out each shape's name and data (a figure hidden from assistive
+    technology that only shows where a knot is, as on the knot page): a third of the markup.
     """
     spec = _view(view)
     if not _ID_PREFIX.match(id_prefix):
@@ -334,6 +337,9 @@ def render_view(
             "region", "is-selected" if is_selected else "", strength, emphasis.get(key, "")
         )
         data = f' data-region="{_attr(shape.region)}" data-side="{_attr(shape.side)}"'
+        if decorative and href is None:
+            out.append(_shape(classes, view, index, shape.d, sprite, ""))
+            continue
         path = _shape(
             classes,
             view,

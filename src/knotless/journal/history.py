@@ -23,15 +23,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from knotless.journal import services
 from knotless.journal.models import Knot
-from knotless.lib.charts import pain_chart
+from knotless.lib.charts import PainChart, pain_chart
 from knotless.lib.days import zone
 from knotless.lib.memo import Memo
 from knotless.overview import session_marks
@@ -109,7 +107,9 @@ def held(knot: Knot, tz_name: str, count: int, last: int | None) -> Held:
                     rows.insert(at, rating)
                     plain.insert(at, _plain(rating))
                     added.append(rating.moment.date())
-                found = Held(count, last, rows, kept.days.union(added), plain)
+                # The same set when no day is new: the days' order below is then kept too.
+                days = kept.days if kept.days.issuperset(added) else kept.days.union(added)
+                found = Held(count, last, rows, days, plain)
     if found is None:
         rows = [
             Rating(moment.astimezone(tz), pk, pain, note)
@@ -157,6 +157,10 @@ def _by_day(marks: list[AroundSession]) -> dict[date, list[AroundSession]]:
     return days
 
 
+# Every day with a rating or a session mark, newest first, by the two sets of days.
+DAYS = Memo(64)
+
+
 def day_rows(
     points: list[Rating],
     around: list[AroundSession] | None = None,
@@ -172,7 +176,11 @@ def day_rows(
     sessions = _by_day(around or []) if around_by_day is None else around_by_day
     if rated is None:
         rated = frozenset(r.moment.date() for r in points)
-    every = sorted(rated | sessions.keys(), reverse=True)
+    key = (rated, frozenset(sessions))
+    every: list[date] | None = DAYS.get(key)
+    if every is None:
+        every = sorted(rated | sessions.keys(), reverse=True)
+        DAYS.set(key, every)
     shown = every if limit is None else every[:limit]
     if shown and points:
         # Ratings are in time order: only those from the oldest day shown on are grouped.
@@ -200,9 +208,9 @@ def day_rows(
 ROWS = Memo(20_000)
 
 
-def _row_html(knot: Knot, tz_name: str, row: dict[str, Any]) -> str:
+def _row_html(stamp: str, tz_name: str, row: dict[str, Any]) -> str:
     marks = tuple((s.session_id, s.before, s.after) for s in row["sessions"])
-    key = f"{_stamp(knot)}:{tz_name}:{row['day']}:{[r.id for r in row['ratings']]}:{marks}"
+    key = (stamp, tz_name, row["day"], tuple(r.id for r in row["ratings"]), marks)
     html: str | None = ROWS.get(key)
     if html is None:
         html = row_html(row)
@@ -300,20 +308,83 @@ def history_html(
     rows, total_days = day_rows(
         points, around, None if show_all else RECENT_DAYS, kept.days, around_by_day
     )
-    html = render_to_string(
-        "journal/_history.html",
-        {
-            "knot": knot,
-            "chart": pain_chart(series, marks) if series or marks else None,
-            "chart_from": chart_from,
-            "chart_days": CHART_DAYS,
-            "around": bool(around),
-            "chart_marks": bool(marks),
-            # Each row is escaped as it is written (row_html).
-            "rows_html": mark_safe("".join(_row_html(knot, tz_name, row) for row in rows)),
-            "hidden_days": total_days - len(rows),
-            "total_days": total_days,
-        },
-    )
+    chart = pain_chart(series, marks) if series or marks else None
+    # Each row is escaped as it is written (row_html).
+    stamp = _stamp(knot)
+    rows_html = "".join(_row_html(stamp, tz_name, row) for row in rows)
+    html = section_html(chart, chart_from, bool(around), bool(marks), rows_html, total_days, rows)
     cache.set(key, html, timeout=CACHE_SECONDS)
     return html
+
+
+def section_html(
+    chart: PainChart | None,
+    chart_from: date | None,
+    around: bool,
+    chart_marks: bool,
+    rows_html: str,
+    total_days: int,
+    rows: list[dict[str, object]],
+) -> str:
+    """The history's section: the chart, a note on the days it shows, and the table. Written
+    out here rather than by a template, as it is drawn again after every check-in."""
+    since = f"{CHART_DAYS} days, from {date_format(chart_from, 'j M Y')}" if chart_from else ""
+    out = [
+        '<section aria-labelledby="history-title">\n'
+        '  <h2 id="history-title">Pain over time</h2>\n  '
+    ]
+    if chart is not None:
+        what = (
+            f"the shaded band spans each {chart.per}'s lowest to highest rating"
+            if chart.band
+            else "dots are check-ins"
+        )
+        sessions = ""
+        if chart_marks:
+            sessions = (
+                ", and ticks along the bottom mark the sessions, whose ratings before and after "
+                "are summed up under the chart"
+                if chart.band
+                else ", and each arrow with hollow diamonds goes from the rating just before a "
+                "session to the one just after it"
+            )
+        shown = f"It shows the last {since}. " if chart_from else ""
+        table = (
+            "The same numbers are in the table below."
+            if chart.per == "day"
+            else "The table below lists each day's numbers."
+        )
+        label = (
+            f"Chart of pain ratings over time: {what}, the line joins {chart.per_adjective} "
+            f"averages{sessions}. {shown}{table}"
+        )
+        # Every word of the label is knotless's own (a period's name, a number, a date).
+        out.append(f'<div class="chart card" role="img" aria-label="{label}">{chart.html}</div>')
+    out.append("\n  ")
+    if chart_from:
+        out.append(
+            f'<p class="small muted">The last {since}. <a href="?all=1#history-title">Show the '
+            f"whole history</a> ({total_days} days with ratings).</p>"
+        )
+    caption = ", with the ratings taken around sessions" if around else ""
+    out.append(
+        '\n  <div class="table-wrap">\n    <table>\n      <caption class="visually-hidden">'
+        f"Pain ratings by day, newest first{caption}</caption>\n"
+        '      <thead><tr><th scope="col">Day</th><th scope="col">Ratings (time: pain)</th>'
+        '<th scope="col">Day average</th></tr></thead>\n      <tbody>\n      '
+        f"{rows_html}\n      </tbody>\n    </table>\n  </div>\n  "
+    )
+    if around:
+        out.append(
+            '<p class="small muted">Ratings around a session (before → after) are shown apart '
+            "from check-ins and left out of the day averages.</p>"
+        )
+    out.append("\n  ")
+    hidden = total_days - len(rows)
+    if hidden:
+        out.append(
+            f'<p><a href="?all=1#history-title">Show all {total_days} days</a> ({hidden} older '
+            f"day{'s' if hidden != 1 else ''} hidden)</p>"
+        )
+    out.append("\n</section>\n")
+    return "".join(out)

@@ -40,7 +40,11 @@ LIVE = ("messages", "summary", "alerts", "history")
 def figure(region: str, side: str) -> str:
     """A small body-map figure with one place marked, for the knot page."""
     return render_view(
-        view_for(region), selected={(region, side): 1.0}, id_prefix="knot", sprite=sprite_url()
+        view_for(region),
+        selected={(region, side): 1.0},
+        id_prefix="knot",
+        sprite=sprite_url(),
+        decorative=True,
     )
 
 

@@ -182,11 +182,15 @@ def pain_chart(
     if not band and points:
         plot.append(f'<g class="chart-dots">{_dots(points, start, span)}</g>')
     if sessions and not band:
-        plot.append('<g class="chart-sessions">')
-        plot.extend(
-            _session(id_prefix, _pct(x(_t(m))), before, after) for m, before, after in sessions
-        )
-        plot.append("</g>")
+        # The marks change only when a session is saved: kept by axis and marks.
+        key = (id_prefix, start, span, sessions)
+        marks: str | None = _MARKS.get(key)
+        if marks is None:
+            marks = "".join(
+                _session(id_prefix, _pct(x(_t(m))), before, after) for m, before, after in sessions
+            )
+            _MARKS.set(key, marks)
+        plot.append(f'<g class="chart-sessions">{marks}</g>')
     plot.append("</svg>")
 
     pains = "".join(
@@ -210,6 +214,7 @@ def pain_chart(
 # only the last day's dots again. The points themselves are the key, so a changed, added or
 # deleted rating on any earlier day is a new key, never a stale drawing.
 _EARLIER_DOTS = Memo(256)
+_MARKS = Memo(256)
 
 
 def _dots(points: tuple[tuple[datetime, int], ...], start: float, span: float) -> str:
