@@ -268,3 +268,21 @@ def test_an_import_leaves_one_programme_followed_the_newest(make_user: Any) -> N
     followed = active(other)
     assert followed is not None and followed.source == "New physio"
     assert other.programmes.filter(ended_at__isnull=True).count() == 1
+
+
+def test_a_safety_answer_dated_in_the_future_refuses_the_file(make_user: Any) -> None:
+    from knotless.safety.models import Screening
+
+    person = make_user("person")
+    _seed(person)
+    document = archive.export_user(person)
+    rows = document["tables"]["safety.screening"]
+    assert rows  # the seed answered the safety questions
+    rows[0]["created_at"] = (timezone.now() + timedelta(days=300)).isoformat()
+    other = make_user("other")
+    with pytest.raises(archive.ArchiveError, match="dated in the future"):
+        archive.import_user(other, document)
+    assert not Screening.objects.filter(user=other).exists()
+    rows[0]["created_at"] = (timezone.now() + timedelta(minutes=2)).isoformat()  # clocks differ
+    archive.import_user(other, document)
+    assert Screening.objects.filter(user=other).count() == len(rows)

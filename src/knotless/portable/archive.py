@@ -306,11 +306,31 @@ def import_user(
             if progress:
                 progress(table.label, len(rows))
         _settle_programmes(user)
+        _refuse_answers_ahead(user)
         touch(user.pk)  # the rows went in with bulk_create, which sends no signals
     return report
 
 
 BATCH = 2000
+
+
+def _refuse_answers_ahead(user: Any) -> None:
+    """A safety answer dated in the future would stand as the latest answer until that date
+    (the gate reads the newest), outranking every real one: refuse the file, as a FHIR
+    Bundle with one is refused."""
+    from knotless.safety.models import Screening
+    from knotless.safety.policy import CLOCK_SKEW
+
+    ahead = (
+        Screening.objects.filter(user=user, created_at__gt=timezone.now() + CLOCK_SKEW)
+        .order_by("created_at")
+        .first()
+    )
+    if ahead is not None:
+        raise ArchiveError(
+            "A safety answer in this file is dated in the future "
+            f"({ahead.created_at:%Y-%m-%d %H:%M} UTC); knotless would take it for your latest."
+        )
 
 
 def _settle_programmes(user: Any) -> None:
