@@ -161,7 +161,7 @@ def test_a_page_from_a_kept_frame_is_the_page_drawn_afresh(
         ),
         ("training", train),
         ("a rise after training", lambda: client.post(checkin, {"pain": "9"})),
-        ("a mistaken one deleted", lambda: CheckIn.objects.filter(knot=knot).last().delete()),
+        ("a mistaken one deleted", lambda: CheckIn.objects.filter(knot=knot).latest("id").delete()),
         ("the whole history", lambda: None),
         ("untied", lambda: client.post(reverse("knot_untie", args=[knot.pk]), {"pain": "1"})),
         ("reopened", lambda: client.post(reverse("knot_reopen", args=[knot.pk]))),

@@ -242,3 +242,67 @@ def test_days_follow_the_users_clock(user: Any) -> None:
     with time_machine.travel(NOW.replace(hour=23, minute=30), tick=False):
         # 00:30 the next day in Berlin
         assert local_today(user) == NOW.date() + timedelta(days=1)
+
+
+def _tiers() -> list[tuple[str, str]]:
+    """Each region with a side, twice: its area answered with nothing ticked, and with an
+    answer that asks for an appointment soon (gentle work only)."""
+    from knotless.atlas.regions import load_regions, sides_for
+
+    found = []
+    for region in load_regions().values():
+        for tier in ("", "soon"):
+            found.append((f"{region.slug}:{sides_for(region)[0]}", tier))
+    return found
+
+
+@pytest.mark.parametrize(("place", "tier"), _tiers())
+def test_a_plan_never_holds_what_play_would_refuse(make_user: Any, place: str, tier: str) -> None:
+    """Two knots, one of them in a muscle no one named, answered as the tier says: every
+    exercise of the plan made for them is one the player's gate lets play."""
+    from knotless.safety.checklist import flags_for
+    from knotless.safety.guard import offers
+    from knotless.safety.policy import knot_areas
+
+    user = make_user("gate")
+    region, side = place.split(":")
+    knot = add_knot(user, region, side)
+    other = add_knot(user, "top-of-shoulder", "left", "upper-trapezius")
+    areas = sorted(knot_areas(knot) | knot_areas(other))
+    ticked = [next(f.id for f in flags_for(areas) if f.tier == tier)] if tier else []
+    screening.record(user, areas, ticked)
+    dayplan = planning.todays_plan(user, minutes=20, place="floor")
+    library = load_exercises()
+    chosen = [library[i["slug"]] for i in dayplan.items]
+    assert offers(user, chosen).held == {}, [e.slug for e in chosen]
+
+
+def test_what_the_gate_holds_back_never_reaches_the_plan_even_from_the_planner(
+    user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate has the last word over the planner's own choice: a strength move for a knot
+    whose answers allow only gentle work is left out, and the plan says so."""
+    from knotless.lib import planner
+    from knotless.safety.checklist import flags_for
+    from knotless.safety.policy import knot_areas
+
+    knot = add_knot(user, "top-of-shoulder", "right", "upper-trapezius")
+    areas = sorted(knot_areas(knot))
+    screening.record(user, areas, [next(f.id for f in flags_for(areas) if f.tier == "soon")])
+    shrug = load_exercises()["dumbbell-shrug"]
+    assert shrug.kind == "strength" and "upper-trapezius" in shrug.primary
+    stretch = "upper-trapezius-side-bend-stretch"
+    dose = planner.Dose(sets=1, reps=10, hold_seconds=0, per_side=False, rest_seconds=30)
+    made = planner.Plan(
+        items=(
+            planner.Item("dumbbell-shrug", shrug.name, "strength", dose, 60, "strong"),
+            planner.Item(stretch, "stretch", "stretch", dose, 60, "loose"),
+        ),
+        seconds=120,
+        budget_seconds=600,
+        left_out=(),
+    )
+    monkeypatch.setattr(planning, "compute", lambda *a, **k: made)
+    dayplan = planning.todays_plan(user, minutes=10, place="floor")
+    assert [i["slug"] for i in dayplan.items] == [stretch]
+    assert "1 exercise left out: your safety answers hold it back today." in dayplan.notes

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from knotless.library.exercises import load_exercises
 from knotless.physio import doc
 from knotless.physio.models import Programme
-from knotless.safety import guard
 
 if TYPE_CHECKING:
     from knotless.practice.planning import Inputs
@@ -59,9 +58,6 @@ def merge(fields: dict[str, Any], programme: Programme | None, inputs: Inputs) -
     library = load_exercises()
     said = label(programme)
     physio, left_out = [], list(fields["left_out"])
-    # The player's own gate as well as the plan's: nothing goes in that Play would refuse.
-    named = [library[i["slug"]] for i in items if i.get("slug") in library]
-    playable = guard.offers(programme.user, named)
     for item in items:
         slug = item.get("slug", "")
         if not slug:
@@ -70,7 +66,7 @@ def merge(fields: dict[str, Any], programme: Programme | None, inputs: Inputs) -
         if exercise is None:  # gone from the library since it was added
             left_out.append([f"{item.get('name', slug)} ({said.lower()})", "not in this library"])
             continue
-        if not inputs.allows(exercise) or not playable.playable(slug):
+        if not inputs.allows(exercise):  # the plan's rule and the player's (Play's) alike
             left_out.append(
                 [
                     f"{exercise.name} ({said[0].lower()}{said[1:]})",

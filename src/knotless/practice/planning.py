@@ -97,6 +97,8 @@ class Inputs:
     verdicts: dict[int, Verdict]  # knot id -> where its safety answers stand
     emergency: bool
     past: Past  # what the user said about exercises before, read only when a plan is made
+    gates: policy.Gates  # the safety answers as read once for this page
+    active: tuple[Knot, ...]  # the active knots, for the player's own gate (policy.targeted)
 
     @property
     def feedback(self) -> dict[str, planner.Feedback]:
@@ -171,7 +173,10 @@ class Inputs:
         )
 
     def allows(self, exercise: Exercise) -> bool:
-        """May this exercise stand in a plan now (a kept or edited one included)?"""
+        """May this exercise stand in a plan now (a kept or edited one included)? Only when
+        the plan's rule (by the muscles the knots are in, or are guessed to be in) and the
+        player's (by the knots the exercise works on: policy.targeted) both let it, so a plan
+        never holds what Play would refuse."""
         if self.emergency:
             return False
         worked = set(exercise.primary + exercise.secondary)
@@ -179,12 +184,12 @@ class Inputs:
         if not worked:
             # Which knots it works on cannot be known (it names no atlas muscle): it stands
             # only while no knot is held back, as the player's gate (policy.targeted) decides.
-            return not self.held_muscles and (exercise.kind != "strength" or not gentle)
-        if worked & self.held_muscles:
-            return False
-        if exercise.kind == "strength":
-            return not worked & gentle
-        return True
+            plan_says = not self.held_muscles and (exercise.kind != "strength" or not gentle)
+        elif worked & self.held_muscles:
+            plan_says = False
+        else:
+            plan_says = exercise.kind != "strength" or not worked & gentle
+        return plan_says and not self.gates.held([exercise], self.active)
 
 
 def gather(user: Any, today: date | None = None, gates: policy.Gates | None = None) -> Inputs:
@@ -196,7 +201,8 @@ def gather(user: Any, today: date | None = None, gates: policy.Gates | None = No
     gates = gates or policy.Gates(user)
     needs = []
     verdicts = {}
-    for knot in _active_knots(user):
+    active = _active_knots(user)
+    for knot in active:
         if knot.muscle:
             chosen: tuple[str, ...] = (knot.muscle,)
         else:
@@ -225,6 +231,8 @@ def gather(user: Any, today: date | None = None, gates: policy.Gates | None = No
         verdicts=verdicts,
         emergency=gates.emergency is not None,
         past=Past(user, zone),
+        gates=gates,
+        active=tuple(active),
     )
 
 
@@ -301,12 +309,21 @@ def todays_plan(
         if same:
             minutes, place = kept.minutes, kept.place
     result = compute(inputs, variant, minutes, place)
+    library = load_exercises()
+    # The planner avoids what the safety answers hold back; the gate has the last word.
+    items = [i for i in result.items if i.slug in library and inputs.allows(library[i.slug])]
+    held = len(result.items) - len(items)
     fields = {
         "minutes": minutes,
         "place": place,
-        "items": [_stored(item) for item in result.items],
+        "items": [_stored(item) for item in items],
         "left_out": [list(pair) for pair in result.left_out],
-        "notes": list(result.notes),
+        "notes": list(result.notes)
+        + [
+            f"{held} exercise{'s' * (held != 1)} left out: your safety answers hold "
+            f"{'them' if held != 1 else 'it'} back today."
+        ]
+        * bool(held),
         "basis": basis,
         "edited": False,
     }
