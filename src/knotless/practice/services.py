@@ -414,9 +414,11 @@ def sessions_page(user: Any, page: str | None) -> Page[Session]:
 
 
 def knot_sessions(knot: Knot, limit: int = 20) -> list[SessionKnot]:
-    """The finished sessions this knot took part in, newest first."""
+    """The finished sessions this knot took part in, newest first. Filtered by the person too,
+    which changes nothing but lets PostgreSQL read their sessions by the (user, start) index
+    instead of scanning everyone's (11 ms -> 2 ms at 100 people, growing with their number)."""
     return list(
-        SessionKnot.objects.filter(knot=knot)
+        SessionKnot.objects.filter(knot=knot, session__user_id=knot.user_id)
         .exclude(session__status=Session.Status.STARTED)
         .select_related("session")
         .order_by("-session__started_at")[:limit]
@@ -435,7 +437,7 @@ class SessionMark:
 
 def _marked(knot: Knot) -> Any:
     return (
-        SessionKnot.objects.filter(knot=knot)
+        SessionKnot.objects.filter(knot=knot, session__user_id=knot.user_id)  # see knot_sessions
         .exclude(session__status=Session.Status.STARTED)
         .exclude(pain_before__isnull=True, pain_after__isnull=True)
     )
