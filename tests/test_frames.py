@@ -147,6 +147,12 @@ def test_a_page_from_a_kept_frame_is_the_page_drawn_afresh(
         workout = training.workout_for(user, when=timezone.now() - timedelta(hours=30))
         training.log_lift(user, "one-arm dumbbell row", "3x10@20kg", workout=workout)
 
+    def played() -> None:
+        from knotless.practice import services as practice
+
+        session = practice.start(user, ["chin-tuck"], before={knot.pk: 6})
+        practice.finish(user, session.pk, after={knot.pk: 3}, verdicts={}, played_seconds=60)
+
     steps: list[tuple[str, Callable[[], Any]]] = [
         ("a check-in", lambda: client.post(checkin, {"pain": "7"})),
         ("another, with a note", lambda: client.post(checkin, {"pain": "2", "note": "a <b>"})),
@@ -160,6 +166,7 @@ def test_a_page_from_a_kept_frame_is_the_page_drawn_afresh(
             ),
         ),
         ("training", train),
+        ("a session rated before and after", played),
         ("a rise after training", lambda: client.post(checkin, {"pain": "9"})),
         ("a mistaken one deleted", lambda: CheckIn.objects.filter(knot=knot).latest("id").delete()),
         ("the whole history", lambda: None),
@@ -181,6 +188,7 @@ def test_a_page_from_a_kept_frame_is_the_page_drawn_afresh(
         client.get(shown)  # a frame kept for the next step
     assert said >= 6  # the messages after each check-in were shown, live
     assert kept >= 4  # the plain check-ins and the deletion put the page on a kept frame
+    assert "around a session</a>: <strong>6 → 3</strong>" in page  # the session's marks
 
 
 def test_a_frame_must_hold_each_slot_once(rf: Any) -> None:

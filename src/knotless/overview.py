@@ -23,7 +23,6 @@ from knotless.library.exercises import Exercise, load_exercises
 from knotless.practice.models import DayPlan, SessionKnot
 from knotless.practice.services import exercises_for_knot, knot_sessions
 from knotless.practice.services import session_marks as session_marks  # the knot's chart
-from knotless.practice.services import session_marks_version as session_marks_version
 from knotless.safety.models import Screening
 from knotless.safety.policy import Gates, Verdict
 from knotless.safety.screening import VALID_FOR

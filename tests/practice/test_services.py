@@ -251,7 +251,6 @@ def test_a_session_counts_as_done_when_at_least_half_was_played(user: Any) -> No
 
 
 def test_session_ratings_become_marks_on_the_knot(user: Any, shoulder_knot: Knot) -> None:
-    assert services.session_marks_version(shoulder_knot) == (0, None)
     session = services.start(user, ROUTINE, before={shoulder_knot.pk: 6}, now=NOW)
     assert services.session_marks(shoulder_knot) == []  # not saved yet: not shown
     services.finish(
@@ -264,7 +263,6 @@ def test_session_ratings_become_marks_on_the_knot(user: Any, shoulder_knot: Knot
     )
     [mark] = services.session_marks(shoulder_knot)
     assert (mark.session_id, mark.moment, mark.before, mark.after) == (session.pk, NOW, 6, 3)
-    assert services.session_marks_version(shoulder_knot)[0] == 1
     unrated = services.start(user, ROUTINE, before={shoulder_knot.pk: None})
     services.finish(user, unrated.pk, after={}, verdicts={}, played_seconds=10)
     assert len(services.session_marks(shoulder_knot)) == 1  # nothing to draw for it

@@ -16,7 +16,6 @@ from typing import Any, Protocol
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
 from django.http import Http404
 from django.utils import timezone
 
@@ -451,13 +450,6 @@ def session_marks(knot: Knot) -> list[SessionMark]:
         .order_by("session__started_at", "session_id")
         .values_list("session_id", "session__started_at", "pain_before", "pain_after")
     ]
-
-
-def session_marks_version(knot: Knot) -> tuple[int, int | None]:
-    """What identifies a knot's session marks for a cache: a saved session's ratings never
-    change, and an unsaved one is not shown, so their count and highest id do."""
-    stats = _marked(knot).aggregate(count=Count("id"), last=Max("id"))
-    return stats["count"], stats["last"]
 
 
 def exercises_for_knot(knot: Knot, limit: int = 6) -> list[Exercise]:
