@@ -20,17 +20,14 @@ put together from a kept frame matches one drawn afresh.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-import knotless
+from knotless.pagecache import person_key
 
 SECONDS = 60
 F = TypeVar("F")
@@ -42,28 +39,11 @@ def slot(name: str) -> SafeString:
 
 
 def frame_key(request: HttpRequest, name: str) -> str | None:
-    """The cache key of this request's frame of page ``name``, or None to draw it afresh."""
-    if request.method not in ("GET", "HEAD"):
-        return None
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return None
-    profile = getattr(user, "profile", None)
-    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-    if profile is None or not csrf:
-        return None
-    parts = (
-        knotless.__version__,
-        name,
-        str(user.pk),
-        str(profile.frame_version),
-        # Anything in the frame worded relative to now is at most a minute old.
-        str(int(timezone.now().timestamp() // 60)),
-        request.get_full_path(),
-        csrf,  # the frame's forms carry a token made from it
-    )
-    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=20).hexdigest()
-    return f"frame:{digest}"
+    """The cache key of this request's frame of page ``name``, or None to draw it afresh: the
+    page cache's key (anything in the frame worded relative to now is at most a minute old,
+    and its forms carry a token made from the CSRF cookie), with the frame version in place
+    of the data version."""
+    return person_key(request, "frame", "frame_version", name)
 
 
 def assemble(

@@ -37,8 +37,10 @@ SECONDS = 60
 View = Callable[..., HttpResponseBase]
 
 
-def page_key(request: HttpRequest) -> str | None:
-    """The cache key of this request's page, or None when it must be rendered afresh."""
+def person_key(request: HttpRequest, kind: str, version: str, *more: str) -> str | None:
+    """A cache key for something drawn for the signed-in person of this GET or HEAD, or None
+    (anyone else, or no CSRF cookie yet): the deployed version, ``more``, the person and their
+    profile's ``version`` field, the minute, the path and query, and the CSRF cookie."""
     if request.method not in ("GET", "HEAD"):
         return None
     user = getattr(request, "user", None)
@@ -48,19 +50,26 @@ def page_key(request: HttpRequest) -> str | None:
     csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
     if profile is None or not csrf:
         return None
-    if len(messages.get_messages(request)) > 0:
-        return None
     minute = int(timezone.now().timestamp() // 60)
     parts = (
         knotless.__version__,
+        *more,
         str(user.pk),
-        str(profile.data_version),
+        str(getattr(profile, version)),
         str(minute),
         request.get_full_path(),
         csrf,
     )
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=20).hexdigest()
-    return f"page:{digest}"
+    return f"{kind}:{digest}"
+
+
+def page_key(request: HttpRequest) -> str | None:
+    """The cache key of this request's page, or None when it must be rendered afresh."""
+    key = person_key(request, "page", "data_version")
+    if key is None or len(messages.get_messages(request)) > 0:
+        return None
+    return key
 
 
 def fresh_page(view: View) -> View:
