@@ -51,16 +51,17 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return seen
 
 
-def _knot(user: Any, days_ago: int = 40, pain: int = 6) -> Any:
+def _knot(user: Any) -> Any:
+    """A knot followed for 40 days (long enough for its 4-week review), its area answered."""
     made = journal.add_knot(
         user,
         region="medial-border-of-scapula",
         side="right",
-        pain=pain,
+        pain=6,
         tz_name=TZ,
         muscle="rhomboids",
-        moment=timezone.now() - timedelta(days=days_ago),
-        first_felt=(timezone.now() - timedelta(days=days_ago + 1)).date(),
+        moment=timezone.now() - timedelta(days=40),
+        first_felt=(timezone.now() - timedelta(days=41)).date(),
     )
     screening.record(user, policy.knot_areas(made), [], knot=made)
     return made

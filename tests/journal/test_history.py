@@ -28,7 +28,7 @@ def _full(knot: Knot, tz_name: str) -> list[history.Rating]:
 
 def _read(knot: Knot, tz_name: str) -> list[history.Rating]:
     stats = knot.checkins.aggregate(count=Count("id"), last=Max("id"))
-    return history.ratings(knot, tz_name, stats["count"], stats["last"])
+    return history.held(knot, tz_name, stats["count"], stats["last"]).rows
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -85,7 +85,7 @@ def test_a_new_checkin_reads_only_the_new_rows(user: Any, django_assert_num_quer
     services.check_in(knot, pain=2, tz_name=TZ)
     stats = knot.checkins.aggregate(count=Count("id"), last=Max("id"))
     with django_assert_num_queries(1):  # the rows after the highest id held, and nothing else
-        found = history.ratings(knot, TZ, stats["count"], stats["last"])
+        found = history.held(knot, TZ, stats["count"], stats["last"]).rows
     assert found == _full(knot, TZ)
     assert found[-1].pain == 2
 
@@ -151,7 +151,7 @@ def test_the_history_section_says_what_the_chart_and_table_hold() -> None:
     from knotless.lib.charts import PainChart
 
     dots = history.section_html(
-        PainChart("<svg></svg>", False), date(2026, 9, 7), True, True, "<tr></tr>", 31, [{}] * 30
+        PainChart("<svg></svg>", False), date(2026, 9, 7), True, True, "<tr></tr>", 31, 30
     )
     assert (
         'aria-label="Chart of pain ratings over time: dots are check-ins, the line joins daily '
@@ -161,7 +161,7 @@ def test_the_history_section_says_what_the_chart_and_table_hold() -> None:
     ) in dots
     assert "Show the whole history</a> (31 days with ratings)" in dots
     assert "(1 older day hidden)" in dots and "around sessions</caption>" in dots
-    weeks = history.section_html(PainChart("", True, "week"), None, False, False, "", 800, [{}])
+    weeks = history.section_html(PainChart("", True, "week"), None, False, False, "", 800, 1)
     assert "the shaded band spans each week's lowest to highest rating, the line joins " in weeks
     assert "weekly averages. The table below lists each day's numbers." in weeks
     assert "(799 older days hidden)" in weeks and "around a session" not in weeks

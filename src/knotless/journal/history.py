@@ -8,11 +8,13 @@ log identified by their count and highest id. The page keeps two things in the c
   (pickling thousands of rows for a shared cache cost more than reading them again). After a
   check-in only the rows newer than the highest id held are read, and the list is used again if
   the count then adds up; anything else (a deletion, an import) reads the whole history afresh;
-- the rendered chart and table, under the count and highest id of both the check-ins and the
-  session marks, so a page seen twice is not drawn twice.
+- the rendered chart and table, under the check-ins' count and highest id and the person's
+  frame version, so a page seen twice is not drawn twice.
 
-Session marks (ratings around a session) change only when a session is saved, so they are cached
-under their own count and highest id and not re-read after a check-in.
+Session marks (ratings around a session) change only with writes that move the frame version
+(:mod:`knotless.accounts.freshness`: every write but a check-in), so they are held under it and
+not re-read after a check-in. Rows of the table, earlier days' dots of the chart and the sorted
+days are kept under what they are drawn from.
 """
 
 from __future__ import annotations
@@ -121,21 +123,11 @@ def held(knot: Knot, tz_name: str, count: int, last: int | None) -> Held:
     return found
 
 
-def ratings(knot: Knot, tz_name: str, count: int, last: int | None) -> list[Rating]:
-    """Every check-in of ``knot``, oldest first, on ``tz_name``'s clock (see :func:`held`)."""
-    return held(knot, tz_name, count, last).rows
-
-
-def around_sessions(knot: Knot, tz_name: str, version: str) -> list[AroundSession]:
-    """The knot's session marks on ``tz_name``'s clock; ``version`` is anything that changes
-    whenever they may have (the person's frame version: any write but a check-in moves it)."""
-    return _around(knot, tz_name, version)[0]
-
-
-def _around(
+def around_sessions(
     knot: Knot, tz_name: str, version: str
 ) -> tuple[list[AroundSession], dict[date, list[AroundSession]]]:
-    """The session marks, and the same by day."""
+    """The knot's session marks on ``tz_name``'s clock, and the same by day; ``version`` is
+    anything that changes whenever they may have (the person's frame version)."""
     key = f"around:{_stamp(knot)}:{tz_name}:{version}"
     found: tuple[list[AroundSession], dict[date, list[AroundSession]]] | None = HELD.get(key)
     if found is not None:
@@ -163,19 +155,14 @@ DAYS = Memo(64)
 
 def day_rows(
     points: list[Rating],
-    around: list[AroundSession] | None = None,
+    rated: frozenset[date],
+    sessions: dict[date, list[AroundSession]],
     limit: int | None = None,
-    rated: frozenset[date] | None = None,
-    around_by_day: dict[date, list[AroundSession]] | None = None,
 ) -> tuple[list[dict[str, object]], int]:
     """One row per day, newest first (the newest ``limit`` days, or all): its check-ins and
     average, and the ratings taken around sessions (listed, not averaged: they are not
-    check-ins); and how many days there are in all. ``rated``, the days of ``points`` when
-    they are known already, spares reading the older points when only the newest are shown
-    (and ``around_by_day``, the session marks by day, grouping them again)."""
-    sessions = _by_day(around or []) if around_by_day is None else around_by_day
-    if rated is None:
-        rated = frozenset(r.moment.date() for r in points)
+    check-ins); and how many days there are in all. ``rated`` are the days of ``points`` and
+    ``sessions`` the session marks by day, as held: only the points of the days shown are read."""
     key = (rated, frozenset(sessions))
     every: list[date] | None = DAYS.get(key)
     if every is None:
@@ -297,7 +284,7 @@ def history_html(
         return cached
     kept = held(knot, tz_name, *stats)
     points = kept.rows
-    around, around_by_day = _around(knot, tz_name, sessions_version)
+    around, around_by_day = around_sessions(knot, tz_name, sessions_version)
     shown, shown_around, chart_from = (
         (points, around, None)
         if show_all or not (points or around)
@@ -305,14 +292,14 @@ def history_html(
     )
     series = tuple(kept.plain[len(points) - len(shown) :])
     marks = tuple((m.moment.replace(tzinfo=None), m.before, m.after) for m in shown_around)
-    rows, total_days = day_rows(
-        points, around, None if show_all else RECENT_DAYS, kept.days, around_by_day
-    )
+    rows, total_days = day_rows(points, kept.days, around_by_day, None if show_all else RECENT_DAYS)
     chart = pain_chart(series, marks) if series or marks else None
     # Each row is escaped as it is written (row_html).
     stamp = _stamp(knot)
     rows_html = "".join(_row_html(stamp, tz_name, row) for row in rows)
-    html = section_html(chart, chart_from, bool(around), bool(marks), rows_html, total_days, rows)
+    html = section_html(
+        chart, chart_from, bool(around), bool(marks), rows_html, total_days, len(rows)
+    )
     cache.set(key, html, timeout=CACHE_SECONDS)
     return html
 
@@ -324,7 +311,7 @@ def section_html(
     chart_marks: bool,
     rows_html: str,
     total_days: int,
-    rows: list[dict[str, object]],
+    shown_days: int,
 ) -> str:
     """The history's section: the chart, a note on the days it shows, and the table. Written
     out here rather than by a template, as it is drawn again after every check-in."""
@@ -380,7 +367,7 @@ def section_html(
             "from check-ins and left out of the day averages.</p>"
         )
     out.append("\n  ")
-    hidden = total_days - len(rows)
+    hidden = total_days - shown_days
     if hidden:
         out.append(
             f'<p><a href="?all=1#history-title">Show all {total_days} days</a> ({hidden} older '

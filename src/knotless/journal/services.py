@@ -34,7 +34,7 @@ __all__ = [  # read here by views, the CLI and insights
     "ratings_after",
     "summaries",
     "summary_of",
-]  # read here by views, the CLI and insights
+]
 
 # A phone's clock and the server's may disagree a little; more than this is a typo.
 CLOCK_SKEW = timedelta(minutes=5)
