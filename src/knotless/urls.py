@@ -13,7 +13,7 @@ from knotless.pagecache import fresh_page
 from knotless.physio import views as physio
 from knotless.portable import report as portable_report
 from knotless.portable import views as portable
-from knotless.practice import plan_views
+from knotless.practice import plan_views, session_list
 from knotless.practice import views as practice
 from knotless.pwa import views as pwa
 from knotless.safety import views as safety
@@ -64,7 +64,7 @@ urlpatterns = [
     path("desk/action/", desk.desk_action, name="desk_action"),
     path("desk/break/", desk.desk_break, name="desk_break"),
     path("desk/settings/", desk.desk_settings, name="desk_settings"),
-    path("sessions/", fresh_page(practice.sessions_page), name="sessions"),
+    path("sessions/", fresh_page(session_list.sessions_page), name="sessions"),
     path("sessions/<int:session_id>/", practice.session_page, name="session"),
     path("training/", fresh_page(training.log_page), name="training"),
     path("training/lift/", training.log_lift, name="training_lift"),

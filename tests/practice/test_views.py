@@ -221,7 +221,7 @@ def test_every_session_stays_reachable_page_by_page(client_in: Client, user: Any
     from django.utils import timezone
 
     from knotless.practice.models import Session
-    from knotless.practice.services import SESSIONS_PER_PAGE
+    from knotless.practice.session_list import SESSIONS_PER_PAGE
 
     start = timezone.now() - timedelta(days=200)
     Session.objects.bulk_create(

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -193,11 +192,16 @@ def counts_as_done(session: Session) -> bool:
     is not held against anyone, while a stop after a few seconds, or skipping through most of
     it, does not count. Time rather than exercises reached, because one long release can be
     most of a routine, and a stop during the first of two exercises is not "most of it"."""
-    if session.status == Session.Status.STARTED:
+    return played_enough(session.status, session.planned_seconds, session.played_seconds)
+
+
+def played_enough(status: str, planned_seconds: int, played_seconds: int) -> bool:
+    """:func:`counts_as_done` from a session's columns, for pages that read them as values."""
+    if status == Session.Status.STARTED:
         return False
-    if not session.planned_seconds:
-        return session.status == Session.Status.FINISHED
-    return session.played_seconds * 2 >= session.planned_seconds
+    if not planned_seconds:
+        return status == Session.Status.FINISHED
+    return played_seconds * 2 >= planned_seconds
 
 
 def targets(exercises: Iterable[Exercise]) -> set[str]:
@@ -396,20 +400,6 @@ def discard(user: Any, session_id: int) -> None:
     if not session.is_open:
         raise ValidationError("A saved session stays in your history.", code="closed")
     session.delete()
-
-
-SESSIONS_PER_PAGE = 50
-
-
-def sessions_page(user: Any, page: str | None) -> Page[Session]:
-    """One page of the user's sessions, newest first; a page number that is not one (text,
-    0, past the end) gives the nearest real page, so an old link never fails."""
-    sessions = (
-        Session.objects.filter(user=user)
-        .prefetch_related("exercises", "knots__knot")
-        .order_by("-started_at", "-id")
-    )
-    return Paginator(sessions, SESSIONS_PER_PAGE).get_page(page)
 
 
 def knot_sessions(knot: Knot, limit: int = 20) -> list[SessionKnot]:

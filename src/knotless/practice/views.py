@@ -497,27 +497,3 @@ def session_page(request: AuthedRequest, session_id: int) -> HttpResponse:
             "offers": offers,
         },
     )
-
-
-@require_GET
-def sessions_page(request: AuthedRequest) -> HttpResponse:
-    page = services.sessions_page(request.user, request.GET.get("page"))
-    sessions = list(page)
-    library = load_exercises()
-    rows = []
-    for session in sessions:
-        names = [
-            library[r.slug].name if r.slug in library else r.slug for r in session.exercises.all()
-        ]
-        counted = not session.is_open and services.counts_as_done(session)
-        rows.append((session, names, list(session.knots.all()), counted))
-    return render(
-        request,
-        "practice/sessions.html",
-        {
-            "rows": rows,
-            "page": page,
-            "open": [s for s in sessions if s.status == Session.Status.STARTED],
-            "offers": guard.offers(request.user, []),
-        },
-    )
