@@ -20,8 +20,8 @@ from knotless.hydration.models import Vessel
 from knotless.hydration.services import units_of
 from knotless.lib.hydration import show
 from knotless.library.exercises import Exercise, load_exercises
-from knotless.practice.models import DayPlan, SessionKnot
-from knotless.practice.services import exercises_for_knot, knot_sessions
+from knotless.practice.models import DayPlan
+from knotless.practice.services import KnotSession, exercises_for_knot, knot_sessions
 from knotless.practice.services import session_marks as session_marks  # the knot's chart
 from knotless.safety.models import Screening
 from knotless.safety.policy import Gates, Verdict
@@ -35,7 +35,7 @@ class KnotPractice:
     """What the knot page shows from practice and safety."""
 
     exercises: list[Exercise]  # only what the gate permits; empty when it permits nothing
-    sessions: list[SessionKnot]
+    sessions: list[KnotSession]
     verdict: Verdict
     held_back: int  # exercises for the knot the gate held back (strength work when gentle)
 

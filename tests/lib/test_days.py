@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from knotless.lib.days import day_bounds, is_time_zone, local_date, zone
+from knotless.lib.days import day_bounds, is_time_zone, local_date, short_moment, zone
 
 
 def test_it_knows_real_time_zones() -> None:
@@ -49,3 +49,14 @@ def test_it_places_every_moment_inside_its_local_day(naive: datetime, name: str)
     moment = naive.replace(tzinfo=UTC)
     start, end = day_bounds(local_date(moment, tz), tz)
     assert start <= moment < end
+
+
+@given(
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)),
+    st.sampled_from(["UTC", "Europe/Berlin", "Asia/Kathmandu", "America/St_Johns"]),
+)
+def test_short_moment_writes_what_the_date_filter_writes(moment: datetime, name: str) -> None:
+    from django.utils.dateformat import format as date_format
+
+    local = moment.replace(tzinfo=UTC).astimezone(zone(name))
+    assert short_moment(local) == date_format(local, "D j M, H:i")

@@ -15,6 +15,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from knotless import frames
 from knotless.accounts.services import profile_for
@@ -27,7 +30,9 @@ from knotless.journal.forms import CheckInForm
 from knotless.journal.history import held, history_html
 from knotless.journal.models import Knot
 from knotless.journal.summary import KnotSummary
+from knotless.lib.days import short_moment
 from knotless.overview import knot_practice
+from knotless.practice.services import KnotSession
 from knotless.safety.checklist import load_flags
 from knotless.safety.policy import Gates
 from knotless.training.insights import FlareEntry, flare_entries, flares
@@ -61,6 +66,24 @@ def screening_history(knot: Knot) -> list[dict[str, object]]:
     ]
 
 
+def session_rows(sessions: list[KnotSession]) -> SafeString:
+    """The rows of the knot's sessions table, written out here: twenty rows through the template
+    cost as much as the rest of the frame."""
+    link = reverse("session", args=[0]).removesuffix("0/")
+    return mark_safe(  # only numbers and a date written by short_moment
+        "".join(
+            f'<tr><td><a href="{link}{s.session_id}/">'
+            f"{short_moment(timezone.localtime(s.started_at))}</a></td>"
+            f"<td>{_or_dash(s.before)}</td><td>{_or_dash(s.after)}</td></tr>"
+            for s in sessions
+        )
+    )
+
+
+def _or_dash(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
 def draw_frame(
     request: AuthedRequest, knot: Knot, form: CheckInForm
 ) -> tuple[str, list[FlareEntry]]:
@@ -75,6 +98,7 @@ def draw_frame(
         "screenings": screening_history(knot),
         "exercises": practice.exercises,
         "sessions": practice.sessions,
+        "session_rows": session_rows(practice.sessions),
         "verdict": practice.verdict,
         "verdict_areas": " and ".join(sorted(practice.verdict.areas)),
         "held_back": practice.held_back,

@@ -402,16 +402,28 @@ def discard(user: Any, session_id: int) -> None:
     session.delete()
 
 
-def knot_sessions(knot: Knot, limit: int = 20) -> list[SessionKnot]:
+@dataclass(frozen=True, slots=True)
+class KnotSession:
+    """A finished session a knot took part in, with its ratings, for the knot page's list."""
+
+    session_id: int
+    started_at: datetime
+    before: int | None
+    after: int | None
+
+
+def knot_sessions(knot: Knot, limit: int = 20) -> list[KnotSession]:
     """The finished sessions this knot took part in, newest first. Filtered by the person too,
     which changes nothing but lets PostgreSQL read their sessions by the (user, start) index
-    instead of scanning everyone's (11 ms -> 2 ms at 100 people, growing with their number)."""
-    return list(
-        SessionKnot.objects.filter(knot=knot, session__user_id=knot.user_id)
+    instead of scanning everyone's (11 ms -> 2 ms at 100 people, growing with their number).
+    Read as values: the knot page drew twenty model pairs to show four columns."""
+    return [
+        KnotSession(*values)
+        for values in SessionKnot.objects.filter(knot=knot, session__user_id=knot.user_id)
         .exclude(session__status=Session.Status.STARTED)
-        .select_related("session")
-        .order_by("-session__started_at")[:limit]
-    )
+        .order_by("-session__started_at")
+        .values_list("session_id", "session__started_at", "pain_before", "pain_after")[:limit]
+    ]
 
 
 @dataclass(frozen=True, slots=True)

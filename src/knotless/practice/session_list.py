@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 from knotless.accounts.typing import AuthedRequest
 from knotless.atlas.regions import region_label
 from knotless.journal.models import Knot
+from knotless.lib.days import short_moment
 from knotless.library.exercises import load_exercises
 from knotless.practice.models import Session, SessionExercise, SessionKnot
 from knotless.practice.services import played_enough
@@ -35,8 +36,6 @@ from knotless.safety import guard
 SESSIONS_PER_PAGE = 50
 NAMES_SHOWN = 90  # characters of the exercise list before it is cut with "…"
 STATUS_LABELS = dict(Session.Status.choices)
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(slots=True)
@@ -102,11 +101,6 @@ SELECT sk.session_id, 1, sk.id, k.region, k.side, sk.pain_before, sk.pain_after
  ORDER BY 1, 2, 3"""
 
 
-def _when(moment: datetime) -> str:
-    """As the date filter's "D j M, H:i" writes it ("Sun 1 Nov, 18:30"), at a tenth of the cost."""
-    return f"{DAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]}, {moment:%H:%M}"
-
-
 def _cut(text: str) -> str:
     """The text, or its first characters and "…" when it is longer than NAMES_SHOWN."""
     return text if len(text) <= NAMES_SHOWN else text[: NAMES_SHOWN - 1] + "…"
@@ -122,7 +116,7 @@ def rows_html(rows: list[Row], *, can_play: bool, csrf_token: str) -> SafeString
     link = reverse("session", args=[0]).removesuffix("0/")
     parts = []
     for row in rows:
-        when = _when(timezone.localtime(row.started_at))
+        when = short_moment(timezone.localtime(row.started_at))
         names = escape(_cut(", ".join(row.names)))
         knots = (
             "<br>".join(
