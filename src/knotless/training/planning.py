@@ -25,11 +25,16 @@ def strength_entries(user: Any, slugs: set[str]) -> Iterator[tuple[str, date, st
     the verdict "hurt" when pain during it went past PAINFUL or the knot was worse the next
     morning. Player sessions are left out (the plan reads those from the player itself)."""
     rows = (
-        Entry.objects.filter(workout__user=user, slug__in=slugs, workout__practice_session=None)
+        Entry.objects.filter(workout__user=user, workout__practice_session=None)
+        .exclude(slug="")
         .order_by("workout__started_at", "position")
         .values_list("slug", "workout__day", "pain_during", "next_morning")
     )
-    for slug, day, pain, morning in rows.iterator(chunk_size=2000):
+    # The slugs are checked here, not in the query: as a parameter list of the whole library
+    # they cost more to prepare than the query took, on every first plan of the day.
+    for slug, day, pain, morning in rows:
+        if slug not in slugs:
+            continue
         hurt = (pain is not None and pain > PAINFUL) or morning == Entry.Morning.WORSE
         yield slug, day, "hurt" if hurt else ""
 

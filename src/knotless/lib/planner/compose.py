@@ -90,6 +90,17 @@ class _Builder:
         self.strengthened = recently_strengthened(library, request)
         self.chains: set[str] = set()  # strength variant chains already in the plan
         self.did_not_fit: set[int] = set()  # knots with an aimed item that did not fit
+        # Where progression has got to, per base exercise: each knot asks again for the same
+        # bases, and each answer replays the chain's whole history.
+        self.progressed: dict[str, tuple[ExerciseLike, Dose, str, str]] = {}
+
+    def progress(self, base: ExerciseLike) -> tuple[ExerciseLike, Dose, str, str]:
+        """:func:`progression` for this base, and the chain's group (its first slug)."""
+        if base.slug not in self.progressed:
+            exercise, dose, note = progression(base, self.library, self.request.strength_log)
+            group = min(chain(exercise, self.library))
+            self.progressed[base.slug] = (exercise, dose, note, group)
+        return self.progressed[base.slug]
 
     def name(self, muscle: str) -> str:
         return self.names.get(muscle, muscle)
@@ -237,8 +248,7 @@ class _Builder:
         for base in options(self.exercises, ("strength",), wanted, self.request):
             if self.request.programme and base.slug not in self.request.programme:
                 continue  # a person following a programme gets its strength work, no other
-            exercise, dose, note = progression(base, self.library, self.request.strength_log)
-            group = min(chain(exercise, self.library))
+            exercise, dose, note, group = self.progress(base)
             works = set(exercise.primary + exercise.trains)
             if (
                 group in self.chains
