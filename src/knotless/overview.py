@@ -21,7 +21,8 @@ from knotless.hydration.services import units_of
 from knotless.lib.hydration import show
 from knotless.library.exercises import Exercise, load_exercises
 from knotless.practice.models import DayPlan
-from knotless.practice.services import KnotSession, exercises_for_knot, knot_sessions
+from knotless.practice.services import KnotSession as KnotSession  # for the knot page
+from knotless.practice.services import exercises_for_knot, knot_sessions
 from knotless.practice.services import session_marks as session_marks  # the knot's chart
 from knotless.safety.models import Screening
 from knotless.safety.policy import Gates, Verdict

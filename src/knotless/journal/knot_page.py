@@ -31,8 +31,7 @@ from knotless.journal.history import held, history_html
 from knotless.journal.models import Knot
 from knotless.journal.summary import KnotSummary
 from knotless.lib.days import short_moment
-from knotless.overview import knot_practice
-from knotless.practice.services import KnotSession
+from knotless.overview import KnotSession, knot_practice
 from knotless.safety.checklist import load_flags
 from knotless.safety.policy import Gates
 from knotless.training.insights import FlareEntry, flare_entries, flares
