@@ -140,7 +140,9 @@ def rows_html(rows: list[Row], *, can_play: bool, csrf_token: str) -> SafeString
             status += '<br><span class="small muted">too short to count</span>'
         parts.append(
             f'<tr>\n    <td class="nowrap"><a href="{link}{row.id}/">{escape(when)}</a></td>\n'
-            f"    <td>{names}</td>\n    <td>{knots}</td>\n    <td>{status}</td>\n  </tr>\n"
+            f'    <td data-label="Exercises">{names}</td>\n'
+            f'    <td data-label="Knots (before → after)">{knots}</td>\n'
+            f"    <td>{status}</td>\n  </tr>\n"
         )
     return mark_safe("".join(parts))  # every value above is escaped
 
