@@ -168,6 +168,26 @@ def test_another_systems_ratings_come_in_where_their_place_is_known(user: Any) -
     assert import_bundle(user, sent).total_added == 0
 
 
+def test_a_bundle_about_several_people_is_refused_whole(user: Any) -> None:
+    """A clinic's export holds many patients: their ratings must not land in one journal."""
+    make_world(user, "Europe/Berlin")
+    before = _journal(user)
+    mine = _rating(6, "2026-03-02T08:00:00+00:00", "16982005", "24028007")
+    theirs = _rating(5, "2026-03-03T08:00:00+00:00", "16982005", "24028007")
+    two_patients = _foreign(mine, theirs)
+    two_patients["entry"].append({"fullUrl": "urn:uuid:q", "resource": {"resourceType": "Patient"}})
+    with pytest.raises(FhirError, match="about 2 people"):
+        import_bundle(user, two_patients)
+    # Without Patient resources, the ratings' subjects tell the people apart.
+    mine["subject"], theirs["subject"] = {"reference": "Patient/1"}, {"reference": "Patient/2"}
+    one_patient_resource = _foreign(mine, theirs)
+    with pytest.raises(FhirError, match="about 2 people"):
+        import_bundle(user, one_patient_resource)
+    assert _journal(user) == before
+    theirs["subject"] = {"reference": "Patient/1"}
+    assert import_bundle(user, _foreign(mine, theirs)).added["journal.checkin"] == 2
+
+
 @pytest.mark.parametrize(
     ("change", "words"),
     [

@@ -111,11 +111,18 @@ def _sort(document: dict[str, Any]) -> _Read:
     if not isinstance(entries, list) or len(entries) > MAX_ENTRIES:
         raise FhirError("This FHIR Bundle has no readable list of entries.")
     read = _Read()
+    patients: set[str] = set()
+    subjects: set[str] = set()
     for number, entry in enumerate(entries, 1):
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(resource, dict):
             raise FhirError(f"Entry {number} of the Bundle holds no resource.")
         kind = resource.get("resourceType")
+        if kind == "Patient":
+            patients.add(str(entry.get("fullUrl") or resource.get("id") or number))
+        subject = resource.get("subject")
+        if isinstance(subject, dict) and subject.get("reference"):
+            subjects.add(str(subject["reference"]))
         sites = resource.get("bodySite")
         if kind == "Condition" and isinstance(sites, list) and _codes(sites[0], PLACE_SYSTEM):
             read.conditions[str(entry.get("fullUrl", ""))] = resource
@@ -125,6 +132,14 @@ def _sort(document: dict[str, Any]) -> _Read:
             read.screenings.append(resource)
         elif kind not in ("Patient", "Questionnaire", "CarePlan", "ServiceRequest"):
             read.skipped[f"{kind or 'unnamed'} resources knotless does not keep"] += 1
+    people = max(len(patients), len(subjects))
+    if people > 1:
+        # A clinic's or a study's file: whose ratings are whose cannot be told apart in one
+        # person's journal, so none of them is brought in.
+        raise FhirError(
+            f"This FHIR Bundle is about {people} people ({people} patients or subjects); "
+            "knotless imports one person's own pain diary, so nothing was imported."
+        )
     return read
 
 
