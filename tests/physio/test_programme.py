@@ -62,6 +62,10 @@ def test_a_good_programme_reads_and_survives_the_link() -> None:
     assert doc.read(made.to_json()) == made
 
 
+LONG = {"sets": 1, "reps": 50, "hold_seconds": 180}
+OVER = {"sets": 1, "reps": 11, "hold_seconds": 60}
+
+
 @pytest.mark.parametrize(
     ("changes", "words"),
     [
@@ -72,6 +76,14 @@ def test_a_good_programme_reads_and_survives_the_link() -> None:
         ({"items": [{"slug": "no-such", "dose": {"sets": 1, "reps": 5}}]}, "not in knotless's"),
         ({"items": [{"slug": "chin-tuck", "dose": {"sets": 11, "reps": 5}}]}, "from 1 to 10"),
         ({"items": [{"slug": "chin-tuck", "dose": {"sets": 2}}]}, "needs reps or a hold"),
+        (
+            {"items": [{"slug": "chin-tuck", "dose": LONG}]},
+            "150 minutes a set",
+        ),
+        (
+            {"items": [{"slug": "chin-tuck", "dose": OVER}]},
+            "at most 10 minutes",
+        ),
         ({"items": [{"slug": "chin-tuck", "dose": {"sets": True, "reps": 5}}]}, "whole number"),
         ({"items": [{"name": "X", "dose": {"sets": 1, "reps": 5}}]}, "description is missing"),
         (
@@ -267,13 +279,22 @@ def test_a_bad_upload_changes_nothing(client: Any, user: Any) -> None:
     "token",
     ["chin-tuck~0.10.0.0", "chin-tuck~3.0.0.0", "chin-tuck~3.10.0", "chin-tuck~3.10.0.2",
      "chin-tuck~11.10.0.0", "chin-tuck~3.51.0.0", "chin-tuck~3.10.181.0", "chin-tuck~3.1e1.0.0",
-     "chin-tuck~3.10.0.0000", "chin-tuck~٣.10.0.0"],
+     "chin-tuck~3.10.0.0000", "chin-tuck~٣.10.0.0", "chin-tuck~1.11.60.0"],
 )  # fmt: skip
 def test_a_whole_dose_token_out_of_range_is_refused(token: str) -> None:
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="dose for"):
         routine([token])
+
+
+@pytest.mark.parametrize(("reps", "hold"), [(10, 60), (3, 30), (50, 12), (1, 180)])
+def test_reps_with_a_hold_each_are_read_up_to_ten_minutes_a_set(reps: int, hold: int) -> None:
+    dose = {"sets": 2, "reps": reps, "hold_seconds": hold}
+    made = doc.read(json.dumps(GOOD | {"items": [{"slug": "chin-tuck", "dose": dose}]}))
+    assert (made.items[0].reps, made.items[0].hold_seconds) == (reps, hold)
+    [played] = routine([f"chin-tuck~2.{reps}.{hold}.0"])
+    assert (played.dose.reps, played.dose.hold_seconds) == (reps, hold)
 
 
 def test_a_whole_dose_token_plays_that_dose() -> None:

@@ -24,6 +24,10 @@ from typing import Protocol
 GET_READY_SECONDS = 5
 SWITCH_SECONDS = 5
 BETWEEN_SECONDS = 10
+# A dose given whole (a physio's) with both reps and a hold holds that long for each rep, so a
+# set lasts reps x hold. Past ten minutes it is a slip of the keyboard (50 reps of 3 minutes),
+# not a dose: the programme reader and the player both refuse it.
+SET_SECONDS_MAX = 10 * 60
 # Moderate speed for rep work (ACSM 2009: 1-2 s lifting, 1-2 s lowering) is 2-4 s a rep; the
 # fallback is 3 s for callers that know no exercise's own tempo (the library sets one for each).
 SECONDS_PER_REP = 3

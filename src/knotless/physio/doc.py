@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from knotless.lib.sequence import SET_SECONDS_MAX
 from knotless.lib.text import encodable
 from knotless.library.exercises import load_exercises
 
@@ -159,6 +160,12 @@ def item(raw: Any, number: int, library: dict[str, Any]) -> Item:
     hold = _number(dose.get("hold_seconds"), f"{where}'s hold", "hold_seconds")
     if not reps and not hold:
         raise ProgrammeError(f"{where}'s dose needs reps or a hold in seconds.")
+    if reps and hold and reps * hold > SET_SECONDS_MAX:
+        raise ProgrammeError(
+            f"{where}'s dose holds {hold} s for each of {reps} reps: {reps * hold // 60} minutes "
+            f"a set. With reps, the hold is per rep; a set can last at most "
+            f"{SET_SECONDS_MAX // 60} minutes."
+        )
     per_side = dose.get("per_side", False)
     if not isinstance(per_side, bool):
         raise ProgrammeError(f"{where}'s 'each side' must be true or false.")

@@ -22,7 +22,7 @@ from knotless.accounts.freshness import touch
 from knotless.atlas.muscles import load_muscles
 from knotless.journal.models import Knot
 from knotless.journal.services import check_note, check_pain
-from knotless.lib.sequence import Item, Step, build, total_seconds
+from knotless.lib.sequence import SET_SECONDS_MAX, Item, Step, build, total_seconds
 from knotless.library.exercises import REPS_RANGE, Exercise, exercises_for, load_exercises
 from knotless.practice.models import Session, SessionExercise, SessionKnot
 from knotless.safety.policy import targeted
@@ -94,6 +94,12 @@ def _whole_dose(slug: str, given: str) -> Whole:
         raise ValidationError(
             f"The dose for {_shown(slug)} is outside what knotless plays: 1-10 sets, up to 50 "
             "reps or a hold up to 180 s.",
+            code="dose",
+        )
+    if reps and hold and reps * hold > SET_SECONDS_MAX:
+        raise ValidationError(
+            f"The dose for {_shown(slug)} holds {hold} s for each of {reps} reps; a set can last "
+            f"at most {SET_SECONDS_MAX // 60} minutes.",
             code="dose",
         )
     return sets, reps, hold, bool(side)
