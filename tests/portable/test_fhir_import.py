@@ -168,6 +168,27 @@ def test_another_systems_ratings_come_in_where_their_place_is_known(user: Any) -
     assert import_bundle(user, sent).total_added == 0
 
 
+def test_a_rating_without_an_offset_is_found_again_after_a_change_of_time_zone(
+    user: Any,
+) -> None:
+    """Read in the person's zone, "08:00" moves with the zone; the rating must not double."""
+    make_world(user, "Europe/Berlin")
+    sent = _foreign(
+        _rating(6, "2026-03-02T08:00:00", "16982005", "24028007"),
+        _rating(4, "2026-03-02T20:00:00", "16982005", "24028007"),
+    )
+    assert import_bundle(user, sent).added["journal.checkin"] == 2
+    user.profile.time_zone = "America/New_York"
+    user.profile.save()
+    again = import_bundle(user, sent)
+    assert (again.added["journal.checkin"], again.already["journal.checkin"]) == (0, 2)
+    shoulder = Knot.objects.get(user=user, region="top-of-shoulder", side="right")
+    assert shoulder.checkins.count() == 2
+    # A different rating at the same written time is a different rating.
+    changed = _foreign(_rating(5, "2026-03-02T08:00:00", "16982005", "24028007"))
+    assert import_bundle(user, changed).added["journal.checkin"] == 1
+
+
 def test_a_bundle_about_several_people_is_refused_whole(user: Any) -> None:
     """A clinic's export holds many patients: their ratings must not land in one journal."""
     make_world(user, "Europe/Berlin")

@@ -21,6 +21,7 @@ already stored changes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import uuid
 from collections import Counter
@@ -214,6 +215,24 @@ def _identifier(resource: dict[str, Any], system: str) -> uuid.UUID | None:
     return None
 
 
+# For ratings from other systems, which carry no knotless id: see _derived_id.
+FOREIGN_RATINGS = uuid.UUID("5b0e6f0c-6a47-4c39-9d0e-8f3f2a9d61a7")
+
+
+def _derived_id(resource: dict[str, Any]) -> uuid.UUID:
+    """An id for a rating from another system, made from what it says as written: its own id
+    and identifiers, its time as text, its value and its body site. Stored with the check-in, it
+    finds the rating again on a second import even when its time has no offset and the person
+    has since changed time zone, which moves the moment that time is read as."""
+    said = {
+        key: resource.get(key)
+        for key in ("id", "identifier", "effectiveDateTime", "valueInteger", "valueQuantity")
+    }
+    said["bodySite"] = resource.get("bodySite")
+    text = json.dumps(said, sort_keys=True, default=str, ensure_ascii=True)
+    return uuid.uuid5(FOREIGN_RATINGS, text)
+
+
 def _extension(resource: dict[str, Any], url: str, kind: str) -> Any:
     for ext in resource.get("extension") or []:
         if isinstance(ext, dict) and ext.get("url") == url:
@@ -379,7 +398,7 @@ def _ratings(
                 {(m, p) for _, m, p in stored},
             )
         ids, moments = seen[target.pk]
-        client_id = _identifier(resource, RATING_IDS)
+        client_id = _identifier(resource, RATING_IDS) or _derived_id(resource)
         if (client_id is not None and client_id in ids) or (moment, pain) in moments:
             report.already["journal.checkin"] += 1
             continue
