@@ -74,6 +74,11 @@ def test_a_physio_opens_the_link_in_a_fresh_browser(
     assert cells == ["6", "4", "3", "7"]  # oldest first; the 7 is the rating given today
     expect(section.get_by_text("after a long day at the desk")).to_be_visible()
     expect(section.locator("svg.shl-chart circle")).to_have_count(4)
+    # The knot as the person noted it comes with its ratings (the Condition in the Bundle).
+    about = section.locator(".shl-about")
+    expect(about).to_contain_text("First felt")
+    expect(about).to_contain_text("muscle named: Upper trapezius")
+    expect(about).to_contain_text("still active")
     expect(physio.get_by_role("heading", name="Red-flag screening")).to_be_visible()
     physio.screenshot(path=str(ARTIFACTS / "share-physio-1280.png"), full_page=True)
     flush(physio)

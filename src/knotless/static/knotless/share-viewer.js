@@ -117,7 +117,44 @@ function chart(points) {
   );
 }
 
-function knotSection(place, observations, index) {
+function words(slug) {
+  const text = String(slug || "").replace(/-/g, " ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function day(text) {
+  // A date without a time ("2026-11-20") is that day wherever the reader is; new Date() would
+  // read it as UTC midnight, the day before west of Greenwich.
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : new Date(text);
+}
+
+function aboutKnot(condition) {
+  // The knot as the person noted it (a Condition): when they first felt it, the muscle they
+  // named, whether it is untied, and their note on it. Self-noted, never a diagnosis.
+  if (!condition) return null;
+  const facts = [];
+  if (condition.onsetDateTime) facts.push(`First felt ${dateFmt.format(day(condition.onsetDateTime))}`);
+  const muscle = (condition.extension || []).find((e) => typeof e.valueString === "string" && /muscle/.test(e.url || ""));
+  if (muscle) facts.push(`muscle named: ${words(muscle.valueString)}`);
+  const status = ((condition.clinicalStatus || {}).coding || []).map((c) => c.code)[0];
+  if (status === "resolved") facts.push(condition.abatementDateTime ? `untied ${dateFmt.format(new Date(condition.abatementDateTime))}` : "untied");
+  else if (status === "active") facts.push("still active");
+  const note = (condition.note || []).map((n) => n.text).join(" ");
+  return el("p", { class: "small shl-about" }, facts.join(" · ") + "." + (note ? ` Their note: “${note}”` : ""));
+}
+
+function knotSection(place, observations, index, condition) {
+  if (observations.length === 0) {
+    const id = `knot-${index}`;
+    return el(
+      "section",
+      { class: "card stack shl-knot", "aria-labelledby": id },
+      el("h2", { id }, place),
+      aboutKnot(condition),
+      el("p", { class: "muted" }, "No pain ratings in the chosen dates."),
+    );
+  }
   const points = observations
     .map((o) => ({ at: new Date(o.effectiveDateTime), pain: o.valueInteger, note: (o.note || []).map((n) => n.text).join(" ") }))
     .sort((a, b) => a.at - b.at);
@@ -147,6 +184,7 @@ function knotSection(place, observations, index) {
     "section",
     { class: "card stack shl-knot", "aria-labelledby": id },
     el("h2", { id }, place),
+    aboutKnot(condition),
     summary,
     el("figure", { class: "shl-figure" }, chart(points)),
     table,
@@ -156,18 +194,25 @@ function knotSection(place, observations, index) {
 function render(bundle, payload) {
   const resources = (bundle.entry || []).map((e) => ({ url: e.fullUrl, ...e.resource }));
   const byUrl = new Map(resources.map((r) => [r.url, r]));
+  // One section per knot: each Condition (the knots the person chose), with the ratings that
+  // point to it; ratings pointing to no Condition are grouped by their body site.
   const knots = new Map();
   for (const r of resources) {
+    if (r.resourceType !== "Condition") continue;
+    knots.set(r.url, { place: (r.bodySite && r.bodySite[0] && r.bodySite[0].text) || "Knot", condition: r, ratings: [] });
+  }
+  for (const r of resources) {
     if (r.resourceType !== "Observation" || typeof r.valueInteger !== "number") continue;
-    const place = (r.bodySite && r.bodySite.text) || "Knot";
-    if (!knots.has(place)) knots.set(place, []);
-    knots.get(place).push(r);
+    const focus = (r.focus || []).map((f) => f.reference).find((ref) => knots.has(ref));
+    const key = focus || `site:${(r.bodySite && r.bodySite.text) || "Knot"}`;
+    if (!knots.has(key)) knots.set(key, { place: (r.bodySite && r.bodySite.text) || "Knot", condition: null, ratings: [] });
+    knots.get(key).ratings.push(r);
   }
   const parts = [];
   if (payload.label) root.querySelector("[data-shl-title]").textContent = payload.label;
   parts.push(el("p", { class: "small" }, `Made ${bundle.timestamp ? timeFmt.format(new Date(bundle.timestamp)) : ""}` + (payload.exp ? ` · the link works until ${timeFmt.format(new Date(payload.exp * 1000))}` : "")));
   if (knots.size === 0) parts.push(el("p", { class: "empty" }, "No pain ratings in the chosen dates."));
-  [...knots.entries()].forEach(([place, obs], i) => parts.push(knotSection(place, obs, i)));
+  [...knots.values()].forEach((k, i) => parts.push(knotSection(k.place, k.ratings, i, k.condition)));
 
   const screenings = resources.filter((r) => r.resourceType === "QuestionnaireResponse");
   const safety = el("section", { class: "card stack", "aria-labelledby": "shl-safety" }, el("h2", { id: "shl-safety" }, "Red-flag screening"));
