@@ -9,6 +9,8 @@ slipping past them.
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -62,6 +64,20 @@ GOOD: dict[tuple[str, ...] | str, Good] = {
     ("session", "minutes"): "40",
     ("import", "file"): lambda ids: ids.get("export_file", "pyproject.toml"),
     ("share", "revoke", "share_id"): "no-such-share",
+    # A programme link as a physio sends it (physio/doc.py: base64url of the JSON, no padding).
+    ("physio", "add", "source"): "https://knotless.example/physio/review/#programme="
+    + base64.urlsafe_b64encode(
+        json.dumps(
+            {
+                "format": "knotless-programme",
+                "version": 1,
+                "from": "A physio",
+                "items": [{"slug": "chin-tuck", "dose": {"sets": 2, "reps": 10}}],
+            }
+        ).encode()
+    )
+    .decode()
+    .rstrip("="),
 }
 
 

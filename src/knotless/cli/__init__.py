@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "export": "portable:export_command",
     "import": "portable:import_command",
     "share": "sharing:share",
+    "physio": "physio:physio",
 }
 
 

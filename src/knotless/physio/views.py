@@ -17,7 +17,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from knotless.accounts.typing import AuthedRequest
 from knotless.forms import Form
 from knotless.library.exercises import load_exercises
-from knotless.physio import doc
+from knotless.physio import doc, services
 from knotless.physio.models import Programme
 from knotless.physio.plan import active
 
@@ -132,8 +131,6 @@ class UploadForm(Form):
 
 @require_http_methods(["GET", "POST"])
 def review(request: AuthedRequest) -> HttpResponse:
-    from knotless.practice.planning import gather
-
     upload = UploadForm(request.POST or None, request.FILES or None)
     made, error = None, ""
     if request.method == "POST" and upload.is_valid():
@@ -156,17 +153,11 @@ def review(request: AuthedRequest) -> HttpResponse:
             error = str(exc)
     rows = []
     if made is not None:
-        inputs = gather(request.user)
+        held = services.held_back(request.user, made)
         library = load_exercises()
-        for item in made.items:
+        for n, item in enumerate(made.items):
             exercise = library.get(item.slug) if item.slug else None
-            if inputs.emergency:
-                verdict = "held back: your safety answers call for medical help, not exercise"
-            elif exercise is not None and not inputs.allows(exercise):
-                verdict = "held back while your safety answers say so"
-            else:
-                verdict = ""
-            rows.append({"item": item, "exercise": exercise, "held": verdict})
+            rows.append({"item": item, "exercise": exercise, "held": held.get(n, "")})
     status = 400 if error else 200
     context = {
         "upload": upload,
@@ -186,20 +177,7 @@ def add(request: AuthedRequest) -> HttpResponse:
     except doc.ProgrammeError as exc:
         messages.error(request, f"{exc} Nothing was added.")
         return redirect("physio_review")
-    with transaction.atomic():
-        ended = Programme.objects.filter(user=request.user, ended_at__isnull=True).update(
-            ended_at=timezone.now()
-        )
-        Programme.objects.create(
-            user=request.user,
-            source=made.source,
-            written=made.written,
-            note=made.note,
-            items=[i.as_dict() for i in made.items],
-        )
-        from knotless.accounts.freshness import touch
-
-        touch(request.user.pk)
+    ended = services.follow(request.user, made)
     words = f"Added: your plan now follows the programme from {made.source}."
     if ended:
         words += " The one you followed before has ended."
@@ -209,10 +187,8 @@ def add(request: AuthedRequest) -> HttpResponse:
 
 @require_POST
 def stop(request: AuthedRequest) -> HttpResponse:
-    programme = active(request.user)
+    programme = services.stop(request.user)
     if programme is not None:
-        programme.ended_at = timezone.now()
-        programme.save(update_fields=["ended_at"])
         messages.success(request, f"You no longer follow the programme from {programme.source}.")
     return redirect("physio")
 
@@ -220,14 +196,7 @@ def stop(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def page(request: AuthedRequest) -> HttpResponse:
     programme = active(request.user)
-    library = load_exercises()
-    items = []
-    if programme is not None:
-        for n, stored in enumerate(programme.items, 1):
-            try:
-                items.append(doc.item(stored, n, library))
-            except doc.ProgrammeError:
-                continue  # an exercise gone from the library: the plan says so
+    items = services.stored_items(programme) if programme is not None else []
     from knotless.practice.planning import gather
 
     past = Programme.objects.filter(user=request.user, ended_at__isnull=False)[:10]
