@@ -131,3 +131,29 @@ def test_the_page_reads_a_fixed_number_of_queries(
     reads = [q["sql"] for q in queries.captured_queries if "practice_session" in q["sql"]]
     # The count, the page of sessions, and their exercises and knots: none per row.
     assert len(reads) == 3, reads
+
+
+def test_the_knot_page_lists_its_sessions_newest_first_on_the_persons_clock(
+    client_in: Client, user: Any
+) -> None:
+    knot = add_knot(user, "top-of-shoulder", "right", "upper-trapezius")
+    other = add_knot(user, "calf", "left", "gastrocnemius")
+    older = _session(user, 0)
+    newer = _session(user, 26)
+    unsaved = _session(user, 30, status="started")
+    elsewhere = _session(user, 28)
+    SessionKnot.objects.create(session=older, knot=knot, pain_before=6, pain_after=None)
+    SessionKnot.objects.create(session=newer, knot=knot, pain_before=5, pain_after=3)
+    SessionKnot.objects.create(session=unsaved, knot=knot, pain_before=4)
+    SessionKnot.objects.create(session=elsewhere, knot=other, pain_before=2, pain_after=1)
+    page = client_in.get(reverse("knot", args=[knot.pk])).content.decode()
+    section = page[page.index('id="sessions-title"') :]
+    rows = re.findall(
+        r'<tr><td><a href="([^"]+)">([^<]+)</a></td><td>(.*?)</td><td>(.*?)</td>', section
+    )
+    # 17:30 UTC on 1 and 2 Nov is 18:30 and 20:30 in Berlin; the unsaved one and the calf's
+    # session are not this knot's.
+    assert rows == [
+        (reverse("session", args=[newer.pk]), "Mon 2 Nov, 20:30", "5", "3"),
+        (reverse("session", args=[older.pk]), "Sun 1 Nov, 18:30", "6", "–"),
+    ]
