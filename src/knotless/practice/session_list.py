@@ -78,7 +78,7 @@ def page_of(
     library = load_exercises()
     ids = ",".join(str(int(pk)) for pk in rows)  # integers from the database: safe to inline
     with connection.cursor() as cursor:
-        cursor.execute(_DETAILS.format(ids=ids))
+        cursor.execute(_DETAILS.format(ids=ids, user_id=int(user_id)))
         for session_id, part, _order, slug_or_region, side, before, after in cursor.fetchall():
             row = rows[session_id]
             if part == 0:
@@ -91,13 +91,15 @@ def page_of(
 
 # A page's exercises (in playing order) and knots (in the order they were rated) in one query:
 # with the ORM, two queries and their lists of fifty ids cost more than the database's answer.
+# The knots are the person's own (always so): it lets PostgreSQL read them by person rather than
+# hash every person's knots.
 _DETAILS = f"""
 SELECT e.session_id, 0, e.position, e.slug, '', NULL, NULL
   FROM {SessionExercise._meta.db_table} e WHERE e.session_id IN ({{ids}})
 UNION ALL
 SELECT sk.session_id, 1, sk.id, k.region, k.side, sk.pain_before, sk.pain_after
   FROM {SessionKnot._meta.db_table} sk JOIN {Knot._meta.db_table} k ON k.id = sk.knot_id
- WHERE sk.session_id IN ({{ids}})
+ WHERE sk.session_id IN ({{ids}}) AND k.user_id = {{user_id}}
  ORDER BY 1, 2, 3"""
 
 
