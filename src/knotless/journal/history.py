@@ -34,6 +34,7 @@ from knotless.journal.models import Knot
 from knotless.lib.charts import PainChart, pain_chart
 from knotless.lib.days import zone
 from knotless.lib.memo import Memo
+from knotless.lib.text import or_dash
 from knotless.overview import session_marks
 
 RECENT_DAYS = 30
@@ -205,10 +206,6 @@ def _row_html(stamp: str, tz_name: str, row: dict[str, Any]) -> str:
     return html
 
 
-def _or_dash(value: object) -> str:
-    return "–" if value is None else str(value)
-
-
 def row_html(row: dict[str, Any]) -> str:
     """A day's row of the table. Written out here rather than by a template: today's row is
     drawn again after every check-in, and a day can hold dozens of ratings."""
@@ -221,13 +218,13 @@ def row_html(row: dict[str, Any]) -> str:
     items += [
         f'<li class="around-session">{s.moment:%H:%M} '
         f'<a href="{escape(reverse("session", args=[s.session_id]))}">around a session</a>: '
-        f"<strong>{_or_dash(s.before)} → {_or_dash(s.after)}</strong></li>"
+        f"<strong>{or_dash(s.before)} → {or_dash(s.after)}</strong></li>"
         for s in row["sessions"]
     ]
     return (
         f'<tr>\n  <td class="nowrap">{escape(date_format(row["day"], "j M Y"))}</td>\n'
         f'  <td><ul class="ratings">{"".join(items)}</ul></td>\n'
-        f"  <td>{escape(_or_dash(row['average']))}</td>\n</tr>\n"
+        f"  <td>{escape(or_dash(row['average']))}</td>\n</tr>\n"
     )
 
 

@@ -31,6 +31,7 @@ from knotless.journal.history import held, history_html
 from knotless.journal.models import Knot
 from knotless.journal.summary import KnotSummary
 from knotless.lib.days import short_moment
+from knotless.lib.text import or_dash
 from knotless.overview import KnotSession, knot_practice
 from knotless.safety.checklist import load_flags
 from knotless.safety.policy import Gates
@@ -73,14 +74,10 @@ def session_rows(sessions: list[KnotSession]) -> SafeString:
         "".join(
             f'<tr><td><a href="{link}{s.session_id}/">'
             f"{short_moment(timezone.localtime(s.started_at))}</a></td>"
-            f"<td>{_or_dash(s.before)}</td><td>{_or_dash(s.after)}</td></tr>"
+            f"<td>{or_dash(s.before)}</td><td>{or_dash(s.after)}</td></tr>"
             for s in sessions
         )
     )
-
-
-def _or_dash(value: int | None) -> str:
-    return "–" if value is None else str(value)
 
 
 def draw_frame(

@@ -1,4 +1,5 @@
-"""Checks on text from files and links before it is shown or stored."""
+"""Checks on text from files and links before it is shown or stored, and small ways of writing
+values in it."""
 
 from __future__ import annotations
 
@@ -11,3 +12,8 @@ def encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def or_dash(value: object) -> str:
+    """A value as text, or an en dash when there is none (a rating not given)."""
+    return "–" if value is None else str(value)

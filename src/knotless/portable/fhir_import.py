@@ -138,8 +138,8 @@ def _sort(document: dict[str, Any]) -> _Read:
         # A clinic's or a study's file: whose ratings are whose cannot be told apart in one
         # person's journal, so none of them is brought in.
         raise FhirError(
-            f"This FHIR Bundle is about {people} people ({people} patients or subjects); "
-            "knotless imports one person's own pain diary, so nothing was imported."
+            f"This FHIR Bundle is about {people} people (its patients or subjects); knotless "
+            "imports one person's own pain diary, so nothing was imported."
         )
     return read
 
@@ -399,11 +399,10 @@ def _ratings(
             )
         ids, moments = seen[target.pk]
         client_id = _identifier(resource, RATING_IDS) or _derived_id(resource)
-        if (client_id is not None and client_id in ids) or (moment, pain) in moments:
+        if client_id in ids or (moment, pain) in moments:
             report.already["journal.checkin"] += 1
             continue
-        if client_id is not None:
-            ids.add(client_id)
+        ids.add(client_id)
         moments.add((moment, pain))
         note = _note(resource, "A pain rating")
         new.append(CheckIn(knot=target, moment=moment, pain=pain, note=note, client_id=client_id))

@@ -1,11 +1,10 @@
 """The sessions page: every routine a person played, fifty to a page, newest first.
 
 The page is read with three queries (the count, the page of sessions, and their exercises and
-knots together)
-and its rows are written out here rather than by a template. Read as model instances with their
-exercises and knots prefetched and drawn by the template, a full page of fifty rows took four
-times as long as a first-day account's page of one (``bench/scale.py``); the work per row is
-now a dictionary lookup and one f-string.
+knots together) and its rows are written out here rather than by a template. Read as model
+instances with their exercises and knots prefetched and drawn by the template, a full page of
+fifty rows took four times as long as a first-day account's page of one (``bench/scale.py``);
+the work per row is now a dictionary lookup and one f-string.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from knotless.accounts.typing import AuthedRequest
 from knotless.atlas.regions import region_label
 from knotless.journal.models import Knot
 from knotless.lib.days import short_moment
+from knotless.lib.text import or_dash
 from knotless.library.exercises import load_exercises
 from knotless.practice.models import Session, SessionExercise, SessionKnot
 from knotless.practice.services import played_enough
@@ -108,10 +108,6 @@ def _cut(text: str) -> str:
     return text if len(text) <= NAMES_SHOWN else text[: NAMES_SHOWN - 1] + "…"
 
 
-def _or_dash(value: int | None) -> str:
-    return "–" if value is None else str(value)
-
-
 def rows_html(rows: list[Row], *, can_play: bool, csrf_token: str) -> SafeString:
     """The table's body rows. An open session (started, never saved) offers to be opened again,
     when the safety answers allow playing, and to be discarded."""
@@ -122,7 +118,7 @@ def rows_html(rows: list[Row], *, can_play: bool, csrf_token: str) -> SafeString
         names = escape(_cut(", ".join(row.names)))
         knots = (
             "<br>".join(
-                f"{escape(label)}: {_or_dash(before)} → {_or_dash(after)}"
+                f"{escape(label)}: {or_dash(before)} → {or_dash(after)}"
                 for label, before, after in row.knots
             )
             or '<span class="muted">–</span>'

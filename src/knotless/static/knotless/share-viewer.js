@@ -135,7 +135,7 @@ function aboutKnot(condition) {
   if (!condition) return null;
   const facts = [];
   if (condition.onsetDateTime) facts.push(`First felt ${dateFmt.format(day(condition.onsetDateTime))}`);
-  const muscle = (condition.extension || []).find((e) => typeof e.valueString === "string" && /muscle/.test(e.url || ""));
+  const muscle = (condition.extension || []).find((e) => typeof e.valueString === "string" && String(e.url).endsWith("/suspected-muscle"));
   if (muscle) facts.push(`muscle named: ${words(muscle.valueString)}`);
   const status = ((condition.clinicalStatus || {}).coding || []).map((c) => c.code)[0];
   if (status === "resolved") facts.push(condition.abatementDateTime ? `untied ${dateFmt.format(new Date(condition.abatementDateTime))}` : "untied");
