@@ -128,9 +128,14 @@ def test_the_page_reads_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as queries:
         page = client_in.get(reverse("sessions"), {"n": sessions}).content.decode()
     assert len(_rows(page)) == min(sessions, 50)
-    reads = [q["sql"] for q in queries.captured_queries if "practice_session" in q["sql"]]
-    # The count, the page of sessions, and their exercises and knots: none per row.
-    assert len(reads) == 3, reads
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "practice_session" in q["sql"] or "journal_knot" in q["sql"]
+    ]
+    # The count, the page of sessions, their exercises, their knots' ratings and the person's
+    # knots: none per row.
+    assert len(reads) == 5, reads
 
 
 def test_the_knot_page_lists_its_sessions_newest_first_on_the_persons_clock(
