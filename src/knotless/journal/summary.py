@@ -15,7 +15,8 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from knotless.journal.models import CheckIn, Knot
+from knotless.journal.models import CheckIn, Knot, KnotTally
+from knotless.lib.days import moment_from_text
 from knotless.lib.trends import REVIEW_AFTER, WEEK, WINDOW, Stall, Trend, stalled, trend
 
 
@@ -53,12 +54,7 @@ def summaries(knots: QuerySet[Knot], now: datetime | None = None) -> list[KnotSu
         points[k.pk] = (
             [(st.base_at, st.base_pain)] if st.base_at and st.base_pain is not None else []
         )
-    rows = (
-        CheckIn.objects.filter(knot__in=[k.pk for k in knot_list], moment__gt=cutoff)
-        .order_by("knot_id", "moment", "id")
-        .values_list("knot_id", "moment", "pain")
-    )
-    for knot_id, moment, pain in rows:
+    for knot_id, moment, pain in _week(list(points), cutoff):
         points[knot_id].append((moment, pain))
     stalls = _stalls(
         [
@@ -81,7 +77,7 @@ def summaries(knots: QuerySet[Knot], now: datetime | None = None) -> list[KnotSu
 
 _STATS = """
 SELECT k.id,
-  (SELECT COUNT(*) FROM {c} c WHERE c.knot_id = k.id),
+  COALESCE((SELECT t.checkins FROM {t} t WHERE t.knot_id = k.id), 0),
   (SELECT c.moment FROM {c} c WHERE c.knot_id = k.id AND c.moment <= %s
    ORDER BY c.moment DESC, c.id DESC LIMIT 1),
   (SELECT c.pain FROM {c} c WHERE c.knot_id = k.id AND c.moment <= %s
@@ -91,6 +87,24 @@ SELECT k.id,
   (SELECT c.moment FROM {c} c WHERE c.knot_id = k.id ORDER BY c.moment DESC, c.id DESC LIMIT 1)
 FROM {k} k WHERE k.id IN ({ids})
 """
+
+
+_WEEK = """
+SELECT knot_id, CAST(moment AS TEXT) AS at, pain FROM {c}
+ WHERE knot_id IN ({ids}) AND moment > %s ORDER BY knot_id, moment, id"""
+
+
+def _week(ids: list[int], cutoff: datetime) -> list[tuple[int, datetime, int]]:
+    """The knots' check-ins after ``cutoff`` as (knot, moment, pain), by knot then time. Plain
+    SQL, times read as text: through the ORM, a week of five knots rated thrice a day cost
+    twice as much (its per-row conversion of each time)."""
+    if not ids:
+        return []
+    sql = _WEEK.format(c=CheckIn._meta.db_table, ids=", ".join(["%s"] * len(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, connection.ops.adapt_datetimefield_value(cutoff)])
+        rows = cursor.fetchall()
+    return [(knot_id, moment_from_text(at), pain) for knot_id, at, pain in rows]
 
 
 class _Stats(NamedTuple):
@@ -103,15 +117,19 @@ class _Stats(NamedTuple):
 
 
 def _knot_stats(ids: list[int], cutoff: datetime) -> dict[int, _Stats]:
-    """Per knot: its check-in count, the rating standing at ``cutoff`` (moment, pain), its first
-    rating (moment, pain) and its latest moment. Each a correlated subquery on the (knot, moment)
-    index, which a JOIN and GROUP BY over every check-in costs ten times more than on a year of
-    history. Written as SQL: building the same query with the ORM cost Django two milliseconds a
-    page, more than the database spent answering it."""
+    """Per knot: its check-in count (from its tally: counting two years of check-ins was most of
+    the query), the rating standing at ``cutoff`` (moment, pain), its first rating (moment, pain)
+    and its latest moment. Each a correlated subquery on the (knot, moment) index, which a JOIN
+    and GROUP BY over every check-in costs ten times more than on a year of history. Written as
+    SQL: building the same query with the ORM cost Django two milliseconds a page, more than the
+    database spent answering it."""
     if not ids:
         return {}
     sql = _STATS.format(
-        c=CheckIn._meta.db_table, k=Knot._meta.db_table, ids=", ".join(["%s"] * len(ids))
+        c=CheckIn._meta.db_table,
+        k=Knot._meta.db_table,
+        t=KnotTally._meta.db_table,
+        ids=", ".join(["%s"] * len(ids)),
     )
     at = connection.ops.adapt_datetimefield_value(cutoff)
     with connection.cursor() as cursor:
@@ -197,14 +215,15 @@ def _moment(rating: tuple[datetime, int, int, str]) -> datetime:
 
 def rating_stats(knot: Knot) -> tuple[int, int | None]:
     """The count and highest id of a knot's check-ins: what identifies them, as they are only
-    ever added or deleted. A plain cursor: the ORM spent longer building this query than SQLite
-    spends answering it."""
+    ever added or deleted. Read from the knot's tally, which the database keeps; a plain cursor,
+    as the ORM spent longer building this query than SQLite spends answering it."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*), MAX(id) FROM {CheckIn._meta.db_table} WHERE knot_id = %s", [knot.pk]
+            f"SELECT checkins, last_id FROM {KnotTally._meta.db_table} WHERE knot_id = %s",
+            [knot.pk],
         )
-        count, last = cursor.fetchone()
-    return count, last
+        row = cursor.fetchone()
+    return (0, None) if row is None else (row[0], row[1])
 
 
 def ratings_after(knot: Knot, last: int) -> list[tuple[int, datetime, int, str]]:

@@ -32,9 +32,10 @@ from knotless.accounts.freshness import touch
 
 FORMAT = "knotless-export"
 VERSION = 1
-# Derived, rebuilt on use: today's plan (its items name knots by database id) and the desk
-# guard's live state.
-SKIPPED = frozenset({"practice.dayplan", "desk.deskstate"})
+# Derived, rebuilt on use: today's plan (its items name knots by database id), the desk
+# guard's live state, and each knot's tally of check-ins (the database counts them as they are
+# imported).
+SKIPPED = frozenset({"practice.dayplan", "desk.deskstate", "journal.knottally"})
 # Fields that are bookkeeping, not data: the profile's data and frame versions
 # (accounts/freshness.py).
 NOT_DATA = frozenset({"data_version", "frame_version"})
