@@ -26,7 +26,7 @@ _SESSIONS = (
 # session); one not reached, in a stopped session, was not done.
 _EXERCISES = f"""
 SELECT session_id, position, slug, verdict FROM {SessionExercise._meta.db_table}
- WHERE session_id IN ({{ids}}) AND reached AND (verdict IN (%s, %s) OR slug IN ({{strong}}))"""
+ WHERE session_id {{among}} AND reached AND (verdict IN (%s, %s) OR slug IN ({{strong}}))"""
 
 
 @cache
@@ -56,15 +56,19 @@ def done_history(
         # by the (session, position) index, where a join or a subquery made it scan everyone's.
         # The ids are written into the query (integers read just above): as parameters, the
         # ORM spent longer preparing 600 of them than the database spent on the query.
+        # On PostgreSQL they go as one array: planning a list of 600 numbers cost 0.9 ms.
         ids = [str(int(pk)) for pk, _ in sessions]
         strong = _strong()
+        listed = ", ".join(["%s"] * len(strong)) or "NULL"
         rows = []
         for first in range(0, len(ids), BATCH):
             batch = ",".join(ids[first : first + BATCH])
-            cursor.execute(
-                _EXERCISES.format(ids=batch, strong=", ".join(["%s"] * len(strong)) or "NULL"),
-                [HELPED, HURT, *strong],
+            among = (
+                f"= ANY('{{{batch}}}'::bigint[])"
+                if connection.vendor == "postgresql"
+                else f"IN ({batch})"
             )
+            cursor.execute(_EXERCISES.format(among=among, strong=listed), [HELPED, HURT, *strong])
             rows += cursor.fetchall()
     counts: dict[str, list[int]] = {}
     last_hurt: dict[str, int] = {}  # the latest session in which it hurt
