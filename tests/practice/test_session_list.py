@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from knotless.practice.models import Session, SessionExercise, SessionKnot
 from knotless.practice.services import counts_as_done
-from knotless.practice.session_list import NAMES_SHOWN, page_of
+from knotless.practice.session_list import NAMES_SHOWN, page_of, shown_names
 from knotless.safety.checklist import flags_for
 from knotless.safety.screening import record
 
@@ -68,8 +68,24 @@ def test_the_exercise_list_is_cut_before_it_is_escaped(client_in: Client, user: 
     (row,) = _rows(client_in.get(reverse("sessions")).content.decode())
     names = re.findall(r"<td[^>]*>(.*?)</td>", row)[1]
     assert "<drill>" not in names
-    assert re.fullmatch(r"([^&<>]|&amp;|&lt;|&gt;)*…", names), names
-    assert len(unescape(names)) == NAMES_SHOWN
+    assert re.fullmatch(r"([^&<>]|&amp;|&lt;|&gt;)*", names), names
+    # Ten characters a name, two between: seven fit in NAMES_SHOWN (90), five are counted.
+    assert unescape(names) == ", ".join(["r&d<drill>"] * 7) + " and 5 more"
+
+
+@pytest.mark.parametrize(
+    ("names", "shown"),
+    [
+        ([], ""),
+        (["Chin tuck"], "Chin tuck"),
+        (["a" * 44, "b" * 44], "a" * 44 + ", " + "b" * 44),  # exactly NAMES_SHOWN: all of it
+        (["a" * 44, "b" * 45], "a" * 44 + " and 1 more"),
+        (["a" * 100, "b"], "a" * (NAMES_SHOWN - 1) + "… and 1 more"),
+        (["a" * 100], "a" * 100),  # one name alone is never cut: there is nothing to count
+    ],
+)
+def test_whole_names_are_shown_and_the_rest_counted(names: list[str], shown: str) -> None:
+    assert shown_names(names) == shown
 
 
 def test_counted_follows_the_rule_of_the_day(user: Any) -> None:

@@ -34,7 +34,7 @@ from knotless.practice.services import played_enough
 from knotless.safety import guard
 
 SESSIONS_PER_PAGE = 50
-NAMES_SHOWN = 90  # characters of the exercise list before it is cut with "…"
+NAMES_SHOWN = 90  # characters of exercise names in a row before the rest are counted instead
 STATUS_LABELS = dict(Session.Status.choices)
 
 
@@ -113,9 +113,25 @@ SELECT session_id, knot_id, pain_before, pain_after FROM {SessionKnot._meta.db_t
 _KNOTS = f"SELECT id, region, side FROM {Knot._meta.db_table} WHERE user_id = {{user_id}}"
 
 
-def _cut(text: str) -> str:
-    """The text, or its first characters and "…" when it is longer than NAMES_SHOWN."""
-    return text if len(text) <= NAMES_SHOWN else text[: NAMES_SHOWN - 1] + "…"
+def shown_names(names: list[str]) -> str:
+    """The exercises' names, joined, as many whole names as fit in NAMES_SHOWN characters and
+    then how many more ("Chin tuck, Doorway chest stretch and 2 more"): a name cut halfway reads
+    as a different exercise. A first name longer than that is cut with "…", unless it is the
+    only one."""
+    text = ", ".join(names)
+    if len(text) <= NAMES_SHOWN or len(names) == 1:
+        return text
+    kept: list[str] = []
+    length = 0
+    for name in names:
+        extra = len(name) + (2 if kept else 0)
+        if length + extra > NAMES_SHOWN:
+            break
+        kept.append(name)
+        length += extra
+    if not kept:
+        kept, length = [names[0][: NAMES_SHOWN - 1] + "…"], NAMES_SHOWN
+    return f"{', '.join(kept)} and {len(names) - len(kept)} more"
 
 
 def rows_html(rows: list[Row], *, can_play: bool, csrf_token: str) -> SafeString:
@@ -126,7 +142,7 @@ def rows_html(rows: list[Row], *, can_play: bool, csrf_token: str) -> SafeString
     parts = []
     for row in rows:
         when = escape(short_moment(row.started_at.astimezone(zone)))
-        names = escape(_cut(", ".join(row.names)))
+        names = escape(shown_names(row.names))
         knots = (
             "<br>".join(
                 f"{escape(label)}: {or_dash(before)} → {or_dash(after)}"
