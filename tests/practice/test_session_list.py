@@ -60,6 +60,23 @@ def test_a_row_shows_the_exercises_in_playing_order_and_the_knots_ratings(
     assert cells[3] == "Finished"
 
 
+def test_a_rating_of_someone_elses_knot_is_never_shown(
+    client_in: Client, user: Any, stranger: Any
+) -> None:
+    """knotless never links a session to another person's knot; were a row ever to, the page
+    must neither show that knot nor fail."""
+    mine = add_knot(user, "calf", "left", "gastrocnemius")
+    theirs = add_knot(stranger, "temple", "right", "temporalis")
+    session = _session(user, 0)
+    SessionKnot.objects.create(session=session, knot=theirs, pain_before=9, pain_after=8)
+    SessionKnot.objects.create(session=session, knot=mine, pain_before=5, pain_after=3)
+    response = client_in.get(reverse("sessions"))
+    assert response.status_code == 200
+    (row,) = _rows(response.content.decode())
+    assert "Left calf: 5 → 3" in unescape(row)
+    assert "temple" not in row.lower()
+
+
 def test_the_exercise_list_is_cut_before_it_is_escaped(client_in: Client, user: Any) -> None:
     """A cut after escaping could end inside "&amp;" and leave a broken entity."""
     session = _session(user, 0)

@@ -90,7 +90,9 @@ def page_of(user_id: int, number: str | None) -> tuple[Page[int], list[Row]]:
     for session_id, slug in exercises:
         rows[session_id].names.append(library[slug].name if slug in library else slug)
     for session_id, knot_id, before, after in ratings:
-        rows[session_id].knots.append((labels[knot_id], before, after))
+        # Always the person's own knot; were one ever not, its rating is not theirs to see.
+        if knot_id in labels:
+            rows[session_id].knots.append((labels[knot_id], before, after))
     return page, list(rows.values())
 
 
