@@ -132,7 +132,7 @@ def shown_names(names: list[str]) -> str:
         kept.append(name)
         length += extra
     if not kept:
-        kept, length = [names[0][: NAMES_SHOWN - 1] + "…"], NAMES_SHOWN
+        kept = [names[0][: NAMES_SHOWN - 1] + "…"]
     return f"{', '.join(kept)} and {len(names) - len(kept)} more"
 
 
