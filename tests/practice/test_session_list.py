@@ -157,18 +157,35 @@ def test_the_page_reads_a_fixed_number_of_queries(
         SessionExercise.objects.create(session=session, position=0, slug="chin-tuck")
         for knot in knots:
             SessionKnot.objects.create(session=session, knot=knot, pain_before=5, pain_after=4)
-    client_in.get(reverse("sessions"))
-    with CaptureQueriesContext(connection) as queries:
-        page = client_in.get(reverse("sessions"), {"n": sessions}).content.decode()
-    assert len(_rows(page)) == min(sessions, 50)
-    reads = [
-        q["sql"]
-        for q in queries.captured_queries
-        if "practice_session" in q["sql"] or "journal_knot" in q["sql"]
-    ]
-    # The count, the page of sessions, their exercises, their knots' ratings and the person's
-    # knots: none per row.
-    assert len(reads) == 5, reads
+
+    def reads(query: dict[str, str]) -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            page = client_in.get(reverse("sessions"), query).content.decode()
+        assert len(_rows(page)) == min(sessions, 50)
+        return page, [
+            q["sql"]
+            for q in queries.captured_queries
+            if "practice_session" in q["sql"] or "journal_knot" in q["sql"]
+        ]
+
+    # Drawn: the tally, the page of sessions, their exercises, their knots' ratings and the
+    # person's knots, none per row.
+    drawn, queries = reads({"n": "drawn"})
+    assert len(queries) == 5, queries
+    # Kept: the tally alone, and the very same table.
+    kept, queries = reads({"n": "kept"})
+    assert len(queries) == 1, queries
+    assert _rows(kept) == _rows(drawn)
+    # After a write to one session, its row alone is drawn: the tally, the page of sessions,
+    # then the exercises, ratings and knots of that one session.
+    newest = Session.objects.filter(user=user).order_by("-started_at").first()
+    assert newest is not None
+    SessionKnot.objects.filter(session=newest, knot=knots[0]).update(pain_after=1)
+    redrawn, queries = reads({"n": "after a write"})
+    assert len(queries) == 5, queries
+    assert f"IN ({newest.pk})" in queries[2], queries[2]
+    assert _rows(redrawn)[0] == _rows(drawn)[0].replace("Left calf: 5 → 4", "Left calf: 5 → 1")
+    assert _rows(redrawn)[1:] == _rows(drawn)[1:]
 
 
 def test_the_knot_page_lists_its_sessions_newest_first_on_the_persons_clock(

@@ -37,13 +37,14 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponseBase
 
 # Models whose rows are not one person's health data, or which change on reads, or which only
-# the database writes (a knot's tally follows its check-ins, whose own writes count).
+# the database writes (a tally follows the rows it counts, whose own writes count).
 IGNORED = {
     "sessions.session",
     "admin.logentry",
     "axes.accessattempt",
     "axes.accesslog",
     "journal.knottally",
+    "practice.sessiontally",
 }
 # Models whose writes leave the frame version alone: only a page's live parts read them.
 FRAME_KEEPS = frozenset({"journal.checkin"})

@@ -33,12 +33,14 @@ from knotless.accounts.freshness import touch
 FORMAT = "knotless-export"
 VERSION = 1
 # Derived, rebuilt on use: today's plan (its items name knots by database id), the desk
-# guard's live state, and each knot's tally of check-ins (the database counts them as they are
-# imported).
-SKIPPED = frozenset({"practice.dayplan", "desk.deskstate", "journal.knottally"})
+# guard's live state, each knot's tally of check-ins and each person's tally of sessions (the
+# database counts them as they are imported).
+SKIPPED = frozenset(
+    {"practice.dayplan", "desk.deskstate", "journal.knottally", "practice.sessiontally"}
+)
 # Fields that are bookkeeping, not data: the profile's data and frame versions
-# (accounts/freshness.py).
-NOT_DATA = frozenset({"data_version", "frame_version"})
+# (accounts/freshness.py) and a session's revision (the database gives it on every write).
+NOT_DATA = frozenset({"data_version", "frame_version", "revision"})
 USER_MODEL = settings.AUTH_USER_MODEL.lower()
 Progress = Callable[[str, int], None]
 

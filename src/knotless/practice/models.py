@@ -40,6 +40,10 @@ class Session(models.Model):
     # Made by the browser (crypto.randomUUID) for a form it may send more than once (offline
     # queue, retries): the same id stores one row. See knotless/queued.py.
     client_id = models.UUIDField(null=True, blank=True)
+    # A fresh random number with every write to the session or to its exercises or ratings,
+    # given by the database (migration 0010), whatever is saved here: the sessions page keeps
+    # each row it drew under it (session_list).
+    revision = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -132,6 +136,30 @@ class SessionKnot(models.Model):
         if self.pain_before is None or self.pain_after is None:
             return None
         return self.pain_after - self.pain_before
+
+
+class SessionTally(models.Model):
+    """A person's number of sessions and two versions of their sessions page, kept by the
+    database itself: triggers (migration 0010) on the sessions, their exercises and ratings,
+    and on a knot's place, update them however a row was written (a form, an import, a cascade,
+    a statement typed into a shell). ``version`` moves with every write to what the page shows;
+    ``labels`` only when a knot changes place (its name on the page). Each is a fresh random
+    number every time, so a write rolled back can never bring an old one back with other rows
+    behind it. The sessions page keeps its table under them (``session_list``). Python only
+    ever reads it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="session_tally",
+    )
+    sessions = models.PositiveIntegerField(default=0)
+    version = models.BigIntegerField(default=0)
+    labels = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.sessions} sessions, version {self.version}"
 
 
 def _default_strength_days() -> list[int]:
