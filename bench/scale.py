@@ -34,6 +34,7 @@ row to draw, and heavy / first day (both draw their newest row again) shows what
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import tempfile
@@ -228,17 +229,22 @@ def measure(
     for i in range(n):
         for page in PAGES:
             for who, client in clients.items():
+                # Each request pays for its own garbage: without this, a collection set off by
+                # the heavy account's drawn knot page landed in whichever request came next.
+                gc.collect()
                 began = time.perf_counter()
                 client.get(paths[who][page])  # type: ignore[attr-defined]
                 timings.setdefault((page, who), []).append(time.perf_counter() - began)
                 # Drawn afresh: a query key no view reads makes the page cache miss.
                 path = paths[who][page]
                 fresh = f"{path}{'&' if '?' in path else '?'}bench-render={i}"
+                gc.collect()
                 began = time.perf_counter()
                 client.get(fresh)  # type: ignore[attr-defined]
                 timings.setdefault((page + " drawn", who), []).append(time.perf_counter() - began)
         for who, client in clients.items():  # the sessions page right after a routine
             rewrite_latest_rating(ids[who], i)
+            gc.collect()
             began = time.perf_counter()
             client.get(f"{paths[who]['sessions']}?bench-write={i}")  # type: ignore[attr-defined]
             timings.setdefault((AFTER_WRITE, who), []).append(time.perf_counter() - began)
@@ -262,6 +268,7 @@ def first_plans(clients: dict[str, object], ids: dict[str, int], n: int) -> dict
     for _ in range(n):
         for who, client in clients.items():
             DayPlan.objects.filter(user_id=ids[who]).delete()
+            gc.collect()
             began = time.perf_counter()
             client.get("/plan/")  # type: ignore[attr-defined]
             found[who].append(time.perf_counter() - began)
