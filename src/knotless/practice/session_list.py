@@ -37,7 +37,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 import knotless
@@ -235,12 +235,6 @@ def _session_link() -> str:
     return reverse("session", args=[0]).removesuffix("0/")
 
 
-def rows_html(rows: list[Row], *, can_play: bool, csrf_token: str) -> SafeString:
-    """The table's body rows, each drawn afresh."""
-    drawn = (row_html(row, can_play=can_play, csrf_token=csrf_token) for row in rows)
-    return mark_safe("".join(drawn))  # every value in a row is escaped
-
-
 def table_html(request: AuthedRequest, page: Page[int], labels: int) -> tuple[str, bool]:
     """The table's body rows for ``page``, and whether one of them is an open session. Rows
     kept under their session's revision are taken as they were; the rest are drawn, and the
@@ -301,6 +295,7 @@ def sessions_page(request: AuthedRequest) -> HttpResponse:
         body, has_open = table_html(request, page, found.labels)
         if not has_open:
             cache.set(key, body, TABLE_SECONDS)
+    # Every value in a row is escaped as it is drawn (row_html).
     return render(request, "practice/sessions.html", {"rows": mark_safe(body), "page": page})
 
 
@@ -312,7 +307,6 @@ __all__ = [
     "page_of",
     "pager",
     "row_html",
-    "rows_html",
     "rows_key",
     "sessions_on",
     "sessions_page",
