@@ -1,4 +1,5 @@
-"""The PostgreSQL-only covering indexes (practice migrations 0008 and 0009) are made."""
+"""The PostgreSQL-only covering indexes (practice migrations 0008, 0009 and 0012) are made, and
+the one 0012 replaced is gone."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ import importlib
 import pytest
 from django.db import connection
 
-MIGRATIONS = ("0008_covering_indexes", "0009_sessionknot_covering")
+MIGRATIONS = ("0008_covering_indexes", "0009_sessionknot_covering", "0012_session_revision_covered")
 
 
-def declared() -> set[str]:
+def declared() -> tuple[set[str], set[str]]:
+    """(indexes the migrations make, indexes a later one replaced)."""
     names: set[str] = set()
+    replaced: set[str] = set()
     for name in MIGRATIONS:
         module = importlib.import_module(f"knotless.practice.migrations.{name}")
         names |= set(getattr(module, "INDEXES", {})) | {getattr(module, "NAME", "")}
-    return names - {""}
+        names.add(getattr(module, "NEW", ""))
+        replaced.add(getattr(module, "OLD", ""))
+    return names - {""} - replaced, replaced - {""}
 
 
 @pytest.mark.django_db
@@ -25,9 +30,12 @@ def test_every_covering_index_exists_on_postgresql() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
         present = {row[0] for row in cursor.fetchall()}
-    assert declared() == {
-        "practice_session_user_started_covering",
+    made, replaced = declared()
+    assert made == {
+        "practice_session_user_started_revision",
         "practice_sessionexercise_session_covering",
         "practice_sessionknot_knot_covering",
     }
-    assert declared() <= present
+    assert replaced == {"practice_session_user_started_covering"}
+    assert made <= present
+    assert not replaced & present

@@ -37,7 +37,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponseBase
 
 # Models whose rows are not one person's health data, or which change on reads, or which only
-# the database writes (a tally follows the rows it counts, whose own writes count).
+# the database writes (a tally follows the rows it counts, whose own writes count), or which
+# only sum up other rows (a checkpoint of the sessions, written when a plan reads them).
 IGNORED = {
     "sessions.session",
     "admin.logentry",
@@ -45,6 +46,7 @@ IGNORED = {
     "axes.accesslog",
     "journal.knottally",
     "practice.sessiontally",
+    "practice.donecheckpoint",
 }
 # Models whose writes leave the frame version alone: only a page's live parts read them.
 FRAME_KEEPS = frozenset({"journal.checkin"})

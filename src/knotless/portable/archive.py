@@ -34,9 +34,15 @@ FORMAT = "knotless-export"
 VERSION = 1
 # Derived, rebuilt on use: today's plan (its items name knots by database id), the desk
 # guard's live state, each knot's tally of check-ins and each person's tally of sessions (the
-# database counts them as they are imported).
+# database counts them as they are imported), and the checkpoint of what the sessions add up to.
 SKIPPED = frozenset(
-    {"practice.dayplan", "desk.deskstate", "journal.knottally", "practice.sessiontally"}
+    {
+        "practice.dayplan",
+        "desk.deskstate",
+        "journal.knottally",
+        "practice.sessiontally",
+        "practice.donecheckpoint",
+    }
 )
 # Fields that are bookkeeping, not data: the profile's data and frame versions
 # (accounts/freshness.py) and a session's revision (the database gives it on every write).

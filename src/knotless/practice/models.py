@@ -162,6 +162,31 @@ class SessionTally(models.Model):
         return f"{self.sessions} sessions, version {self.version}"
 
 
+class DoneCheckpoint(models.Model):
+    """What a person's settled sessions add up to, for the day's first plan (``done``): the
+    verdicts given per exercise and the strength work done, over every session that started
+    before ``cutoff``. It is used only while those sessions are still what it was made from:
+    their number and the sum of their revisions (which the database moves with every write to a
+    session, its exercises and its ratings; migration 0010) must match, or it is made again from
+    the whole history. Derived data: never exported, rebuilt on use."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="done_checkpoint",
+    )
+    # The time zone its days were counted in and the exercise library it read.
+    key = models.CharField(max_length=200)
+    cutoff = models.DateTimeField()
+    sessions = models.PositiveIntegerField()
+    revisions = models.BigIntegerField()
+    summary = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.sessions} sessions before {self.cutoff:%Y-%m-%d %H:%M}"
+
+
 def _default_strength_days() -> list[int]:
     return [0, 2, 4]  # Monday, Wednesday, Friday: 2-3 non-consecutive days
 

@@ -1,0 +1,246 @@
+"""The first plan's checkpoint (practice/done.py, practice.DoneCheckpoint): after every kind of
+write to a person's sessions, however it is made, the history read through the checkpoint is the
+one read afresh from every session, and the checkpoint is trusted whenever the settled sessions
+did not change."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from knotless.library.exercises import load_exercises
+from knotless.practice import done
+from knotless.practice.done import done_history
+from knotless.practice.models import DoneCheckpoint, Session, SessionExercise, SessionKnot
+
+ZONE = ZoneInfo("Europe/Berlin")
+
+
+def _fresh(user: Any, zone: ZoneInfo = ZONE) -> Any:
+    """The history read from every session: the checkpoint put aside, then put back."""
+    kept = list(DoneCheckpoint.objects.filter(user=user))
+    DoneCheckpoint.objects.filter(user=user).delete()
+    try:
+        return done_history(user, zone)
+    finally:
+        DoneCheckpoint.objects.filter(user=user).delete()
+        DoneCheckpoint.objects.bulk_create(kept)
+
+
+def _read(user: Any, zone: ZoneInfo = ZONE) -> tuple[Any, bool]:
+    """The history as the first plan reads it, and whether it read every session."""
+    with CaptureQueriesContext(connection) as queries:
+        found = done_history(user, zone)
+    sessions = [q["sql"] for q in queries if "CAST(started_at AS TEXT)" in q["sql"]]
+    assert len(sessions) == 1
+    return found, "started_at >=" not in sessions[0]
+
+
+def _same(a: Any, b: Any) -> None:
+    feedback_a, strength_a = a
+    feedback_b, strength_b = b
+    assert feedback_a == feedback_b
+    assert strength_a == strength_b
+
+
+def test_the_checkpoint_gives_the_fresh_history_after_every_kind_of_write(
+    make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(4)
+    user, other = make_user("mine"), make_user("theirs")
+    library = load_exercises()
+    strength = [s for s, e in library.items() if e.kind == "strength"][:3]
+    gentle = [s for s, e in library.items() if e.kind != "strength"][:3]
+    slugs = strength + gentle + ["gone-from-library"]
+    now = timezone.now()
+
+    def new_session(owner: Any, days_ago: float) -> Session:
+        status = rng.choice(["finished", "finished", "stopped", "started"])
+        began = now - timedelta(days=days_ago)
+        session = Session.objects.create(
+            user=owner,
+            started_at=began,
+            ended_at=None if status == "started" else began + timedelta(minutes=10),
+            status=status,
+            planned_seconds=600,
+            played_seconds=600,
+        )
+        for position, slug in enumerate(rng.sample(slugs, 3)):
+            SessionExercise.objects.create(
+                session=session,
+                position=position,
+                slug=slug,
+                verdict=rng.choice(["", "", "helped", "hurt"]),
+                reached=rng.random() < 0.9,
+            )
+        return session
+
+    for n in range(40):
+        new_session(user if n % 4 else other, days_ago=60 - n * 1.5)
+
+    def old_session() -> Session:
+        cutoff = DoneCheckpoint.objects.get(user=user).cutoff
+        return rng.choice(
+            list(Session.objects.filter(user=user, started_at__lt=cutoff).order_by("id"))
+        )
+
+    def old_exercise() -> SessionExercise:
+        cutoff = DoneCheckpoint.objects.get(user=user).cutoff
+        return rng.choice(
+            list(
+                SessionExercise.objects.filter(
+                    session__user=user, session__started_at__lt=cutoff
+                ).order_by("id")
+            )
+        )
+
+    def verdict_changed() -> None:
+        exercise = old_exercise()
+        exercise.verdict = {"hurt": "helped", "helped": "", "": "hurt"}[exercise.verdict]
+        exercise.save()
+
+    def verdict_changed_by_sql() -> None:
+        exercise = old_exercise()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE practice_sessionexercise SET verdict = %s WHERE id = %s",
+                ["hurt" if exercise.verdict != "hurt" else "helped", exercise.pk],
+            )
+
+    def exercise_added() -> None:
+        session = old_session()
+        last = SessionExercise.objects.filter(session=session).order_by("-position").first()
+        SessionExercise.objects.create(
+            session=session, position=last.position + 1 if last else 0, slug=rng.choice(strength)
+        )
+
+    def exercises_deleted() -> None:
+        SessionExercise.objects.filter(session=old_session()).delete()
+
+    def session_deleted() -> None:
+        old_session().delete()
+
+    def session_deleted_by_sql() -> None:
+        session = old_session()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM practice_sessionexercise WHERE session_id = %s", [session.pk]
+            )
+            cursor.execute("DELETE FROM practice_session WHERE id = %s", [session.pk])
+
+    def imported_with_an_old_date() -> None:
+        new_session(user, days_ago=rng.uniform(10, 90))
+
+    def moved_back_in_time() -> None:
+        session = Session.objects.filter(user=user).order_by("-started_at").first()
+        assert session is not None
+        Session.objects.filter(pk=session.pk).update(started_at=now - timedelta(days=70))
+
+    def moved_forward_in_time() -> None:
+        Session.objects.filter(pk=old_session().pk).update(started_at=now - timedelta(hours=1))
+
+    def status_changed() -> None:
+        session = old_session()
+        if session.status == "started":
+            ended = session.started_at + timedelta(minutes=10)
+            Session.objects.filter(pk=session.pk).update(status="finished", ended_at=ended)
+        else:
+            Session.objects.filter(pk=session.pk).update(status="started", ended_at=None)
+
+    def given_to_another() -> None:
+        Session.objects.filter(pk=old_session().pk).update(user=other)
+
+    def taken_from_another() -> None:
+        theirs = Session.objects.filter(user=other).order_by("?").first()
+        if theirs is not None:
+            Session.objects.filter(pk=theirs.pk).update(user=user)
+
+    def rating_changed() -> None:  # moves the revision, changes no verdict: a rebuild, same answer
+        session = old_session()
+        SessionKnot.objects.filter(session=session).delete()
+
+    def played_today() -> None:
+        new_session(user, days_ago=rng.uniform(0, 1))
+
+    def another_person_played() -> None:
+        new_session(other, days_ago=rng.uniform(0, 90))
+
+    def time_passed() -> None:
+        monkeypatch.setattr(done, "SETTLED", done.SETTLED - timedelta(hours=rng.randint(6, 60)))
+
+    writes = [
+        verdict_changed,
+        verdict_changed_by_sql,
+        exercise_added,
+        exercises_deleted,
+        session_deleted,
+        session_deleted_by_sql,
+        imported_with_an_old_date,
+        moved_back_in_time,
+        moved_forward_in_time,
+        status_changed,
+        given_to_another,
+        taken_from_another,
+        rating_changed,
+    ]
+    harmless = [played_today, another_person_played, time_passed]
+    monkeypatch.setattr(done, "SETTLED", timedelta(days=20))
+    first, whole = _read(user)
+    assert whole  # no checkpoint yet: every session read, and the checkpoint made
+    _same(first, _fresh(user))
+    trusted = rebuilt = 0
+    for _ in range(120):
+        step = rng.choice(writes + harmless * 2)
+        step()
+        found, whole = _read(user)
+        _same(found, _fresh(user))
+        if step in harmless:
+            assert not whole, step.__name__  # nothing settled changed: the checkpoint holds
+            trusted += 1
+        elif whole:
+            rebuilt += 1
+        # A write that changed the settled sessions is read in full the next time, whatever
+        # it was; after it the checkpoint holds again.
+        again, whole = _read(user)
+        assert not whole
+        _same(again, found)
+    assert trusted > 20 and rebuilt > 20, (trusted, rebuilt)
+
+
+def test_another_time_zone_or_library_makes_a_new_checkpoint(
+    make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = make_user()
+    began = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # the 1st in London, the 2nd in Tokyo
+    session = Session.objects.create(
+        user=user, started_at=began, ended_at=began + timedelta(minutes=10), status="finished"
+    )
+    slug = next(s for s, e in load_exercises().items() if e.kind == "strength")
+    SessionExercise.objects.create(session=session, position=0, slug=slug, verdict="hurt")
+    (feedback, strength), whole = _read(user, ZoneInfo("Europe/London"))
+    assert whole and feedback[slug].last_hurt == strength[slug][0][0] == began.date()
+    (feedback, strength), whole = _read(user, ZoneInfo("Asia/Tokyo"))
+    assert whole and feedback[slug].last_hurt == began.date() + timedelta(days=1)
+    _, whole = _read(user, ZoneInfo("Asia/Tokyo"))
+    assert not whole
+    monkeypatch.setattr(done, "_library_print", lambda: "another library")
+    _, whole = _read(user, ZoneInfo("Asia/Tokyo"))
+    assert whole
+
+
+def test_the_checkpoint_is_not_exported_and_goes_with_the_account(make_user: Any) -> None:
+    from knotless.portable.archive import SKIPPED
+
+    user = make_user()
+    done_history(user, ZONE)
+    assert DoneCheckpoint.objects.filter(user=user).exists()
+    assert "practice.donecheckpoint" in SKIPPED
+    user.delete()
+    assert not DoneCheckpoint.objects.exists()
