@@ -84,6 +84,7 @@ def pages(knot_id: int) -> dict[str, str]:
         "atlas": "/atlas/",
         "muscle": "/atlas/rhomboids/",
         "journal": "/journal/",
+        "sessions": "/sessions/",
         # The pages of this wave (issues 14 and 15).
         "training": "/training/",
         "training load": "/training/load/",
