@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -7,8 +8,34 @@ import pytest
 
 from knotless.journal import services as journal
 from knotless.journal.models import Knot
+from knotless.practice.models import Session, SessionExercise
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+def random_session(
+    rng: random.Random, owner: Any, began: datetime, slugs: list[str], count: int, reached: float
+) -> Session:
+    """A session of ``count`` exercises drawn from ``slugs``, with random status and verdicts
+    (for the exercise history's tests: practice/done.py)."""
+    status = rng.choice(["finished", "finished", "stopped", "started"])
+    session = Session.objects.create(
+        user=owner,
+        started_at=began,
+        ended_at=None if status == "started" else began + timedelta(minutes=10),
+        status=status,
+        planned_seconds=600,
+        played_seconds=600,
+    )
+    for position, slug in enumerate(rng.sample(slugs, count)):
+        SessionExercise.objects.create(
+            session=session,
+            position=position,
+            slug=slug,
+            verdict=rng.choice(["", "", "helped", "hurt"]),
+            reached=rng.random() < reached,
+        )
+    return session
 
 
 def add_knot(user: Any, region: str, side: str, muscle: str = "") -> Knot:

@@ -15,6 +15,7 @@ from knotless.library.exercises import load_exercises
 from knotless.practice import done
 from knotless.practice.done import done_history
 from knotless.practice.models import Session, SessionExercise
+from tests.practice.conftest import random_session
 
 ZONE = ZoneInfo("Europe/Berlin")
 
@@ -67,24 +68,8 @@ def test_the_history_is_what_the_old_aggregate_gave(
     start = datetime(2025, 1, 1, 8, tzinfo=UTC)
     for n in range(60):
         owner = user if rng.random() < 0.8 else other
-        status = rng.choice(["finished", "finished", "stopped", "started"])
         began = start + timedelta(days=n, hours=rng.randint(0, 14))
-        session = Session.objects.create(
-            user=owner,
-            started_at=began,
-            ended_at=None if status == "started" else began + timedelta(minutes=10),
-            status=status,
-            planned_seconds=600,
-            played_seconds=600,
-        )
-        for position, slug in enumerate(rng.sample(strength + gentle + ["gone-from-library"], 4)):
-            SessionExercise.objects.create(
-                session=session,
-                position=position,
-                slug=slug,
-                verdict=rng.choice(["", "", "helped", "hurt"]),
-                reached=rng.random() < 0.85,
-            )
+        random_session(rng, owner, began, [*strength, *gentle, "gone-from-library"], 4, 0.85)
     feedback, strength_log = done_history(user, ZONE)
     said, logged = _oracle(user)
     assert {s: (f.helped, f.hurt, f.last_hurt) for s, f in feedback.items()} == said

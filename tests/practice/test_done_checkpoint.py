@@ -19,6 +19,7 @@ from knotless.library.exercises import load_exercises
 from knotless.practice import done
 from knotless.practice.done import done_history
 from knotless.practice.models import DoneCheckpoint, Session, SessionExercise, SessionKnot
+from tests.practice.conftest import random_session
 
 ZONE = ZoneInfo("Europe/Berlin")
 
@@ -62,25 +63,7 @@ def test_the_checkpoint_gives_the_fresh_history_after_every_kind_of_write(
     now = timezone.now()
 
     def new_session(owner: Any, days_ago: float) -> Session:
-        status = rng.choice(["finished", "finished", "stopped", "started"])
-        began = now - timedelta(days=days_ago)
-        session = Session.objects.create(
-            user=owner,
-            started_at=began,
-            ended_at=None if status == "started" else began + timedelta(minutes=10),
-            status=status,
-            planned_seconds=600,
-            played_seconds=600,
-        )
-        for position, slug in enumerate(rng.sample(slugs, 3)):
-            SessionExercise.objects.create(
-                session=session,
-                position=position,
-                slug=slug,
-                verdict=rng.choice(["", "", "helped", "hurt"]),
-                reached=rng.random() < 0.9,
-            )
-        return session
+        return random_session(rng, owner, now - timedelta(days=days_ago), slugs, 3, 0.9)
 
     for n in range(40):
         new_session(user if n % 4 else other, days_ago=60 - n * 1.5)
