@@ -54,3 +54,28 @@ def test_static_files_are_compressed_too(client: Client) -> None:
     assert response["Content-Encoding"] == "gzip"
     body = _body(response)
     assert b"body" in gzip.decompress(body)
+
+
+@pytest.mark.django_db
+def test_compressed_pages_are_padded_at_random_against_breach(client_in: Client) -> None:
+    bodies = [client_in.get("/", HTTP_ACCEPT_ENCODING="gzip").content for _ in range(8)]
+    # The gzip header names a file of 0-99 random bytes, so sizes say little about secrets.
+    assert all(body[3] & gzip.FNAME for body in bodies)
+    assert len({len(body) for body in bodies}) > 1
+    assert len({gzip.decompress(body)[:200] for body in bodies}) == 1
+
+
+def test_a_strong_etag_turns_weak_when_compressed() -> None:
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from knotless.compression import PageGZipMiddleware
+
+    response = HttpResponse(b"<p>knot</p>" * 100)
+    response["ETag"] = '"abc"'
+    request = RequestFactory().get("/", HTTP_ACCEPT_ENCODING="gzip")
+    done = PageGZipMiddleware(lambda r: response).process_response(request, response)
+    assert isinstance(done, HttpResponse)
+    assert done["ETag"] == 'W/"abc"' and done["Content-Encoding"] == "gzip"
+    assert int(done["Content-Length"]) == len(done.content)
+    assert gzip.decompress(done.content) == b"<p>knot</p>" * 100
