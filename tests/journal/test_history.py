@@ -166,3 +166,33 @@ def test_the_history_section_says_what_the_chart_and_table_hold() -> None:
     assert "weekly averages. The table below lists each day's numbers." in weeks
     assert "(799 older days hidden)" in weeks and "around a session" not in weeks
     assert "Show the whole history" not in weeks
+
+
+@pytest.mark.parametrize("tz_name", ["Europe/Berlin", "Australia/Lord_Howe", "UTC"])
+def test_the_table_holds_each_days_ratings_as_grouping_them_all_would(tz_name: str) -> None:
+    """The table finds a day's ratings by bisection; they are those a plain grouping of every
+    rating by its day gives, across clock changes (Lord Howe moves by half an hour)."""
+    from datetime import UTC, datetime
+
+    rng = random.Random(tz_name)
+    tz = zone(tz_name)
+    start = datetime(2026, 2, 20, tzinfo=UTC)
+    moments = sorted(start + timedelta(minutes=rng.randrange(150 * 24 * 60)) for _ in range(600))
+    points = [
+        history.Rating(m.astimezone(tz), pk, rng.randint(0, 10), "") for pk, m in enumerate(moments)
+    ]
+    rated = frozenset(p.moment.date() for p in points)
+    around = [history.AroundSession(1, points[5].moment, 6, 3)]
+    marks: dict[Any, list[history.AroundSession]] = {points[5].moment.date(): around}
+    grouped: dict[Any, list[history.Rating]] = {}
+    for point in points:
+        grouped.setdefault(point.moment.date(), []).append(point)
+    for limit in (None, 30, 1):
+        rows, total = history.day_rows(points, rated, marks, limit)
+        assert total == len(rated)
+        assert [r["day"] for r in rows] == sorted(rated, reverse=True)[:limit]
+        for row in rows:
+            mine = grouped[row["day"]]
+            assert row["ratings"] == mine
+            assert row["average"] == round(sum(r.pain for r in mine) / len(mine), 1)
+            assert row["sessions"] == marks.get(row["day"], [])

@@ -22,6 +22,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
@@ -43,6 +44,7 @@ RECENT_DAYS = 30
 # months.
 CHART_DAYS = 90
 CACHE_SECONDS = 24 * 60 * 60
+ONE_DAY = timedelta(days=1)
 
 
 class Rating(NamedTuple):
@@ -170,24 +172,26 @@ def day_rows(
         every = sorted(rated | sessions.keys(), reverse=True)
         DAYS.set(key, every)
     shown = every if limit is None else every[:limit]
-    if shown and points:
-        # Ratings are in time order: only those from the oldest day shown on are grouped.
-        start = datetime.combine(shown[-1], time.min, points[0].moment.tzinfo)
-        points = points[bisect_left(points, (start,)) :]
-    days: dict[date, list[Rating]] = {}
-    for rating in points:
-        days.setdefault(rating.moment.date(), []).append(rating)
-    return [
-        {
-            "day": day,
-            "ratings": days.get(day, []),
-            "sessions": sessions.get(day, []),
-            "average": round(sum(r.pain for r in days[day]) / len(days[day]), 1)
-            if day in days
-            else None,
-        }
-        for day in shown
-    ], len(every)
+    tz = points[0].moment.tzinfo if points else None
+    rows = []
+    for day in shown:
+        # Ratings are in time order: a day's are found by bisection, not by reading them all.
+        ratings: list[Rating] = []
+        if day in rated:
+            start = bisect_left(points, (datetime.combine(day, time.min, tz),))
+            end = bisect_left(points, (datetime.combine(day + ONE_DAY, time.min, tz),), start)
+            ratings = points[start:end]
+        rows.append(
+            {
+                "day": day,
+                "ratings": ratings,
+                "sessions": sessions.get(day, []),
+                "average": round(sum(r.pain for r in ratings) / len(ratings), 1)
+                if ratings
+                else None,
+            }
+        )
+    return rows, len(every)
 
 
 # A day's row of the table, drawn once: check-ins are only added or deleted, so a row is known by
@@ -206,15 +210,17 @@ def _row_html(stamp: str, tz_name: str, row: dict[str, Any]) -> str:
     return html
 
 
+@lru_cache(maxsize=4096)
+def _item(hour: int, minute: int, pain: int, note: str) -> str:
+    """A rating in the table, by all it shows: a day of dozens draws only the new one."""
+    said = f' <span class="muted">“{escape(note)}”</span>' if note else ""
+    return f"<li>{hour:02d}:{minute:02d}: <strong>{pain}</strong>{said}</li>"
+
+
 def row_html(row: dict[str, Any]) -> str:
     """A day's row of the table. Written out here rather than by a template: today's row is
     drawn again after every check-in, and a day can hold dozens of ratings."""
-    items = [
-        f"<li>{r.moment:%H:%M}: <strong>{r.pain}</strong>"
-        + (f' <span class="muted">“{escape(r.note)}”</span>' if r.note else "")
-        + "</li>"
-        for r in row["ratings"]
-    ]
+    items = [_item(r.moment.hour, r.moment.minute, r.pain, r.note) for r in row["ratings"]]
     items += [
         f'<li class="around-session">{s.moment:%H:%M} '
         f'<a href="{escape(reverse("session", args=[s.session_id]))}">around a session</a>: '

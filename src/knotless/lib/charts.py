@@ -118,11 +118,11 @@ def pain_chart(
     lone hollow diamond when only one of them was given), kept out of the daily averages. A
     legend under the chart names what is drawn.
     """
-    days = daily(points)
+    earlier, days = _periods(points, weekly=False)
     band = len(days) > DOTS_UP_TO_DAYS
     per, width = ("week", 7) if len(days) > WEEKS_PAST_DAYS else ("day", 1)
     if per == "week":
-        days = daily(points, weekly=True)
+        earlier, days = _periods(points, weekly=True)
     # Both are in time order. The axis runs from the first day's midnight to the last day's
     # end, so that a check-in today moves no other day's dots (see _dots).
     ends = [m for m, _ in (*points[:1], *points[-1:])] + [m for m, _, _ in sessions[:1]]
@@ -156,18 +156,25 @@ def pain_chart(
     if band:
         # Past a few months a dot per check-in is noise (and kilobytes): shade each day's
         # lowest-to-highest range, from its first midnight to its last (the line passes midway).
-        rects = []
         day_width = _num(DATA_WIDTH * width / span)
-        for d in days:
-            if d.high > d.low:
-                rects.append(
-                    f"M{data_x(d.day.toordinal())} {data_y(d.high)}"
-                    f"h{day_width}V{data_y(d.low)}h-{day_width}z"
-                )
+
+        def rect(d: DayStats) -> str:
+            if d.high == d.low:
+                return ""
+            return (
+                f"M{data_x(d.day.toordinal())} {data_y(d.high)}"
+                f"h{day_width}V{data_y(d.low)}h-{day_width}z"
+            )
+
+        rects = _drawn(earlier, f"band{width}", days, (start, span), rect, "")
         if rects:
-            data.append(f'<path class="chart-band" d="{"".join(rects)}"/>')
+            data.append(f'<path class="chart-band" d="{rects}"/>')
     if len(days) > 1:
-        line = " ".join(f"{data_x(d.day.toordinal() + width / 2)} {data_y(d.mean)}" for d in days)
+
+        def point(d: DayStats) -> str:
+            return f"{data_x(d.day.toordinal() + width / 2)} {data_y(d.mean)}"
+
+        line = _drawn(earlier, f"line{width}", days, (start, span), point)
         data.append(f'<path class="chart-line" d="M{line}"/>')
     if band and sessions:
         # Months of sessions: an arrow with two diamonds each would be a clutter of marks a
@@ -202,7 +209,7 @@ def pain_chart(
         '<svg class="chart-y" xmlns="http://www.w3.org/2000/svg" aria-hidden="true">'
         f"{pains}</svg>"
         + "".join(plot)
-        + date_axis(date_ticks(start, start + span), x)
+        + _time_axis(start, span)
         + "</div>"
         + _legend(not band and bool(points), band, len(days) > 1, bool(sessions), per, band)
         + (f'<p class="chart-note">{session_summary(sessions)}</p>' if band and sessions else "")
@@ -210,11 +217,74 @@ def pain_chart(
     return PainChart(html=html, band=band, per=per)
 
 
-# The dots of every day but the last, by axis and points: after a check-in, the knot page draws
-# only the last day's dots again. The points themselves are the key, so a changed, added or
-# deleted rating on any earlier day is a new key, never a stale drawing.
+# What is drawn from every day (or week) but the last, by axis and points: after a check-in, the
+# knot page works out and draws only the last day again. The points themselves are the key, so
+# a changed, added or deleted rating on any earlier day is a new key, never a stale drawing.
 _EARLIER_DOTS = Memo(256)
+_EARLIER = Memo(256)
 _MARKS = Memo(256)
+_AXES = Memo(256)
+
+
+@dataclass(slots=True)
+class _Earlier:
+    """The periods before the last, worked out once, and what has been drawn from them on
+    each axis (by what was drawn and the axis)."""
+
+    periods: list[DayStats]
+    drawn: dict[tuple[str, float, float], str]
+
+
+def _periods(
+    points: tuple[tuple[datetime, int], ...], *, weekly: bool
+) -> tuple[_Earlier, list[DayStats]]:
+    """:func:`daily` of ``points``, the earlier periods' kept: a period's figures depend only
+    on its own points, so they are kept by the points before the last period."""
+    if not points:
+        return _Earlier([], {}), []
+    last = points[-1][0].date()
+    if weekly:
+        last = date.fromordinal(last.toordinal() - last.weekday())
+    cut = bisect_left(points, (datetime.combine(last, time.min),))
+    key = (weekly, points[:cut])
+    earlier: _Earlier | None = _EARLIER.get(key)
+    if earlier is None:
+        earlier = _Earlier(daily(key[1], weekly=weekly), {})
+        _EARLIER.set(key, earlier)
+    return earlier, earlier.periods + daily(points[cut:], weekly=weekly)
+
+
+def _drawn(
+    earlier: _Earlier,
+    what: str,
+    periods: list[DayStats],
+    axis: tuple[float, float],
+    draw: Callable[[DayStats], str],
+    sep: str = " ",
+) -> str:
+    """``draw`` of each period joined by ``sep``; the earlier periods' drawing is kept with them
+    by ``what`` is drawn and the axis (start, span), so a check-in today draws one period."""
+    key = (what, *axis)
+    before = earlier.drawn.get(key)
+    if before is None:
+        before = sep.join(draw(d) for d in earlier.periods)
+        earlier.drawn[key] = before  # the same text whichever thread writes it
+    last = [draw(d) for d in periods[len(earlier.periods) :]]
+    return sep.join(t for t in (before, *last) if t)
+
+
+def _time_axis(start: float, span: float) -> str:
+    """The date axis of a chart that begins at ``start`` and spans ``span`` days, drawn once."""
+    key = (start, span)
+    found: str | None = _AXES.get(key)
+    if found is None:
+
+        def x(t: float) -> float:
+            return (t - start) / span * 100
+
+        found = date_axis(date_ticks(start, start + span), x)
+        _AXES.set(key, found)
+    return found
 
 
 def _dots(points: tuple[tuple[datetime, int], ...], start: float, span: float) -> str:

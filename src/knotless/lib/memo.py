@@ -16,10 +16,12 @@ class Memo:
         self._lock = threading.Lock()
 
     def get(self, key: Any) -> Any:
+        # Two lookups on a hit, one on a miss: some keys are long tuples, hashed on each.
         with self._lock:
-            if key not in self._items:
+            try:
+                self._items.move_to_end(key)
+            except KeyError:
                 return None
-            self._items.move_to_end(key)
             return self._items[key]
 
     def clear(self) -> None:
