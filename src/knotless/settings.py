@@ -239,8 +239,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Built by the web server on start (knotless/staticbuild.py): fingerprinted names, gzip and
-# brotli copies, cached by browsers for a year. Until built, whitenoise serves the source
+# Built by the web server on start (knotless/staticbuild.py): fingerprinted names and gzip copies
+# (level 9; whitenoise would add brotli ones if the brotli package were installed, and it is
+# not), cached by browsers for a year. Until built, whitenoise serves the source
 # folders under their plain names (the finders), so nothing ever fails for want of a build.
 STATIC_ROOT = config.data_dir() / "static"
 STORAGES = {
