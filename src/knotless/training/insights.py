@@ -133,6 +133,7 @@ def flare_entries(user: Any, now: datetime | None = None) -> list[FlareEntry]:
     return list(
         Entry.objects.filter(workout__user=user, workout__started_at__gte=since)
         .exclude(slug="")
+        .order_by()  # grouped by workout and sorted by flares: no need to sort them here
         .values_list("workout__started_at", "workout__day", "slug")
     )
 
@@ -341,6 +342,7 @@ def weekly_volume(user: Any, today: date | None = None) -> tuple[list[date], lis
             entry__workout__user=user, entry__workout__day__gte=starts[0], warmup=False
         )
         .exclude(entry__slug="")
+        .order_by()  # only counted: the model's ordering would sort weeks of sets for nothing
         .values_list("entry__workout__day", "entry__slug")
     )
     for day, slug in rows:

@@ -71,7 +71,12 @@ class Workout(models.Model):
 
     class Meta:
         ordering = ["-day", "-started_at", "-id"]
-        indexes = [models.Index(fields=["user", "-day"])]
+        indexes = [
+            models.Index(fields=["user", "-day"]),
+            # The newest lifts first (coaching, the plan, flares) without sorting two years of
+            # them: read in order, and each workout's entries by (workout, position).
+            models.Index(fields=["user", "-started_at"], name="training_workout_user_started"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "uid"], name="one_workout_per_uid"),
             models.CheckConstraint(
