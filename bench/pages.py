@@ -5,7 +5,8 @@ folder, or a PostgreSQL database the bench creates and drops) holding two signed
 
 - heavy: two years of a realistic account, seeded in bulk (5 knots with 3 check-ins a day each,
   6 drinks a day, a 10-minute session a day with its exercises, verdicts and pain before/after,
-  6 desk work blocks a day, the safety answers for every knot);
+  6 desk work blocks a day, the safety answers for every knot, and bench/training.py's two
+  years of training: three gym sessions a week of five lifts in three sets, and two runs);
 - empty: one knot with a single check-in (the knot page needs a knot) and its safety answers.
 
 The server runs with bench/bare_settings.py (the product's settings plus `/_bench/bare`, a view
@@ -52,6 +53,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import harness  # noqa: E402  (bench/harness.py, found through the line above)
+import training  # noqa: E402  (bench/training.py: two years of gym work and runs)
 
 SETTINGS = "bare_settings"
 BARE = "/_bench/bare"
@@ -172,6 +174,7 @@ def seed_heavy(days: int = DAYS) -> tuple[str, int, int]:
         for hour in (9, 10, 11, 14, 15, 16)
     ]
     rows += len(DeskEvent.objects.bulk_create(desk, batch_size=2000))
+    rows += sum(training.seed_training(user, days))
     return sign_in(user), knots[0].pk, rows
 
 

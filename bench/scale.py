@@ -3,15 +3,17 @@
 Seeds PostgreSQL (a database named knotless_scale that the bench creates and drops) with
 --users people (default 1,000), each with --days of history (default 730, two years): five
 knots rated three times a day, six drinks a day, a ten-minute routine most days (four
-exercises, before and after ratings, some verdicts) and six hours at the desk on workdays. The
+exercises, before and after ratings, some verdicts), six hours at the desk on workdays, and
+training: gym work three days a week (five lifts of three sets) and two runs. The
 rows are made by PostgreSQL itself (INSERT ... SELECT over generate_series), so two years for
 a thousand people take a few minutes, not an hour. Two more people are on their first day,
 with the same knots, each rated once:
 
 * the empty account has done nothing else;
 * the first-day account has also played one routine (the same four exercises, the first knot
-  rated before and after, some verdicts), so every page shows the same parts as the heavy
-  one's: a sessions table, a knot's sessions, a strength history. Only the length of the
+  rated before and after, some verdicts) and logged one gym session (five lifts, three sets
+  each), so every page shows the same parts as the heavy one's: a sessions table, a knot's
+  sessions, a strength history, a training log. Only the length of the
   history behind them differs, and heavy / first day shows the work that grows with it.
 
 Then it requests every daily page for one heavy person and for the other two, interleaved, in
@@ -44,6 +46,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import harness
+import training  # bench/training.py
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 KNOTS = [
@@ -70,7 +73,21 @@ PAGES = {
     "atlas": "/atlas/rhomboids/",
     "journal": "/journal/",
     "sessions": "/sessions/",
+    # The pages of this wave (issues 14 and 15).
+    "training": "/training/",
+    "training load": "/training/load/",
+    "what helped": "/insights/",
 }
+LIFTS = [
+    "goblet-squat",
+    "one-arm-dumbbell-row",
+    "dumbbell-shrug",
+    "dumbbell-lateral-raise",
+    "glute-bridge",
+    "deadlift",
+    "bench-press",
+    "overhead-press",
+]
 
 
 AFTER_WRITE = "sessions after a write"
@@ -124,6 +141,7 @@ def make_people(users: int) -> tuple[list[int], int, int]:
         for knot in Knot.objects.filter(user__in=[empty, first_day])
     )
     play_once(first_day.pk)
+    training.seed_training(first_day, 0)  # one gym session of five lifts, three sets each
     return [u.pk for u in people[:-2]], empty.pk, first_day.pk
 
 
@@ -193,11 +211,41 @@ def fill_history(heavy: list[int], days: int) -> None:
             INSERT INTO practice_sessionknot (session_id, knot_id, pain_before, pain_after)
             SELECT s.id, (SELECT min(k.id) FROM journal_knot k WHERE k.user_id = s.user_id), 6, 4
             FROM practice_session s WHERE s.user_id = ANY(%s::int[])""",
+        # Gym work on Monday, Wednesday and Friday, a run on Tuesday and Saturday, at 7:00.
+        "workouts": f"""
+            INSERT INTO training_workout (user_id, uid, day, started_at, kind, title, minutes,
+                                          effort, note, source, created_at)
+            SELECT u, gen_random_uuid(), ({start} + d * interval '1 day')::date,
+                   date_trunc('day', {start} + d * interval '1 day') + interval '7 hours',
+                   w.kind, '', w.minutes, 6 + d %% 3, '', 'web', now()
+            FROM unnest(%s::int[]) u, generate_series(0, {days} - 1) d,
+                 LATERAL (SELECT CASE WHEN extract(isodow from {start} + d * interval '1 day')
+                                      IN (1, 3, 5) THEN 'strength' ELSE 'run' END AS kind,
+                                 CASE WHEN extract(isodow from {start} + d * interval '1 day')
+                                      IN (1, 3, 5) THEN 60 ELSE 40 END AS minutes) w
+            WHERE extract(isodow from {start} + d * interval '1 day') IN (1, 2, 3, 5, 6)""",
+        # Five of the eight lifts a session, the load up by a kilogram every seven weeks.
+        "their lifts": f"""
+            INSERT INTO training_entry (workout_id, position, slug, sets_text, pain_during,
+                                        next_morning)
+            SELECT w.id, p, (%s::text[])[1 + (w.id + p) %% 8],
+                   '3x10@' || (20 + (w.day - ({start})::date) / 50) || 'kg rir2',
+                   w.id %% 4, 'same'
+            FROM training_workout w, generate_series(1, 5) p
+            WHERE w.user_id = ANY(%s::int[]) AND w.kind = 'strength'""",
+        "their sets": f"""
+            INSERT INTO training_workset (entry_id, "order", reps, load_kg, bodyweight, band,
+                                          rir, warmup)
+            SELECT e.id, o, 10, 20 + (w.day - ({start})::date) / 50, false, '', 2, false
+            FROM training_entry e JOIN training_workout w ON w.id = e.workout_id,
+                 generate_series(1, 3) o
+            WHERE w.user_id = ANY(%s::int[])""",
     }
     with connection.cursor() as cursor:
         for name, sql in statements.items():
             began = step(f"  {name} …")
-            params = ["{" + ",".join(EXERCISES) + "}", ids] if "%s::text[]" in sql else [ids]
+            names = LIFTS if name == "their lifts" else EXERCISES
+            params = ["{" + ",".join(names) + "}", ids] if "%s::text[]" in sql else [ids]
             cursor.execute(sql, params)
             print(f"{cursor.rowcount:,} rows,", end=" ")
             done(began)
