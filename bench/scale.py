@@ -363,7 +363,7 @@ def main() -> None:
         began = step("Migrating …")
         harness.setup_django()
         done(began)
-        began = step(f"Making {args.users:,} people, an empty account and a first-day one …")
+        began = step(f"Making {args.users:,} people and the three to compare with …")
         heavy, quarter, empty, first_day = make_people(args.users)
         done(began)
         print(f"Filling {args.days} days for each of the {args.users:,} people:")

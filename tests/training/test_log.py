@@ -176,6 +176,8 @@ def test_flare_after_training_holds_those_muscles(user: Any) -> None:
     advice = coaching.recent_lifts(user)[0]
     assert advice.action == "hold"
     assert "rose from 3 to 6" in advice.reason
+    # The training page hands over the knots and flares it read: the same advice.
+    assert coaching.recent_lifts(user, knots=[sore], flares=found)[0] == advice
     # Settled: the flare is no longer held against it.
     journal.check_in(sore, pain=3, tz_name=TZ)
     assert insights.flares(user) == []
@@ -305,5 +307,8 @@ def test_the_jump_marks_can_move(user: Any) -> None:
     for n in range(6, 0, -1):
         services.log_session(user, "run", 50, effort=5, when=timezone.now() - timedelta(days=n))
     assert insights.load_view(user, today).summary.jump  # about twice the usual: flagged
+    # What Today and the log read is the load page's summary, without its chart.
+    assert insights.load_summary(user, today) == insights.load_view(user, today).summary
     TrainingSettings.objects.create(user=user, ratio_jump=Decimal("3.0"), week_jump=Decimal("3.0"))
     assert not insights.load_view(user, today).summary.jump
+    assert insights.load_summary(user, today) == insights.load_view(user, today).summary

@@ -183,7 +183,7 @@ def training(as_json: bool, days: int, username: str | None) -> None:
         .prefetch_related("entries__own")
         .order_by("-day", "-started_at")
     )
-    summary = insights.load_view(account, today).summary
+    summary = insights.load_summary(account, today)
     lifts = coaching.recent_lifts(account)
     flares = insights.flares(account)
     if as_json:

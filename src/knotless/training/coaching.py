@@ -96,9 +96,16 @@ def _dose_words(target: progression.Target, unit: str = "kg") -> str:
 
 
 def recent_lifts(
-    user: Any, *, gates: Gates | None = None, limit: int = RECENT_LIFTS
+    user: Any,
+    *,
+    gates: Gates | None = None,
+    limit: int = RECENT_LIFTS,
+    knots: list[Knot] | None = None,
+    flares: list[insights.Flare] | None = None,
 ) -> list[NextTime]:
-    """The person's recently logged lifts, newest first, each with what to do next time."""
+    """The person's recently logged lifts, newest first, each with what to do next time.
+    ``knots`` (the active ones) and ``flares`` (:func:`insights.flares` of those knots), when
+    the page has them already, are used rather than read again."""
     latest = list(
         Entry.objects.filter(workout__user=user)
         .select_related("workout", "own")
@@ -120,7 +127,7 @@ def recent_lifts(
     sets: dict[int, list[WorkSet]] = defaultdict(list)
     for work in WorkSet.objects.filter(entry_id__in=ids).order_by("entry_id", "order"):
         sets[work.entry_id].append(work)
-    around = _Around.read(user, gates)
+    around = _Around.read(user, gates, knots, flares)
     return [_next_time(by_lift[key], sets, around) for key in order]
 
 
@@ -149,8 +156,16 @@ class _Around:
     rules: progression.Rules
 
     @classmethod
-    def read(cls, user: Any, gates: Gates | None) -> _Around:
-        knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
+    def read(
+        cls,
+        user: Any,
+        gates: Gates | None,
+        knots: list[Knot] | None = None,
+        flares: list[insights.Flare] | None = None,
+    ) -> _Around:
+        if knots is None:
+            knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
+            flares = None  # flares go with the knots they were read for
         followed = programmes.active(user)
         planned = {i.slug: i for i in followed[1].items} if followed else {}
         marks = services.settings_of(user)
@@ -160,7 +175,7 @@ class _Around:
         return cls(
             gates or Gates(user),
             knots,
-            insights.flares(user, knots=knots),
+            insights.flares(user, knots=knots) if flares is None else flares,
             planned,
             services.unit_of(user),
             rules,

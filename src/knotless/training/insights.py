@@ -54,26 +54,46 @@ class LoadView:
     week_jump: float
 
 
-def load_view(user: Any, today: date | None = None) -> LoadView:
-    today = today or local_today(user)
-    marks = services.settings_of(user)
+def _rated_loads(user: Any, today: date) -> list[tuple[date, float]]:
+    """(day, effort times minutes) of the rated workouts that still weigh in the averages."""
     # The averages forget: after LOAD_WINDOW days a day's weight in the 28-day average is
     # below a millionth, so older sessions are not read. (Someone back after a break of
     # months starts again at "not enough history": their old load no longer describes them.)
-    rated = list(
+    rated = (
         Workout.objects.filter(
             user=user,
             day__lte=today,
             day__gt=today - timedelta(days=LOAD_WINDOW),
             effort__isnull=False,
             minutes__isnull=False,
-        ).values_list("day", "effort", "minutes")
+        )
+        .order_by()  # summed by day: the order read does not matter
+        .values_list("day", "effort", "minutes")
     )
-    pairs = [
+    return [
         (day, float(effort * minutes))
         for day, effort, minutes in rated
         if effort is not None and minutes is not None
     ]
+
+
+def load_summary(user: Any, today: date | None = None) -> loadmath.Summary:
+    """Where the load stands today and whether it jumped: what Today, the training log and the
+    plan show, without the chart's days and weeks."""
+    today = today or local_today(user)
+    marks = services.settings_of(user)
+    return loadmath.summarise(
+        _rated_loads(user, today),
+        today,
+        ratio_jump=float(marks.ratio_jump),
+        week_jump=float(marks.week_jump),
+    )
+
+
+def load_view(user: Any, today: date | None = None) -> LoadView:
+    today = today or local_today(user)
+    marks = services.settings_of(user)
+    pairs = _rated_loads(user, today)
     summary = loadmath.summarise(
         pairs, today, ratio_jump=float(marks.ratio_jump), week_jump=float(marks.week_jump)
     )

@@ -42,7 +42,7 @@ def strength_entries(user: Any, slugs: set[str]) -> Iterator[tuple[str, date, st
 def training_state(user: Any, today: date) -> tuple[bool, frozenset[str], frozenset[str]]:
     """(the load made an unusually large jump, muscles trained hard yesterday, the strength
     exercises of the programme the person follows)."""
-    jump = insights.load_view(user, today).summary.jump
+    jump = insights.load_summary(user, today).jump
     library = load_exercises()
     hard = (
         Entry.objects.filter(workout__user=user, workout__day=today - timedelta(days=1))

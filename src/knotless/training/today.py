@@ -27,7 +27,7 @@ def training_today(user: Any, active: list[Knot]) -> TrainingToday:
     """Today's training notes. Costs nothing more than a query when the person never trained."""
     if not Workout.objects.filter(user=user).exists():
         return TrainingToday([], [], [], None)
-    summary = insights.load_view(user).summary
+    summary = insights.load_summary(user)
     return TrainingToday(
         flares=insights.flares(user, knots=active),
         morning=insights.morning_questions(user),

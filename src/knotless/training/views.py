@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from knotless import queued
 from knotless.accounts.services import local_today, profile_for, user_zone
 from knotless.accounts.typing import AuthedRequest
+from knotless.journal.models import Knot
 from knotless.lib import setgrammar
 from knotless.library.exercises import load_exercises
 from knotless.safety.policy import Gates
@@ -53,7 +54,9 @@ def _page(request: AuthedRequest, form: LiftForm, first_time: Any = None) -> Htt
     gates = Gates(user)
     current = services.current_workout(user)
     entries = list(current.entries.select_related("own").order_by("position")) if current else []
-    recent = coaching.recent_lifts(user, gates=gates)
+    knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
+    flares = insights.flares(user, knots=knots)
+    recent = coaching.recent_lifts(user, gates=gates, knots=knots, flares=flares)
     return render(
         request,
         "training/log.html",
@@ -67,8 +70,8 @@ def _page(request: AuthedRequest, form: LiftForm, first_time: Any = None) -> Htt
             "to_rate": insights.to_rate(user),
             "efforts": EFFORT_WORDS.items(),
             "morning": insights.morning_questions(user, today),
-            "flares": insights.flares(user),
-            "load": insights.load_view(user, today).summary,
+            "flares": flares,
+            "load": insights.load_summary(user, today),
             "workouts": insights.recent_workouts(user, limit=8),
             "session_form": SessionForm(),
             "emergency": gates.emergency,
