@@ -172,6 +172,9 @@ def test_flare_after_training_holds_those_muscles(user: Any) -> None:
     found = insights.flares(user)
     assert len(found) == 1
     assert (found[0].before, found[0].after) == (3, 6)
+    # The knot page hands over the ratings its history holds: the same flare.
+    ratings = [(c.moment, c.pain) for c in sore.checkins.order_by("moment", "id")]
+    assert insights.flares(user, knots=[sore], held={sore.pk: ratings}) == found
     assert "rhomboids" in found[0].muscles
     advice = coaching.recent_lifts(user)[0]
     assert advice.action == "hold"

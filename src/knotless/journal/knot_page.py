@@ -8,6 +8,7 @@ chart and table of ratings) and the messages, such as "Checked in: 5/10."
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
@@ -35,7 +36,7 @@ from knotless.lib.text import or_dash
 from knotless.overview import KnotSession, knot_practice
 from knotless.safety.checklist import load_flags
 from knotless.safety.policy import Gates
-from knotless.training.insights import FlareEntry, flare_entries, flares
+from knotless.training.insights import FlareEntry, flare_entries, flare_ratings_since, flares
 
 # The live parts, each put in its slot of the frame; live_parts draws them.
 LIVE = ("messages", "summary", "alerts", "history")
@@ -119,7 +120,19 @@ def live_parts(
         return services.summary_of(knot, held(knot, tz_name, *stats).rows)
 
     def alerts() -> str:
-        shown = flares(request.user, knots=[knot], entries=workouts) if knot.is_active else []
+        shown = []
+        if knot.is_active:
+            # Flares read the knot's recent ratings: the history holds them all already.
+            now = timezone.now()
+            rows = held(knot, tz_name, *stats).rows
+            recent = rows[bisect_left(rows, (flare_ratings_since(now),)) :]
+            shown = flares(
+                request.user,
+                now,
+                knots=[knot],
+                entries=workouts,
+                held={knot.pk: [(r.moment, r.pain) for r in recent]},
+            )
         if not shown and summary().stall is None:
             return ""
         return render_to_string(

@@ -6,7 +6,9 @@ the answer only looks back a few weeks.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -158,16 +160,25 @@ def flare_entries(user: Any, now: datetime | None = None) -> list[FlareEntry]:
     )
 
 
+def flare_ratings_since(now: datetime) -> datetime:
+    """The oldest rating :func:`flares` reads at ``now``: those around the workouts it looks at,
+    and two weeks before them."""
+    return now - timedelta(days=FLARE_SHOWN_DAYS) - FLARE_WINDOW - timedelta(days=14)
+
+
 def flares(
     user: Any,
     now: datetime | None = None,
     knots: list[Knot] | None = None,
     entries: list[FlareEntry] | None = None,
+    held: Mapping[int, Sequence[tuple[datetime, int]]] | None = None,
 ) -> list[Flare]:
     """Active knots whose pain rose by FLARE_RISE or more within 48 hours after a workout that
     trained the muscles near them, in the last week, and that have not settled since.
     ``entries``, when given, are :func:`flare_entries` read a little earlier (no workout was
-    written since): those too old by now are left out."""
+    written since): those too old by now are left out. ``held``, when given, are each knot's
+    (moment, pain) from :func:`flare_ratings_since` on, in time order, as the caller holds them
+    (the knot page holds them all): they are not read again."""
     now = now or timezone.now()
     if knots is None:
         knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
@@ -177,13 +188,18 @@ def flares(
     entries = flare_entries(user, now) if entries is None else [e for e in entries if e[0] >= since]
     if not entries:
         return []
-    checkins: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
-    for knot_id, moment, pain in (
-        CheckIn.objects.filter(knot__in=knots, moment__gte=since - timedelta(days=14))
-        .order_by("moment")
-        .values_list("knot_id", "moment", "pain")
-    ):
-        checkins[knot_id].append((moment, pain))
+    checkins: Mapping[int, Sequence[tuple[datetime, int]]]
+    if held is not None:
+        checkins = held
+    else:
+        read: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+        for knot_id, moment, pain in (
+            CheckIn.objects.filter(knot__in=knots, moment__gte=flare_ratings_since(now))
+            .order_by("moment")
+            .values_list("knot_id", "moment", "pain")
+        ):
+            read[knot_id].append((moment, pain))
+        checkins = read
     library = load_exercises()
     by_workout: dict[tuple[datetime, date], list[Exercise]] = defaultdict(list)
     for started, day, slug in entries:
@@ -192,20 +208,23 @@ def flares(
     found: list[Flare] = []
     for knot in knots:
         ratings = checkins.get(knot.pk, [])
+        # In time order: the last rating before a workout and those after it by bisection.
+        moments = [m for m, _ in ratings]
         best: Flare | None = None
         for (started, day), exercises in sorted(by_workout.items()):
             near = [e for e in exercises if targeted([e], [knot])]
             if not near:
                 continue
-            before = [p for m, p in ratings if m <= started]
-            after = [(m, p) for m, p in ratings if started < m <= started + FLARE_WINDOW]
-            if not before or not after:
+            cut = bisect_right(moments, started)
+            after = ratings[cut : bisect_right(moments, started + FLARE_WINDOW, cut)]
+            if not cut or not after:
                 continue
+            before = ratings[cut - 1][1]
             peak = max(p for _, p in after)
-            if peak - before[-1] < FLARE_RISE:
+            if peak - before < FLARE_RISE:
                 continue
             latest = ratings[-1][1]
-            if latest - before[-1] < FLARE_RISE:
+            if latest - before < FLARE_RISE:
                 continue  # settled since
             if max(m for m, _ in after) < now - timedelta(days=FLARE_SHOWN_DAYS):
                 continue
@@ -214,7 +233,7 @@ def flares(
                 day,
                 tuple(dict.fromkeys(e.name for e in near)),
                 frozenset(m for e in near for m in _muscles(e)),
-                before[-1],
+                before,
                 peak,
             )
         if best is not None:
