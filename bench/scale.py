@@ -83,16 +83,6 @@ PAGES = {
     "training load": "/training/load/",
     "what helped": "/insights/",
 }
-LIFTS = [
-    "goblet-squat",
-    "one-arm-dumbbell-row",
-    "dumbbell-shrug",
-    "dumbbell-lateral-raise",
-    "glute-bridge",
-    "deadlift",
-    "bench-press",
-    "overhead-press",
-]
 
 
 AFTER_WRITE = "sessions after a write"
@@ -253,7 +243,7 @@ def fill_history(heavy: list[int], days: int) -> None:
     with connection.cursor() as cursor:
         for name, sql in statements.items():
             began = step(f"  {name} …")
-            names = LIFTS if name == "their lifts" else EXERCISES
+            names = training.LIFTS if name == "their lifts" else EXERCISES
             params = ["{" + ",".join(names) + "}", ids] if "%s::text[]" in sql else [ids]
             cursor.execute(sql, params)
             print(f"{cursor.rowcount:,} rows,", end=" ")
