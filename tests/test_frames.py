@@ -24,6 +24,7 @@ from knotless.journal import services as journal
 from knotless.journal.models import CheckIn
 from knotless.lib import charts
 from knotless.lib.days import zone
+from knotless.lib.memo import Memo
 from knotless.safety import policy, screening
 from knotless.training import services as training
 
@@ -78,9 +79,11 @@ def _signed_in(user: Any) -> Client:
 def _fresh(client: Client, url: str) -> str:
     """The page drawn from nothing: no kept frame, page, history or drawing."""
     cache.clear()
-    history.HELD.clear()
-    history.ROWS.clear()
-    charts._EARLIER_DOTS.clear()
+    for module in (history, charts):  # every drawing and history kept in this process
+        for kept in vars(module).values():
+            if isinstance(kept, Memo):
+                kept.clear()
+    history._item.cache_clear()
     return _same(client.get(url).content.decode())
 
 

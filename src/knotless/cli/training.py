@@ -173,6 +173,7 @@ def training(as_json: bool, days: int, username: str | None) -> None:
     from datetime import timedelta
 
     from knotless.accounts.services import local_today
+    from knotless.journal.models import Knot
     from knotless.training import coaching, insights
     from knotless.training.models import Workout
 
@@ -184,8 +185,9 @@ def training(as_json: bool, days: int, username: str | None) -> None:
         .order_by("-day", "-started_at")
     )
     summary = insights.load_summary(account, today)
-    lifts = coaching.recent_lifts(account)
-    flares = insights.flares(account)
+    knots = list(Knot.objects.filter(user=account, status=Knot.Status.ACTIVE))
+    flares = insights.flares(account, knots=knots)
+    lifts = coaching.recent_lifts(account, knots=knots, flares=flares)  # the flares read once
     if as_json:
         click.echo(
             json.dumps(

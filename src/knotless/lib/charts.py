@@ -187,7 +187,7 @@ def pain_chart(
             f' preserveAspectRatio="none">{"".join(data)}</svg>'
         )
     if not band and points:
-        plot.append(f'<g class="chart-dots">{_dots(points, start, span)}</g>')
+        plot.append(f'<g class="chart-dots">{_dots(earlier, points, start, span)}</g>')
     if sessions and not band:
         # The marks change only when a session is saved: kept by axis and marks.
         key = (id_prefix, start, span, sessions)
@@ -220,7 +220,6 @@ def pain_chart(
 # What is drawn from every day (or week) but the last, by axis and points: after a check-in, the
 # knot page works out and draws only the last day again. The points themselves are the key, so
 # a changed, added or deleted rating on any earlier day is a new key, never a stale drawing.
-_EARLIER_DOTS = Memo(256)
 _EARLIER = Memo(256)
 _MARKS = Memo(256)
 _AXES = Memo(256)
@@ -231,6 +230,7 @@ class _Earlier:
     """The periods before the last, worked out once, and what has been drawn from them on
     each axis (by what was drawn and the axis)."""
 
+    size: int  # how many points come before the last period
     periods: list[DayStats]
     drawn: dict[tuple[str, float, float], str]
 
@@ -241,7 +241,7 @@ def _periods(
     """:func:`daily` of ``points``, the earlier periods' kept: a period's figures depend only
     on its own points, so they are kept by the points before the last period."""
     if not points:
-        return _Earlier([], {}), []
+        return _Earlier(0, [], {}), []
     last = points[-1][0].date()
     if weekly:
         last = date.fromordinal(last.toordinal() - last.weekday())
@@ -249,7 +249,7 @@ def _periods(
     key = (weekly, points[:cut])
     earlier: _Earlier | None = _EARLIER.get(key)
     if earlier is None:
-        earlier = _Earlier(daily(key[1], weekly=weekly), {})
+        earlier = _Earlier(cut, daily(key[1], weekly=weekly), {})
         _EARLIER.set(key, earlier)
     return earlier, earlier.periods + daily(points[cut:], weekly=weekly)
 
@@ -287,9 +287,12 @@ def _time_axis(start: float, span: float) -> str:
     return found
 
 
-def _dots(points: tuple[tuple[datetime, int], ...], start: float, span: float) -> str:
+def _dots(
+    earlier: _Earlier, points: tuple[tuple[datetime, int], ...], start: float, span: float
+) -> str:
     """A circle per check-in, placed on the axis that begins at ``start`` and spans ``span``
-    days."""
+    days; the circles of the days before the last are kept with ``earlier`` (the daily
+    periods of the same points)."""
 
     def draw(part: tuple[tuple[datetime, int], ...]) -> str:
         return "".join(
@@ -297,15 +300,12 @@ def _dots(points: tuple[tuple[datetime, int], ...], start: float, span: float) -
             for m, p in part
         )
 
-    last_day = datetime.combine(points[-1][0].date(), time.min)
-    cut = bisect_left(points, (last_day,))
-    earlier = points[:cut]
-    key = (start, span, earlier)
-    drawn: str | None = _EARLIER_DOTS.get(key)
-    if drawn is None:
-        drawn = draw(earlier)
-        _EARLIER_DOTS.set(key, drawn)
-    return drawn + draw(points[cut:])
+    key = ("dots", start, span)
+    before = earlier.drawn.get(key)
+    if before is None:
+        before = draw(points[: earlier.size])
+        earlier.drawn[key] = before  # the same text whichever thread writes it
+    return before + draw(points[earlier.size :])
 
 
 def _defs(prefix: str) -> str:
