@@ -1,7 +1,7 @@
 """The first plan's checkpoint (practice/done.py, practice.DoneCheckpoint): after every kind of
-write to a person's sessions, however it is made, the history read through the checkpoint is the
-one read afresh from every session, and the checkpoint is trusted whenever the settled sessions
-did not change."""
+write to a person's sessions and training log, however it is made, the history read through the
+checkpoint is the one read afresh from every session and workout, and the checkpoint is trusted
+whenever the settled sessions and workouts did not change."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from knotless.library.exercises import load_exercises
 from knotless.practice import done
 from knotless.practice.done import done_history
 from knotless.practice.models import DoneCheckpoint, Session, SessionExercise, SessionKnot
+from knotless.training.models import Entry, OwnExercise, Workout
+from knotless.training.planning import PAINFUL
 from tests.practice.conftest import random_session
 
 ZONE = ZoneInfo("Europe/Berlin")
@@ -36,12 +38,37 @@ def _fresh(user: Any, zone: ZoneInfo = ZONE) -> Any:
 
 
 def _read(user: Any, zone: ZoneInfo = ZONE) -> tuple[Any, bool]:
-    """The history as the first plan reads it, and whether it read every session."""
+    """The history as the first plan reads it, and whether it read every session and
+    workout (it reads both whole, or both since the checkpoint's cutoff)."""
     with CaptureQueriesContext(connection) as queries:
         found = done_history(user, zone)
-    sessions = [q["sql"] for q in queries if "CAST(started_at AS TEXT)" in q["sql"]]
-    assert len(sessions) == 1
-    return found, "started_at >=" not in sessions[0]
+    reads = [q["sql"] for q in queries if "CAST(started_at AS TEXT)" in q["sql"]]
+    assert len(reads) == 2  # the sessions, then the workouts
+    whole = {"started_at >=" not in sql for sql in reads}
+    assert len(whole) == 1, reads
+    return found, whole.pop()
+
+
+def random_workout(
+    rng: random.Random, owner: Any, started: datetime, slugs: list[str], own: OwnExercise
+) -> Workout:
+    """A logged workout of one to four exercises (some of the person's own, some not in the
+    library), each with a random pain and next-morning answer."""
+    workout = Workout.objects.create(
+        user=owner, day=started.astimezone(ZONE).date(), started_at=started
+    )
+    for position in range(rng.randint(1, 4)):
+        slug = rng.choice([*slugs, ""])
+        Entry.objects.create(
+            workout=workout,
+            position=position,
+            slug=slug,
+            own=None if slug else own,
+            sets_text="3x8@40kg",
+            pain_during=rng.choice([None, 0, PAINFUL, PAINFUL + 1]),
+            next_morning=rng.choice(["", "same", "worse", "pending"]),
+        )
+    return workout
 
 
 def _same(a: Any, b: Any) -> None:
@@ -65,8 +92,17 @@ def test_the_checkpoint_gives_the_fresh_history_after_every_kind_of_write(
     def new_session(owner: Any, days_ago: float) -> Session:
         return random_session(rng, owner, now - timedelta(days=days_ago), slugs, 3, 0.9)
 
+    own = {
+        person: OwnExercise.objects.create(user=person, name="Sled push", key="sled push")
+        for person in (user, other)
+    }
+
+    def new_workout(owner: Any, days_ago: float) -> Workout:
+        return random_workout(rng, owner, now - timedelta(days=days_ago), slugs, own[owner])
+
     for n in range(40):
         new_session(user if n % 4 else other, days_ago=60 - n * 1.5)
+        new_workout(user if n % 3 else other, days_ago=61 - n * 1.5)
 
     def old_session() -> Session:
         cutoff = DoneCheckpoint.objects.get(user=user).cutoff
@@ -145,6 +181,91 @@ def test_the_checkpoint_gives_the_fresh_history_after_every_kind_of_write(
         if theirs is not None:
             Session.objects.filter(pk=theirs.pk).update(user=user)
 
+    def old_workout() -> Workout:
+        cutoff = DoneCheckpoint.objects.get(user=user).cutoff
+        return rng.choice(
+            list(Workout.objects.filter(user=user, started_at__lt=cutoff).order_by("id"))
+        )
+
+    def old_lift() -> Entry:
+        cutoff = DoneCheckpoint.objects.get(user=user).cutoff
+        lifts = Entry.objects.filter(workout__user=user, workout__started_at__lt=cutoff)
+        return rng.choice(list(lifts.exclude(slug="").order_by("id")))
+
+    def pain_corrected() -> None:
+        lift = old_lift()
+        lift.pain_during = PAINFUL + 1 if (lift.pain_during or 0) <= PAINFUL else 0
+        lift.save()
+
+    def morning_answered_by_sql() -> None:
+        lift = old_lift()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE training_entry SET next_morning = %s WHERE id = %s",
+                ["worse" if lift.next_morning != "worse" else "same", lift.pk],
+            )
+
+    def lift_renamed() -> None:
+        Entry.objects.filter(pk=old_lift().pk).update(slug=rng.choice(strength))
+
+    def lift_added() -> None:
+        workout = old_workout()
+        last = Entry.objects.filter(workout=workout).order_by("-position").first()
+        Entry.objects.create(
+            workout=workout,
+            position=last.position + 1 if last else 0,
+            slug=rng.choice(strength),
+            sets_text="3x5@60kg",
+            pain_during=rng.choice([None, PAINFUL + 2]),
+        )
+
+    def lifts_deleted() -> None:
+        Entry.objects.filter(workout=old_workout()).delete()
+
+    def workout_deleted() -> None:
+        old_workout().delete()
+
+    def workout_deleted_by_sql() -> None:
+        workout = old_workout()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM training_workset WHERE entry_id IN"
+                " (SELECT id FROM training_entry WHERE workout_id = %s)",
+                [workout.pk],
+            )
+            cursor.execute("DELETE FROM training_entry WHERE workout_id = %s", [workout.pk])
+            cursor.execute("DELETE FROM training_workout WHERE id = %s", [workout.pk])
+
+    def workout_logged_with_an_old_date() -> None:
+        new_workout(user, days_ago=rng.uniform(10, 90))
+
+    def workout_moved_back_in_time() -> None:
+        workout = Workout.objects.filter(user=user).order_by("-started_at").first()
+        assert workout is not None
+        earlier = now - timedelta(days=70)
+        Workout.objects.filter(pk=workout.pk).update(started_at=earlier, day=earlier.date())
+
+    def workout_day_changed() -> None:
+        workout = old_workout()
+        Workout.objects.filter(pk=workout.pk).update(day=workout.day - timedelta(days=1))
+
+    def workout_linked_to_a_routine() -> None:  # the player's own: its lifts no longer count
+        workout = old_workout()
+        began = workout.started_at
+        session = Session.objects.create(
+            user=user, started_at=began, ended_at=began + timedelta(minutes=9), status="finished"
+        )
+        Workout.objects.filter(pk=workout.pk).update(practice_session=session)
+
+    def workout_given_to_another() -> None:
+        Workout.objects.filter(pk=old_workout().pk).update(user=other)
+
+    def trained_today() -> None:
+        new_workout(user, days_ago=rng.uniform(0, 1))
+
+    def another_person_trained() -> None:
+        new_workout(other, days_ago=rng.uniform(0, 90))
+
     def rating_changed() -> None:  # moves the revision, changes no verdict: a rebuild, same answer
         session = old_session()
         SessionKnot.objects.filter(session=session).delete()
@@ -172,14 +293,32 @@ def test_the_checkpoint_gives_the_fresh_history_after_every_kind_of_write(
         given_to_another,
         taken_from_another,
         rating_changed,
+        pain_corrected,
+        morning_answered_by_sql,
+        lift_renamed,
+        lift_added,
+        lifts_deleted,
+        workout_deleted,
+        workout_deleted_by_sql,
+        workout_logged_with_an_old_date,
+        workout_moved_back_in_time,
+        workout_day_changed,
+        workout_linked_to_a_routine,
+        workout_given_to_another,
     ]
-    harmless = [played_today, another_person_played, time_passed]
+    harmless = [
+        played_today,
+        another_person_played,
+        trained_today,
+        another_person_trained,
+        time_passed,
+    ]
     monkeypatch.setattr(done, "SETTLED", timedelta(days=20))
     first, whole = _read(user)
     assert whole  # no checkpoint yet: every session read, and the checkpoint made
     _same(first, _fresh(user))
     trusted = rebuilt = 0
-    for _ in range(120):
+    for _ in range(200):
         step = rng.choice(writes + harmless * 2)
         step()
         found, whole = _read(user)
@@ -194,7 +333,12 @@ def test_the_checkpoint_gives_the_fresh_history_after_every_kind_of_write(
         again, whole = _read(user)
         assert not whole
         _same(again, found)
-    assert trusted > 20 and rebuilt > 20, (trusted, rebuilt)
+    assert trusted > 40 and rebuilt > 40, (trusted, rebuilt)
+    # The checkpoint holds settled lifts of the log, of both verdicts.
+    kept = DoneCheckpoint.objects.get(user=user)
+    assert kept.workouts > 10
+    verdicts = "".join(joined for _, joined in kept.summary["logged"].values())
+    assert "hurt" in verdicts and done.SEPARATOR * 2 in verdicts
 
 
 def test_another_time_zone_or_library_makes_a_new_checkpoint(

@@ -1,5 +1,6 @@
-"""The plan's read of the training log's strength work (training/planning.py), written as plain
-SQL for speed, says what the same read through the ORM says, whatever was logged."""
+"""The plan's read of the training log's strength work (practice/done.py), written as plain SQL
+for speed and kept in a checkpoint, says what the same read through the ORM says, whatever was
+logged and wherever the checkpoint's cutoff falls."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ import random
 import uuid
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
 from knotless.library.exercises import load_exercises
-from knotless.practice.models import Session
+from knotless.practice import done
+from knotless.practice.models import DoneCheckpoint, Session
 from knotless.training.models import Entry, OwnExercise, Workout
-from knotless.training.planning import PAINFUL, strength_entries
+from knotless.training.planning import PAINFUL
 
 SLUGS = ["goblet-squat", "deadlift", "bench-press", "glute-bridge", "not-in-the-library", ""]
 
@@ -35,7 +38,9 @@ def through_the_orm(user: Any, slugs: set[str]) -> list[tuple[str, Any, str]]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("seed", range(3))
-def test_the_plain_read_says_what_the_orm_says(user: Any, make_user: Any, seed: int) -> None:
+def test_the_plain_read_says_what_the_orm_says(
+    user: Any, make_user: Any, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rng = random.Random(seed)
     someone_else = make_user("someone-else")
     now = timezone.now()
@@ -70,7 +75,19 @@ def test_the_plain_read_says_what_the_orm_says(user: Any, make_user: Any, seed: 
                 next_morning=rng.choice(["", "same", "better", "worse", "pending"]),
             )
     library = set(load_exercises())
-    found = strength_entries(user, library)
-    assert found == through_the_orm(user, library)
-    assert found  # the draw logged some
-    assert {verdict for _, _, verdict in found} <= {"", "hurt"}
+    expected: dict[str, list[tuple[Any, str]]] = {}
+    for slug, day, verdict in through_the_orm(user, library):
+        expected.setdefault(slug, []).append((day, verdict))
+    assert expected  # the draw logged some
+    assert {v for lifts in expected.values() for _, v in lifts} == {"", "hurt"}
+    zone = ZoneInfo(timezone.get_current_timezone_name())
+    # Read whole, then through checkpoints cut at random ages: the same lifts in the same order.
+    for age in [None, *(rng.uniform(0, 310) for _ in range(4))]:
+        if age is None:
+            DoneCheckpoint.objects.all().delete()
+        else:
+            monkeypatch.setattr(done, "SETTLED", timedelta(days=age))
+        _, strength = done.done_history(user, zone)  # (makes or moves the checkpoint)
+        assert strength == expected, age
+        _, strength = done.done_history(user, zone)  # read through it
+        assert strength == expected, age

@@ -1,18 +1,22 @@
 """What a person has done and said about each exercise, read once for the day's first plan.
 
 The plan needs the whole history: how often an exercise helped, when it last hurt, and every
-outing of each strength exercise (double progression replays them all). Read afresh, that grows
-with every session played: two years of daily routines are 626 sessions and 2,250 exercises.
+outing of each strength exercise, in the player and in the training log (double progression
+replays them all). Read afresh, that grows with every session played and every workout logged:
+two years of daily routines are 626 sessions and 2,250 exercises, two years of gym work three
+days a week 1,565 lifts.
 
-So what the settled sessions (those that started more than :data:`SETTLED` ago) add up to is kept
-in a checkpoint (:class:`~knotless.practice.models.DoneCheckpoint`), and each first plan reads
-only the sessions since. The checkpoint is trusted only while the settled sessions are still the
-ones it was made from: their number and the sum of their revisions, which the database moves with
-every write to a session, its exercises or its ratings, however it was written (migration
-``practice/0010``). A verdict changed a month later, a session deleted or imported with an old
-date, another time zone or another exercise library: the sums or the key differ, and the
-checkpoint is made again from the whole history. The answer is the same either way
-(``tests/practice/test_done_checkpoint.py`` compares the two after random writes).
+So what the settled sessions and workouts (those that started more than :data:`SETTLED` ago) add
+up to is kept in a checkpoint (:class:`~knotless.practice.models.DoneCheckpoint`), and each first
+plan reads only the sessions and workouts since. The checkpoint is trusted only while the settled
+ones are still those it was made from: the number of sessions and of workouts and the sums of
+their revisions, which the database moves with every write to a session, its exercises or its
+ratings (migration ``practice/0010``) and to a workout or its exercises (``training/0006``),
+however it was written. A verdict changed a month later, a lift's pain corrected, a session or
+workout deleted or imported with an old date, another time zone or another exercise library: the
+sums or the key differ, and the checkpoint is made again from the whole history. The answer is
+the same either way (``tests/practice/test_done_checkpoint.py`` compares the two after random
+writes).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from knotless.lib import planner
 from knotless.lib.days import moment_from_text
 from knotless.library.exercises import load_exercises
 from knotless.practice.models import DoneCheckpoint, Session, SessionExercise
+from knotless.training.models import Entry, Workout
 
 # Session ids per query: keeps each statement short on every database.
 BATCH = 900
@@ -41,21 +46,30 @@ BATCH = 900
 SETTLED = timedelta(hours=48)
 HELPED, HURT = SessionExercise.Verdict.HELPED, SessionExercise.Verdict.HURT
 # The checkpoint's layout: a checkpoint of another is made again.
-FORMAT = 1
+FORMAT = 2
 SEPARATOR = "\x1f"  # between a checkpoint's verdicts (the unit separator: never in one)
 # A session's revision as summed: 32 of its random bits (PostgreSQL's random revisions have
 # zeros in their lowest bits), small enough that SQLite sums thousands without overflow.
 _REVISION = "((revision / 1024) %% 4294967296)"  # written for a query with parameters
 _TABLE = Session._meta.db_table
-# The checkpoint, and what its settled sessions add up to now (their number and summed
-# revisions, read from the index alone on PostgreSQL: migration 0012), in one query.
+_WORKOUTS, _ENTRIES = Workout._meta.db_table, Entry._meta.db_table
+_CUTOFF = f"(SELECT cutoff FROM {DoneCheckpoint._meta.db_table} WHERE user_id = %s)"
+# What a person's settled sessions and workouts add up to now: their numbers and summed
+# revisions, read from the indexes alone on PostgreSQL (practice/0012, training/0007).
+SETTLED_SESSIONS = (
+    f"SELECT COUNT(*) AS n, COALESCE(SUM({_REVISION}), 0) AS r FROM {_TABLE}"
+    f" WHERE user_id = %s AND status <> %s AND started_at < {_CUTOFF}"
+)
+SETTLED_WORKOUTS = (
+    f"SELECT COUNT(*) AS n, COALESCE(SUM({_REVISION}), 0) AS r FROM {_WORKOUTS}"
+    f" WHERE user_id = %s AND started_at < {_CUTOFF}"
+)
+# The checkpoint and those sums, in one query.
 _CHECKPOINT = (
-    "SELECT key, CAST(cutoff AS TEXT) AS cut, sessions, revisions, summary, now.n, now.r"
+    "SELECT key, CAST(cutoff AS TEXT) AS cut, sessions, revisions, workouts, workout_revisions,"
+    " summary, now.n, now.r, logged.n, logged.r"
     f" FROM {DoneCheckpoint._meta.db_table} kept,"
-    f" (SELECT COUNT(*) AS n, COALESCE(SUM({_REVISION}), 0) AS r FROM {_TABLE}"
-    "   WHERE user_id = %s AND status <> %s AND started_at <"
-    f"   (SELECT cutoff FROM {DoneCheckpoint._meta.db_table} WHERE user_id = %s)) now"
-    " WHERE kept.user_id = %s"
+    f" ({SETTLED_SESSIONS}) now, ({SETTLED_WORKOUTS}) logged WHERE kept.user_id = %s"
 )
 _SESSIONS = (
     f"SELECT id, CAST(started_at AS TEXT) AS started, {_REVISION} AS revision FROM {_TABLE}"
@@ -67,6 +81,16 @@ _SESSIONS = (
 _EXERCISES = f"""
 SELECT session_id, position, slug, verdict FROM {SessionExercise._meta.db_table}
  WHERE session_id {{among}} AND reached AND (verdict IN (%s, %s) OR slug IN ({{strong}}))"""
+# The training log's workouts: every one is counted, but only those not made by the player (the
+# plan reads those sessions above) have their library exercises read.
+_LOGGED = (
+    f"SELECT id, CAST(started_at AS TEXT) AS started, {_REVISION} AS revision, day,"
+    f" practice_session_id IS NULL AS own FROM {_WORKOUTS}"
+    " WHERE user_id = %s{since} ORDER BY started_at, id"
+)
+_LIFTS = f"""
+SELECT workout_id, position, slug, pain_during, next_morning FROM {_ENTRIES}
+ WHERE workout_id {{among}} AND slug <> ''"""
 
 
 @cache
@@ -76,21 +100,46 @@ def _strong() -> tuple[str, ...]:
 
 @cache
 def _library_print() -> str:
-    """What a summary depends on in the library: which exercises are strength work."""
-    return hashlib.blake2s("|".join(_strong()).encode(), digest_size=8).hexdigest()
+    """What a summary depends on in the library: which exercises it has (the training log's
+    lifts of others are left out) and which of them are strength work."""
+    slugs = "|".join(sorted(load_exercises()))
+    strong = "|".join(_strong())
+    return hashlib.blake2s(f"{slugs}/{strong}".encode(), digest_size=8).hexdigest()
+
+
+Outings = dict[str, tuple[list[int], list[str]]]
+
+
+def _joined(outings: Outings) -> dict[str, list[Any]]:
+    found = {}
+    for slug, (days, verdicts) in outings.items():
+        joined = SEPARATOR.join(verdicts)
+        # A verdict written by hand with the separator in it is kept as a list instead.
+        exact = joined.count(SEPARATOR) == len(verdicts) - 1
+        found[slug] = [days, joined if exact else verdicts]
+    return found
+
+
+def _split(kept: dict[str, list[Any]]) -> Outings:
+    return {
+        slug: (days, verdicts.split(SEPARATOR) if isinstance(verdicts, str) else verdicts)
+        for slug, (days, verdicts) in kept.items()
+    }
 
 
 @dataclass
 class Summary:
-    """What some sessions add up to, per exercise slug: [helped, hurt] verdicts, the day (as an
-    ordinal) of the latest session in which it hurt, and each strength outing in order: the
-    days (ordinals) and the verdicts, as two lists. Kept as JSON with the verdicts joined into
-    one string: a person's two years then read back in a fraction of the time a list of pairs
+    """What some sessions and workouts add up to, per exercise slug: [helped, hurt] verdicts,
+    the day (as an ordinal) of the latest session in which it hurt, and each strength outing in
+    order, in the player (``outings``) and in the training log (``logged``): the days
+    (ordinals) and the verdicts, as two lists. Kept as JSON with the verdicts joined into one
+    string: a person's two years then read back in a fraction of the time a list of pairs
     took."""
 
     counts: dict[str, list[int]] = field(default_factory=dict)
     last_hurt: dict[str, int] = field(default_factory=dict)
-    outings: dict[str, tuple[list[int], list[str]]] = field(default_factory=dict)
+    outings: Outings = field(default_factory=dict)
+    logged: Outings = field(default_factory=dict)
 
     def add(self, slug: str, day: int, verdict: str, strength: bool) -> None:
         if verdict in (HELPED, HURT):
@@ -102,43 +151,78 @@ class Summary:
             days.append(day)
             verdicts.append(verdict)
 
+    def log(self, slug: str, day: int, verdict: str) -> None:
+        """A lift of the training log."""
+        days, verdicts = self.logged.setdefault(slug, ([], []))
+        days.append(day)
+        verdicts.append(verdict)
+
     def as_json(self) -> dict[str, Any]:
-        outings = {}
-        for slug, (days, verdicts) in self.outings.items():
-            joined = SEPARATOR.join(verdicts)
-            # A verdict written by hand with the separator in it is kept as a list instead.
-            exact = joined.count(SEPARATOR) == len(verdicts) - 1
-            outings[slug] = [days, joined if exact else verdicts]
-        return {"counts": self.counts, "last_hurt": self.last_hurt, "outings": outings}
+        return {
+            "counts": self.counts,
+            "last_hurt": self.last_hurt,
+            "outings": _joined(self.outings),
+            "logged": _joined(self.logged),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Summary:
-        outings = {
-            slug: (days, verdicts.split(SEPARATOR) if isinstance(verdicts, str) else verdicts)
-            for slug, (days, verdicts) in data["outings"].items()
-        }
-        return cls(data["counts"], data["last_hurt"], outings)
+        return cls(
+            data["counts"], data["last_hurt"], _split(data["outings"]), _split(data["logged"])
+        )
+
+
+@dataclass
+class Tally:
+    """The settled sessions and workouts a checkpoint sums: their numbers and revisions."""
+
+    sessions: int = 0
+    revisions: int = 0
+    workouts: int = 0
+    workout_revisions: int = 0
+
+
+def _since(
+    query: str, user: Any, since: datetime | None, params: list[Any]
+) -> tuple[str, list[Any]]:
+    where, params = "", [user.pk, *params]
+    if since is not None:
+        where = " AND started_at >= %s"
+        params.append(connection.ops.adapt_datetimefield_value(since))
+    return query.format(since=where), params
 
 
 def _sessions(cursor: Any, user: Any, since: datetime | None) -> list[tuple[int, datetime, int]]:
     """The person's sessions (from ``since`` on), oldest first: id, start, revision as summed."""
-    where, params = "", [user.pk, Session.Status.STARTED]
-    if since is not None:
-        where = " AND started_at >= %s"
-        params.append(connection.ops.adapt_datetimefield_value(since))
-    cursor.execute(_SESSIONS.format(since=where), params)
+    cursor.execute(*_since(_SESSIONS, user, since, [Session.Status.STARTED]))
     return [(pk, moment_from_text(at), int(rev)) for pk, at, rev in cursor.fetchall()]
 
 
-def _exercises(cursor: Any, ids: list[int]) -> list[tuple[int, int, str, str]]:
-    """Those sessions' exercises with a verdict or of strength work."""
-    # By the person's session ids, a batch at a time: PostgreSQL then reads their exercises
-    # by the (session, position) index, where a join or a subquery made it scan everyone's.
-    # The ids are written into the query (integers read just above): as parameters, the
-    # ORM spent longer preparing 600 of them than the database spent on the query.
-    # On PostgreSQL they go as one array: planning a list of 600 numbers cost 0.9 ms.
-    strong = _strong()
-    listed = ", ".join(["%s"] * len(strong)) or "NULL"
+def _workouts(
+    cursor: Any, user: Any, since: datetime | None
+) -> list[tuple[int, datetime, int, int, bool]]:
+    """The person's workouts (from ``since`` on), oldest first: id, start, revision as summed,
+    day (as an ordinal), and whether it was logged rather than made by the player."""
+    cursor.execute(*_since(_LOGGED, user, since, []))
+    return [
+        (
+            pk,
+            moment_from_text(at),
+            int(rev),
+            (day if isinstance(day, date) else date.fromisoformat(day)).toordinal(),
+            bool(own),
+        )
+        for pk, at, rev, day, own in cursor.fetchall()
+    ]
+
+
+def _by_ids(cursor: Any, query: str, ids: list[int], params: list[Any]) -> list[tuple[Any, ...]]:
+    """``query``'s rows for rows of these ids, a batch at a time."""
+    # By the person's own ids: PostgreSQL then reads their rows by the (parent, position)
+    # index, where a join or a subquery made it scan everyone's. The ids are written into the
+    # query (integers read just above): as parameters, the ORM spent longer preparing 600 of
+    # them than the database spent on the query. On PostgreSQL they go as one array: planning
+    # a list of 600 numbers cost 0.9 ms.
     rows = []
     for first in range(0, len(ids), BATCH):
         batch = ",".join(str(int(pk)) for pk in ids[first : first + BATCH])
@@ -147,65 +231,80 @@ def _exercises(cursor: Any, ids: list[int]) -> list[tuple[int, int, str, str]]:
             if connection.vendor == "postgresql"
             else f"IN ({batch})"
         )
-        cursor.execute(_EXERCISES.format(among=among, strong=listed), [HELPED, HURT, *strong])
+        cursor.execute(query.format(among=among), params)
         rows += cursor.fetchall()
     return rows
 
 
-def _checkpoint(cursor: Any, user: Any, key: str) -> tuple[datetime, int, int, Summary] | None:
-    """The person's checkpoint (cutoff, sessions, revisions, summary), if it was made for this
-    key and its sessions are unchanged: one query reads it and sums the sessions now."""
-    cursor.execute(_CHECKPOINT, [user.pk, Session.Status.STARTED, user.pk, user.pk])
+def _exercises(cursor: Any, ids: list[int]) -> list[tuple[int, int, str, str]]:
+    """Those sessions' exercises with a verdict or of strength work."""
+    strong = _strong()
+    listed = ", ".join(["%s"] * len(strong)) or "NULL"
+    query = _EXERCISES.format(among="{among}", strong=listed)
+    return _by_ids(cursor, query, ids, [HELPED, HURT, *strong])
+
+
+def _checkpoint(cursor: Any, user: Any, key: str) -> tuple[datetime, Tally, Summary] | None:
+    """The person's checkpoint (cutoff, what it sums, summary), if it was made for this key and
+    its sessions and workouts are unchanged: one query reads it and sums them now."""
+    pk = user.pk
+    cursor.execute(_CHECKPOINT, [pk, Session.Status.STARTED, pk, pk, pk, pk])
     found = cursor.fetchone()
     if found is None:
         return None
-    kept_key, cutoff, sessions, revisions, summary, count, now_revisions = found
-    if kept_key != key or (sessions, revisions) != (count, int(now_revisions)):
+    kept_key, cutoff, *sums, summary, sessions, revisions, workouts, workout_revisions = found
+    tally = Tally(*sums)
+    now = Tally(sessions, int(revisions), workouts, int(workout_revisions))
+    if kept_key != key or tally != now:
         return None
     data = summary if isinstance(summary, dict) else json.loads(summary)
-    return moment_from_text(cutoff), sessions, revisions, Summary.from_json(data)
+    return moment_from_text(cutoff), tally, Summary.from_json(data)
 
 
-def _store(
-    user: Any, key: str, cutoff: datetime, sessions: int, revisions: int, data: Summary
-) -> None:
+def _store(user: Any, key: str, cutoff: datetime, tally: Tally, data: Summary) -> None:
     """Write the checkpoint in one statement (an upsert: two requests at once both succeed,
     and either checkpoint is a true one)."""
+    fields = ["sessions", "revisions", "workouts", "workout_revisions"]
     DoneCheckpoint.objects.bulk_create(
         [
             DoneCheckpoint(
                 user=user,
                 key=key,
                 cutoff=cutoff,
-                sessions=sessions,
-                revisions=revisions,
                 summary=data.as_json(),
+                **{name: getattr(tally, name) for name in fields},
             )
         ],
         update_conflicts=True,
         unique_fields=["user"],
-        update_fields=["key", "cutoff", "sessions", "revisions", "summary"],
+        update_fields=["key", "cutoff", *fields, "summary"],
     )
 
 
 def done_history(
     user: Any, zone: ZoneInfo
 ) -> tuple[dict[str, planner.Feedback], dict[str, list[tuple[date, str]]]]:
-    """Per exercise: what the user said about it, and (for strength) when it was done.
+    """Per exercise: what the user said about it, and (for strength) when it was done, in the
+    player or in the training log.
 
-    Read from the person's own sessions outward: their sessions by the (user, start) index,
-    then only those sessions' exercises that carry a verdict or are strength work. Sessions
-    already summed in a valid checkpoint are not read again; those that have settled since are
-    added to it."""
+    Read from the person's own sessions and workouts outward, by their (user, start) indexes,
+    then only those sessions' exercises that carry a verdict or are strength work, and those
+    workouts' library exercises. Sessions and workouts already summed in a valid checkpoint
+    are not read again; those that have settled since are added to it."""
+    from knotless.training.planning import lift_verdict
+
     library = load_exercises()
     key = f"{FORMAT}|{zone.key}|{_library_print()}"
     cutoff = (timezone.now() - SETTLED).replace(microsecond=0)
     with connection.cursor() as cursor:
         kept = _checkpoint(cursor, user, key)
-        since, count, revisions, settled = kept or (None, 0, 0, Summary())
+        since, tally, settled = kept or (None, Tally(), Summary())
         sessions = _sessions(cursor, user, since)
         rows = _exercises(cursor, [pk for pk, _, _ in sessions])
-    # Sessions that have settled since the checkpoint are summed into it; newer ones apart.
+        workouts = _workouts(cursor, user, since)
+        lifts = _by_ids(cursor, _LIFTS, [w[0] for w in workouts if w[4]], [])
+    # Sessions and workouts that have settled since the checkpoint are summed into it; newer
+    # ones apart.
     new_cutoff = max(cutoff, since) if since is not None else cutoff
     recent = Summary()
     into: dict[int, Summary] = {}
@@ -218,22 +317,35 @@ def done_history(
         if moment < new_cutoff:
             into[pk] = settled
             folded += 1
-            count += 1
-            revisions += revision
+            tally.sessions += 1
+            tally.revisions += revision
         else:
             into[pk] = recent
     strong = set(_strong())
     for session_id, _, slug, verdict in sorted(rows, key=lambda r: (order[r[0]], r[1])):
         into[session_id].add(slug, day[session_id], verdict, slug in strong and slug in library)
+    into, order, day = {}, {}, {}
+    for place, (pk, moment, revision, on, _) in enumerate(workouts):
+        order[pk], day[pk] = place, on
+        if moment < new_cutoff:
+            into[pk] = settled
+            folded += 1
+            tally.workouts += 1
+            tally.workout_revisions += revision
+        else:
+            into[pk] = recent
+    for workout_id, _, slug, pain, morning in sorted(lifts, key=lambda r: (order[r[0]], r[1])):
+        if slug in library:
+            into[workout_id].log(slug, day[workout_id], lift_verdict(pain, morning))
     if kept is None or folded:
-        _store(user, key, new_cutoff, count, revisions, settled)
-    return _combined(user, library, settled, recent)
+        _store(user, key, new_cutoff, tally, settled)
+    return _combined(settled, recent)
 
 
 def _combined(
-    user: Any, library: dict[str, Any], settled: Summary, recent: Summary
+    settled: Summary, recent: Summary
 ) -> tuple[dict[str, planner.Feedback], dict[str, list[tuple[date, str]]]]:
-    """The settled and the recent sessions together, with the training log's strength work."""
+    """The settled and the recent sessions and workouts together."""
     feedback = {}
     for slug in settled.counts.keys() | recent.counts.keys():
         old, new = settled.counts.get(slug, (0, 0)), recent.counts.get(slug, (0, 0))
@@ -244,17 +356,12 @@ def _combined(
             last_hurt=date.fromordinal(hurt_on) if hurt_on else None,
         )
     strength: dict[str, list[tuple[date, str]]] = {}
-    for part in (settled, recent):  # the settled ones first: the days come in order
-        for slug, (days, verdicts) in part.outings.items():
+    # The settled ones first (the days come in order), the player's, then the training log's.
+    for part in (settled.outings, recent.outings, settled.logged, recent.logged):
+        for slug, (days, verdicts) in part.items():
             strength.setdefault(slug, []).extend(
                 zip(map(date.fromordinal, days), verdicts, strict=True)
             )
-    from knotless.training.planning import strength_entries
-
-    logged_to = set()
-    for slug, logged, verdict in strength_entries(user, set(library)):
-        strength.setdefault(slug, []).append((logged, verdict))
-        logged_to.add(slug)
-    for slug in logged_to:  # the training log's days among the sessions'
+    for slug in settled.logged.keys() | recent.logged.keys():  # the log's days among the player's
         strength[slug].sort(key=itemgetter(0))
     return feedback, strength

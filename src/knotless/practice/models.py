@@ -163,12 +163,14 @@ class SessionTally(models.Model):
 
 
 class DoneCheckpoint(models.Model):
-    """What a person's settled sessions add up to, for the day's first plan (``done``): the
-    verdicts given per exercise and the strength work done, over every session that started
-    before ``cutoff``. It is used only while those sessions are still what it was made from:
-    their number and the sum of their revisions (which the database moves with every write to a
-    session, its exercises and its ratings; migration 0010) must match, or it is made again from
-    the whole history. Derived data: never exported, rebuilt on use."""
+    """What a person's settled sessions and workouts add up to, for the day's first plan
+    (``done``): the verdicts given per exercise and the strength work done, in the player and in
+    the training log, over every session and workout that started before ``cutoff``. It is used
+    only while those are still what it was made from: the number of sessions and of workouts,
+    and the sums of their revisions (which the database moves with every write to a session,
+    its exercises and its ratings, practice/0010; to a workout and its exercises, training/0006),
+    must match, or it is made again from the whole history. Derived data: never exported,
+    rebuilt on use."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -181,6 +183,8 @@ class DoneCheckpoint(models.Model):
     cutoff = models.DateTimeField()
     sessions = models.PositiveIntegerField()
     revisions = models.BigIntegerField()
+    workouts = models.PositiveIntegerField(default=0)
+    workout_revisions = models.BigIntegerField(default=0)
     summary = models.JSONField()
 
     def __str__(self) -> str:

@@ -68,6 +68,10 @@ class Workout(models.Model):
         related_name="workout",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A fresh random number with every write to the workout or to its exercises, given by the
+    # database (migration 0006), whatever is saved here: the first plan's checkpoint
+    # (practice/done.py) is trusted only while its settled workouts' revisions add up the same.
+    revision = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["-day", "-started_at", "-id"]

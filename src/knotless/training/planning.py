@@ -7,48 +7,25 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q
 
 from knotless.library.exercises import load_exercises
 from knotless.training import insights, programmes
-from knotless.training.models import Entry, Workout
+from knotless.training.models import Entry
 
 HARD_EFFORT = 7  # session effort (CR-10) from which a session counts as hard
 HARD_RIR = 1  # a set with this many reps in reserve or fewer was hard
 HARD_RPE = 9
 PAINFUL = 3  # pain during an exercise above this counts as "it hurt" for the plan
+WORSE = Entry.Morning.WORSE.value
 
 
-def strength_entries(user: Any, slugs: set[str]) -> list[tuple[str, date, str]]:
-    """Library strength work logged in the training log, oldest first: (slug, day, verdict),
-    the verdict "hurt" when pain during it went past PAINFUL or the knot was worse the next
-    morning. Player sessions are left out (the plan reads those from the player itself).
-
-    Every lift ever logged is read (double progression replays them all), so with a plain
-    cursor: two years of gym work are 1,500 rows, which the ORM took four times as long to
-    hand over. The slugs are checked here, not in the query: as a parameter list of the whole
-    library they cost more to prepare than the query took, on every first plan of the day."""
-    entry, workout = Entry._meta.db_table, Workout._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT e.slug, w.day, e.pain_during, e.next_morning FROM {entry} e "
-            f"JOIN {workout} w ON w.id = e.workout_id "
-            "WHERE w.user_id = %s AND w.practice_session_id IS NULL AND e.slug <> '' "
-            "ORDER BY w.started_at, e.position",
-            [user.pk],
-        )
-        rows = cursor.fetchall()
-    worse = Entry.Morning.WORSE.value
-    return [
-        (
-            slug,
-            day if isinstance(day, date) else date.fromisoformat(day),
-            "hurt" if (pain is not None and pain > PAINFUL) or morning == worse else "",
-        )
-        for slug, day, pain, morning in rows
-        if slug in slugs
-    ]
+def lift_verdict(pain_during: int | None, next_morning: str) -> str:
+    """A logged lift as the plan's history counts it: "hurt" when pain during it went past
+    PAINFUL or the knot was worse the next morning. (The plan reads every library lift of the
+    training log, but not the player's own sessions' workouts: practice/done.py.)"""
+    hurt = (pain_during is not None and pain_during > PAINFUL) or next_morning == WORSE
+    return "hurt" if hurt else ""
 
 
 def training_state(user: Any, today: date) -> tuple[bool, frozenset[str], frozenset[str]]:
