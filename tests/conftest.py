@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from knotless import fragments
 from knotless.accounts.services import create_user
 from knotless.journal import history
 
@@ -24,6 +25,7 @@ def _empty_cache() -> None:
     cache.clear()
     history.HELD.clear()
     history.ROWS.clear()
+    fragments.KEPT.clear()
 
 
 @pytest.fixture

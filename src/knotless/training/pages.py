@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
+from knotless import fragments
 from knotless.accounts.services import local_today, profile_for
 from knotless.accounts.typing import AuthedRequest
 from knotless.lib import load as loadmath
@@ -30,6 +32,23 @@ def load_page(request: AuthedRequest) -> HttpResponse:
     user = request.user
     today = local_today(user)
     view = insights.load_view(user, today)
+    starts, groups = insights.weekly_volume(user, today)
+    # The charts and tables are drawn from these alone, and kept under them (fragments.py):
+    # a person who trains reads their load afresh on each visit, but draws it once.
+    body = fragments.kept(
+        "training/_load_body.html",
+        (today, view, starts, groups),
+        lambda: _load_context(today, view, starts, groups),
+    )
+    return render(request, "training/load.html", {"body": body})
+
+
+def _load_context(
+    today: date,
+    view: insights.LoadView,
+    starts: list[date],
+    groups: list[insights.GroupWeek],
+) -> dict[str, Any]:
     chart = None
     if view.days and any(d.load for d in view.days):
         start = view.days[0].day
@@ -56,7 +75,6 @@ def load_page(request: AuthedRequest) -> HttpResponse:
             ],
             shade_label=f"7-day average ≥ {view.ratio_jump:g}× the 28-day one",
         )
-    starts, groups = insights.weekly_volume(user, today)
     volume_chart = None
     if groups:
         volume_chart = trainchart.chart(
@@ -69,24 +87,19 @@ def load_page(request: AuthedRequest) -> HttpResponse:
             bar_label="work sets that week, all groups",
             bar_days=7,
         )
-    table_days = list(reversed(view.days[-28:]))
-    return render(
-        request,
-        "training/load.html",
-        {
-            "view": view,
-            "summary": view.summary,
-            "chart": mark_safe(chart) if chart else None,
-            "volume_chart": mark_safe(volume_chart) if volume_chart else None,
-            "table_days": table_days,
-            "weeks": list(reversed(view.weeks)),
-            "starts": starts,
-            "groups": groups,
-            "ratio_jump": f"{view.ratio_jump:g}",
-            "week_jump": f"{view.week_jump:g}",
-            "evidence": loadmath.EVIDENCE_NOTE,
-        },
-    )
+    return {
+        "view": view,
+        "summary": view.summary,
+        "chart": mark_safe(chart) if chart else None,
+        "volume_chart": mark_safe(volume_chart) if volume_chart else None,
+        "table_days": list(reversed(view.days[-28:])),
+        "weeks": list(reversed(view.weeks)),
+        "starts": starts,
+        "groups": groups,
+        "ratio_jump": f"{view.ratio_jump:g}",
+        "week_jump": f"{view.week_jump:g}",
+        "evidence": loadmath.EVIDENCE_NOTE,
+    }
 
 
 @require_GET
