@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -281,6 +282,30 @@ def _store(user: Any, key: str, cutoff: datetime, tally: Tally, data: Summary) -
     )
 
 
+def _sorted_into(
+    rows: Iterable[tuple[int, datetime, int, int]],
+    cutoff: datetime,
+    settled: Summary,
+    recent: Summary,
+) -> tuple[dict[int, Summary], dict[int, int], dict[int, int], int, int]:
+    """Sessions or workouts (id, start, revision, day), oldest first: the summary each goes into
+    (the settled one before ``cutoff``), its place and its day; and how many settled, and the sum
+    of their revisions."""
+    into: dict[int, Summary] = {}
+    order: dict[int, int] = {}
+    day: dict[int, int] = {}
+    count = summed = 0
+    for place, (pk, moment, revision, on) in enumerate(rows):
+        order[pk], day[pk] = place, on
+        if moment < cutoff:
+            into[pk] = settled
+            count += 1
+            summed += revision
+        else:
+            into[pk] = recent
+    return into, order, day, count, summed
+
+
 def done_history(
     user: Any, zone: ZoneInfo
 ) -> tuple[dict[str, planner.Feedback], dict[str, list[tuple[date, str]]]]:
@@ -307,36 +332,27 @@ def done_history(
     # ones apart.
     new_cutoff = max(cutoff, since) if since is not None else cutoff
     recent = Summary()
-    into: dict[int, Summary] = {}
-    order: dict[int, int] = {}
-    day: dict[int, int] = {}
-    folded = 0
-    for place, (pk, moment, revision) in enumerate(sessions):
-        order[pk] = place
-        day[pk] = moment.astimezone(zone).date().toordinal()
-        if moment < new_cutoff:
-            into[pk] = settled
-            folded += 1
-            tally.sessions += 1
-            tally.revisions += revision
-        else:
-            into[pk] = recent
+    into, order, day, folded, summed = _sorted_into(
+        ((pk, at, rev, at.astimezone(zone).date().toordinal()) for pk, at, rev in sessions),
+        new_cutoff,
+        settled,
+        recent,
+    )
+    tally.sessions, tally.revisions = tally.sessions + folded, tally.revisions + summed
     strong = set(_strong())
     for session_id, _, slug, verdict in sorted(rows, key=lambda r: (order[r[0]], r[1])):
         into[session_id].add(slug, day[session_id], verdict, slug in strong and slug in library)
-    into, order, day = {}, {}, {}
-    for place, (pk, moment, revision, on, _) in enumerate(workouts):
-        order[pk], day[pk] = place, on
-        if moment < new_cutoff:
-            into[pk] = settled
-            folded += 1
-            tally.workouts += 1
-            tally.workout_revisions += revision
-        else:
-            into[pk] = recent
+    into, order, day, logged, summed = _sorted_into(
+        (w[:4] for w in workouts), new_cutoff, settled, recent
+    )
+    tally.workouts, tally.workout_revisions = (
+        tally.workouts + logged,
+        tally.workout_revisions + summed,
+    )
     for workout_id, _, slug, pain, morning in sorted(lifts, key=lambda r: (order[r[0]], r[1])):
         if slug in library:
             into[workout_id].log(slug, day[workout_id], lift_verdict(pain, morning))
+    folded += logged
     if kept is None or folded:
         _store(user, key, new_cutoff, tally, settled)
     return _combined(settled, recent)
