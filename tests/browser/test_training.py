@@ -75,3 +75,24 @@ def test_log_a_gym_session_on_a_phone(phone: Page, live_server: Any) -> None:
     expect(phone.get_by_role("heading", name="Goblet squat", level=1)).to_be_visible()
     expect(phone.get_by_role("heading", name="Usual mistakes")).to_be_visible()
     _fits(phone)
+
+
+def test_the_training_load_fits_a_phone(phone: Page, live_server: Any, user: Any) -> None:
+    """Twelve weeks of rated sessions and lifts: the charts, the weeks and the 28 days as a
+    table all stay within a 390 px screen (wide tables scroll on their own)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from knotless.training import services
+
+    now = timezone.now()
+    for day in range(84, 0, -2):
+        when = now - timedelta(days=day)
+        services.log_session(user, "run", 30 + day % 40, effort=4 + day % 5, when=when)
+        services.log_lift(user, "Goblet squat", "3x8@16kg", when=when)
+    phone.goto(f"{live_server.url}/training/load/")
+    expect(phone.get_by_role("heading", name="Weeks", exact=True)).to_be_visible()
+    phone.get_by_text("The last 28 days as a table").click()
+    expect(phone.get_by_role("columnheader", name="28-day avg")).to_be_visible()
+    _fits(phone)
