@@ -213,13 +213,25 @@ def summarise(
     week_jump: float = WEEK_JUMP,
 ) -> Summary:
     """Sum up the load on ``today`` from (date, load) pairs, flagging only large jumps."""
+    daily = daily_loads(sessions, today)
+    return summarise_daily(daily, series(daily), today, ratio_jump, week_jump)
+
+
+def summarise_daily(
+    daily: Sequence[tuple[date, float]],
+    days_series: Sequence[DayLoad],
+    today: date,
+    ratio_jump: float = RATIO_JUMP,
+    week_jump: float = WEEK_JUMP,
+) -> Summary:
+    """:func:`summarise` from the days already totalled (:func:`daily_loads` up to ``today``)
+    and their :func:`series`, for a caller that draws them too."""
     ratio_jump = _threshold(ratio_jump, "ratio")
     week_jump = _threshold(week_jump, "weekly")
-    daily = daily_loads(sessions, today)
     if not daily:
         return Summary(today, False, 0.0, 0.0, None, None, None, None, None, False, ())
     enough = (today - daily[0][0]).days >= HISTORY_DAYS
-    last = series(daily)[-1]
+    last = days_series[-1]
     weeks = weekly_totals(daily)
     this_week = weeks[-1]
     before = [w.total for w in weeks[-1 - WEEKS_BEFORE : -1] if w.whole]

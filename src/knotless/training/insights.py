@@ -12,8 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
 
 from knotless.accounts.services import local_today, user_zone
@@ -95,12 +97,12 @@ def load_summary(user: Any, today: date | None = None) -> loadmath.Summary:
 def load_view(user: Any, today: date | None = None) -> LoadView:
     today = today or local_today(user)
     marks = services.settings_of(user)
-    pairs = _rated_loads(user, today)
-    summary = loadmath.summarise(
-        pairs, today, ratio_jump=float(marks.ratio_jump), week_jump=float(marks.week_jump)
+    daily = loadmath.daily_loads(_rated_loads(user, today), today)
+    every = loadmath.series(daily)
+    summary = loadmath.summarise_daily(
+        daily, every, today, ratio_jump=float(marks.ratio_jump), week_jump=float(marks.week_jump)
     )
-    daily = loadmath.daily_loads(pairs, today)
-    days = loadmath.series(daily)[-CHART_DAYS:]
+    days = every[-CHART_DAYS:]
     weeks = loadmath.weekly_totals(daily)[-VOLUME_WEEKS:]
     unrated = Workout.objects.filter(
         user=user, day__gt=today - timedelta(days=CHART_DAYS), effort__isnull=True
@@ -374,8 +376,6 @@ def weekly_volume(user: Any, today: date | None = None) -> tuple[list[date], lis
     monday = today - timedelta(days=today.weekday())
     starts = [monday - timedelta(weeks=n) for n in range(VOLUME_WEEKS - 1, -1, -1)]
     counts: dict[str, list[int]] = defaultdict(lambda: [0] * VOLUME_WEEKS)
-    muscles = load_muscles()
-    library = load_exercises()
     rows = (
         WorkSet.objects.filter(
             entry__workout__user=user, entry__workout__day__gte=starts[0], warmup=False
@@ -383,19 +383,27 @@ def weekly_volume(user: Any, today: date | None = None) -> tuple[list[date], lis
         .exclude(entry__slug="")
         .order_by()  # only counted: the model's ordering would sort weeks of sets for nothing
         .values_list("entry__workout__day", "entry__slug")
+        .annotate(sets=Count("id"))  # counted by the database, a row per exercise and day
     )
-    for day, slug in rows:
-        exercise = library.get(slug)
-        if exercise is None:
-            continue
-        groups = {muscles[m].group for m in exercise.primary if m in muscles}
-        if not groups and exercise.trains:
-            groups = {"core"}
+    for day, slug, sets in rows:
         week = (day - starts[0]).days // 7
-        for group in groups:
-            counts[group][week] += 1
+        for group in _groups(slug):
+            counts[group][week] += sets
     ordered = [g for g in GROUP_NAMES if g in counts]
     return starts, [GroupWeek(g, counts[g], GROUP_NAMES[g]) for g in ordered]
+
+
+@cache
+def _groups(slug: str) -> frozenset[str]:
+    """The muscle groups a library exercise's sets count for (none for one not in it)."""
+    exercise = load_exercises().get(slug)
+    if exercise is None:
+        return frozenset()
+    muscles = load_muscles()
+    groups = {muscles[m].group for m in exercise.primary if m in muscles}
+    if not groups and exercise.trains:
+        groups = {"core"}
+    return frozenset(groups)
 
 
 def recent_workouts(user: Any, limit: int = 20, before: date | None = None) -> list[Workout]:
