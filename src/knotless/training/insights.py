@@ -81,13 +81,18 @@ def _rated_loads(user: Any, today: date) -> list[tuple[date, float]]:
     ]
 
 
-def load_summary(user: Any, today: date | None = None) -> loadmath.Summary:
+def load_summary(
+    user: Any,
+    today: date | None = None,
+    rated: list[tuple[date, float]] | None = None,
+) -> loadmath.Summary:
     """Where the load stands today and whether it jumped: what Today, the training log and the
-    plan show, without the chart's days and weeks."""
+    plan show, without the chart's days and weeks. ``rated``, when given, are the rated loads
+    as :func:`_rated_loads` reads them (Today reads them with the rest of its workouts)."""
     today = today or local_today(user)
     marks = services.settings_of(user)
     return loadmath.summarise(
-        _rated_loads(user, today),
+        _rated_loads(user, today) if rated is None else rated,
         today,
         ratio_jump=float(marks.ratio_jump),
         week_jump=float(marks.week_jump),
@@ -110,6 +115,13 @@ def load_view(user: Any, today: date | None = None) -> LoadView:
     return LoadView(summary, days, weeks, unrated, float(marks.ratio_jump), float(marks.week_jump))
 
 
+def waits_for_effort(started_at: datetime, minutes: int | None, source: str, now: datetime) -> bool:
+    """An unrated workout is asked about once half an hour has passed since its end (an
+    imported one at once)."""
+    ended = started_at + timedelta(minutes=minutes or 0)
+    return ended + RATE_AFTER <= now or source == Workout.Source.IMPORT
+
+
 def to_rate(user: Any, now: datetime | None = None) -> list[Workout]:
     """Recent workouts waiting for their session effort, once half an hour has passed."""
     now = now or timezone.now()
@@ -117,12 +129,7 @@ def to_rate(user: Any, now: datetime | None = None) -> list[Workout]:
     found = Workout.objects.filter(user=user, effort__isnull=True, day__gte=since).order_by(
         "started_at"
     )
-    return [
-        w
-        for w in found
-        if (w.started_at + timedelta(minutes=w.minutes or 0) + RATE_AFTER) <= now
-        or w.source == Workout.Source.IMPORT
-    ]
+    return [w for w in found if waits_for_effort(w.started_at, w.minutes, w.source, now)]
 
 
 # --- the knot after training -----------------------------------------------------------------
