@@ -14,7 +14,7 @@ from knotless.lib import progression
 from knotless.lib.planner.model import REP_RANGE_WIDTH
 from knotless.safety.policy import Gates
 from knotless.training import insights, programmes, services
-from knotless.training.models import Entry, WorkSet
+from knotless.training.models import Entry, TrainingSettings, WorkSet
 from knotless.training.services import Lift, entry_lift
 
 OUTINGS_READ = 2  # progression judges the last outing, and the one before for a second miss
@@ -102,10 +102,12 @@ def recent_lifts(
     limit: int = RECENT_LIFTS,
     knots: list[Knot] | None = None,
     flares: list[insights.Flare] | None = None,
+    marks: TrainingSettings | None = None,
 ) -> list[NextTime]:
     """The person's recently logged lifts, newest first, each with what to do next time.
-    ``knots`` (the active ones) and ``flares`` (:func:`insights.flares` of those knots), when
-    the page has them already, are used rather than read again."""
+    ``knots`` (the active ones), ``flares`` (:func:`insights.flares` of those knots) and
+    ``marks`` (the training settings), when the page has them already, are used rather than
+    read again."""
     latest = list(
         Entry.objects.filter(workout__user=user)
         .select_related("workout", "own")
@@ -127,7 +129,7 @@ def recent_lifts(
     sets: dict[int, list[WorkSet]] = defaultdict(list)
     for work in WorkSet.objects.filter(entry_id__in=ids).order_by("entry_id", "order"):
         sets[work.entry_id].append(work)
-    around = _Around.read(user, gates, knots, flares)
+    around = _Around.read(user, gates, knots, flares, marks)
     return [_next_time(by_lift[key], sets, around) for key in order]
 
 
@@ -162,13 +164,14 @@ class _Around:
         gates: Gates | None,
         knots: list[Knot] | None = None,
         flares: list[insights.Flare] | None = None,
+        marks: TrainingSettings | None = None,
     ) -> _Around:
         if knots is None:
             knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
             flares = None  # flares go with the knots they were read for
         followed = programmes.active(user)
         planned = {i.slug: i for i in followed[1].items} if followed else {}
-        marks = services.settings_of(user)
+        marks = marks or services.settings_of(user)
         rules = progression.Rules(
             acceptable_pain=marks.acceptable_pain, increment_kg=marks.increment
         )

@@ -25,7 +25,7 @@ from knotless.lib import load as loadmath
 from knotless.library.exercises import Exercise, load_exercises
 from knotless.safety.policy import targeted
 from knotless.training import services
-from knotless.training.models import Entry, Workout, WorkSet
+from knotless.training.models import Entry, TrainingSettings, Workout, WorkSet
 
 FLARE_RISE = 2  # points of pain
 FLARE_WINDOW = timedelta(hours=48)
@@ -85,12 +85,14 @@ def load_summary(
     user: Any,
     today: date | None = None,
     rated: list[tuple[date, float]] | None = None,
+    marks: TrainingSettings | None = None,
 ) -> loadmath.Summary:
     """Where the load stands today and whether it jumped: what Today, the training log and the
     plan show, without the chart's days and weeks. ``rated``, when given, are the rated loads
-    as :func:`_rated_loads` reads them (Today reads them with the rest of its workouts)."""
+    as :func:`_rated_loads` reads them (Today reads them with the rest of its workouts);
+    ``marks``, the person's training settings when the page holds them already."""
     today = today or local_today(user)
-    marks = services.settings_of(user)
+    marks = marks or services.settings_of(user)
     return loadmath.summarise(
         _rated_loads(user, today) if rated is None else rated,
         today,

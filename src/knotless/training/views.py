@@ -56,7 +56,8 @@ def _page(request: AuthedRequest, form: LiftForm, first_time: Any = None) -> Htt
     entries = list(current.entries.select_related("own").order_by("position")) if current else []
     knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
     flares = insights.flares(user, knots=knots)
-    recent = coaching.recent_lifts(user, gates=gates, knots=knots, flares=flares)
+    marks = services.settings_of(user)
+    recent = coaching.recent_lifts(user, gates=gates, knots=knots, flares=flares, marks=marks)
     return render(
         request,
         "training/log.html",
@@ -71,7 +72,7 @@ def _page(request: AuthedRequest, form: LiftForm, first_time: Any = None) -> Htt
             "efforts": EFFORT_WORDS.items(),
             "morning": insights.morning_questions(user, today),
             "flares": flares,
-            "load": insights.load_summary(user, today),
+            "load": insights.load_summary(user, today, marks=marks),
             "workouts": insights.recent_workouts(user, limit=8),
             "session_form": SessionForm(),
             "emergency": gates.emergency,
