@@ -197,6 +197,46 @@ def test_the_cache_never_outlives_a_write(user: Any) -> None:
     assert services._version(user, [knot], local_today(user)) != before
 
 
+def test_the_version_moves_with_every_kind_of_write_it_rests_on(user: Any, make_user: Any) -> None:
+    """Rows written again, not only added or removed, move the patterns' version: a workout's
+    day corrected (the patterns count training days), a session's exercise changed, by the ORM
+    or by plain SQL; another person's writes leave it alone."""
+    from django.db import connection
+
+    from knotless.practice.models import Session, SessionExercise
+    from knotless.training.models import Workout
+
+    knot = _knot(user)
+    other = make_user("someone-else")
+    today = local_today(user)
+    started = timezone.now() - timedelta(days=3)
+    workout = Workout.objects.create(user=user, day=today - timedelta(days=3), started_at=started)
+    session = Session.objects.create(
+        user=user, started_at=started, ended_at=started + timedelta(minutes=9), status="saved"
+    )
+    exercise = SessionExercise.objects.create(session=session, position=0, slug="chin-tuck")
+
+    def version() -> str:
+        return services._version(user, [knot], today)
+
+    seen = {version()}
+    Workout.objects.filter(pk=workout.pk).update(day=today - timedelta(days=2))
+    seen.add(version())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE training_workout SET kind = %s WHERE id = %s", ["player", workout.pk]
+        )
+    seen.add(version())
+    SessionExercise.objects.filter(pk=exercise.pk).update(reached=False)
+    seen.add(version())
+    journal.check_in(knot, pain=4, tz_name=TZ)
+    seen.add(version())
+    assert len(seen) == 5
+    Workout.objects.create(user=other, day=today, started_at=timezone.now())
+    Session.objects.create(user=other, started_at=timezone.now(), status="started")
+    assert version() in seen
+
+
 def test_the_desk_agent_repeats_today_s_instruction(user: Any) -> None:
     from knotless.desk import services as desk
     from knotless.desk.agent import offer_text

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -20,10 +20,11 @@ from knotless.desk.models import DeskEvent
 from knotless.hydration.models import Drink
 from knotless.insights import facts as factsmod
 from knotless.insights.models import TAG_MAX, DayTag, Experiment, ExperimentDay, OwnTag
-from knotless.journal.models import CheckIn, Knot
+from knotless.journal.models import Knot, KnotTally
 from knotless.lib import experiments as trial
 from knotless.lib import patterns
-from knotless.practice.models import Session
+from knotless.practice.done import SUMMED_REVISION
+from knotless.practice.models import SessionTally
 from knotless.safety.policy import Gates
 from knotless.training.models import Workout
 
@@ -52,21 +53,34 @@ def _knot_words(knot: Knot | None) -> str:
 
 
 def _version(user: Any, knots: list[Knot], today: date) -> str:
-    """What the patterns rest on, in a few index reads: any rating, drink, desk event, session,
-    workout or tag added or removed (or a session saved) changes it, so a cached answer is
-    never older than the data."""
+    """What the patterns rest on, in a few small reads, so a cached answer is never older than
+    the data. Numbers the database keeps itself, whichever way a row was written: each knot's
+    tally of check-ins; the person's session tally, whose version moves with every write to a
+    session, its exercises or its ratings; the number of workouts and the sum of their
+    revisions, which move with every write to a workout (a day corrected, too). And the count
+    and newest id of the drinks, desk events and tags, which are only ever added or removed."""
     parts: list[Any] = [user.pk, today.isoformat(), *sorted(k.pk for k in knots)]
+    parts += sorted(
+        KnotTally.objects.filter(knot__in=knots).values_list("knot_id", "checkins", "last_id")
+    )
+    parts += list(SessionTally.objects.filter(user=user).values_list("sessions", "version"))
+    with connection.cursor() as cursor:
+        cursor.execute(_WORKOUTS, [user.pk])
+        parts += list(cursor.fetchone())
     for found in (
-        CheckIn.objects.filter(knot__in=knots),
         Drink.objects.filter(user=user),
         DeskEvent.objects.filter(user=user),
-        Session.objects.filter(user=user).exclude(status=Session.Status.STARTED),
-        Workout.objects.filter(user=user),
         DayTag.objects.filter(user=user),
     ):
         got = found.aggregate(n=Count("id"), top=Max("id"))
         parts += [got["n"], got["top"]]
     return hashlib.blake2s(repr(parts).encode(), digest_size=12).hexdigest()
+
+
+_WORKOUTS = (
+    f"SELECT COUNT(*), COALESCE(SUM({SUMMED_REVISION}), 0) FROM {Workout._meta.db_table}"
+    " WHERE user_id = %s"
+)
 
 
 def knot_patterns(user: Any, knots: list[Knot], today: date | None = None) -> list[KnotPatterns]:

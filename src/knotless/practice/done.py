@@ -51,7 +51,8 @@ FORMAT = 2
 SEPARATOR = "\x1f"  # between a checkpoint's verdicts (the unit separator: never in one)
 # A session's revision as summed: 32 of its random bits (PostgreSQL's random revisions have
 # zeros in their lowest bits), small enough that SQLite sums thousands without overflow.
-_REVISION = "((revision / 1024) %% 4294967296)"  # written for a query with parameters
+SUMMED_REVISION = "((revision / 1024) %% 4294967296)"  # written for a query with parameters
+_REVISION = SUMMED_REVISION
 _TABLE = Session._meta.db_table
 _WORKOUTS, _ENTRIES = Workout._meta.db_table, Entry._meta.db_table
 _CUTOFF = f"(SELECT cutoff FROM {DoneCheckpoint._meta.db_table} WHERE user_id = %s)"
