@@ -52,18 +52,17 @@ SEPARATOR = "\x1f"  # between a checkpoint's verdicts (the unit separator: never
 # A session's revision as summed: 32 of its random bits (PostgreSQL's random revisions have
 # zeros in their lowest bits), small enough that SQLite sums thousands without overflow.
 SUMMED_REVISION = "((revision / 1024) %% 4294967296)"  # written for a query with parameters
-_REVISION = SUMMED_REVISION
 _TABLE = Session._meta.db_table
 _WORKOUTS, _ENTRIES = Workout._meta.db_table, Entry._meta.db_table
 _CUTOFF = f"(SELECT cutoff FROM {DoneCheckpoint._meta.db_table} WHERE user_id = %s)"
 # What a person's settled sessions and workouts add up to now: their numbers and summed
 # revisions, read from the indexes alone on PostgreSQL (practice/0012, training/0007).
 SETTLED_SESSIONS = (
-    f"SELECT COUNT(*) AS n, COALESCE(SUM({_REVISION}), 0) AS r FROM {_TABLE}"
+    f"SELECT COUNT(*) AS n, COALESCE(SUM({SUMMED_REVISION}), 0) AS r FROM {_TABLE}"
     f" WHERE user_id = %s AND status <> %s AND started_at < {_CUTOFF}"
 )
 SETTLED_WORKOUTS = (
-    f"SELECT COUNT(*) AS n, COALESCE(SUM({_REVISION}), 0) AS r FROM {_WORKOUTS}"
+    f"SELECT COUNT(*) AS n, COALESCE(SUM({SUMMED_REVISION}), 0) AS r FROM {_WORKOUTS}"
     f" WHERE user_id = %s AND started_at < {_CUTOFF}"
 )
 # The checkpoint and those sums, in one query.
@@ -74,7 +73,7 @@ _CHECKPOINT = (
     f" ({SETTLED_SESSIONS}) now, ({SETTLED_WORKOUTS}) logged WHERE kept.user_id = %s"
 )
 _SESSIONS = (
-    f"SELECT id, CAST(started_at AS TEXT) AS started, {_REVISION} AS revision FROM {_TABLE}"
+    f"SELECT id, CAST(started_at AS TEXT) AS started, {SUMMED_REVISION} AS revision FROM {_TABLE}"
     " WHERE user_id = %s AND status <> %s{since}"
     " ORDER BY started_at, id"
 )
@@ -86,7 +85,7 @@ SELECT session_id, position, slug, verdict FROM {SessionExercise._meta.db_table}
 # The training log's workouts: every one is counted, but only those not made by the player (the
 # plan reads those sessions above) have their library exercises read.
 _LOGGED = (
-    f"SELECT id, CAST(started_at AS TEXT) AS started, {_REVISION} AS revision, day,"
+    f"SELECT id, CAST(started_at AS TEXT) AS started, {SUMMED_REVISION} AS revision, day,"
     f" practice_session_id IS NULL AS own FROM {_WORKOUTS}"
     " WHERE user_id = %s{since} ORDER BY started_at, id"
 )
