@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from knotless import fragments
 from knotless.hydration import services as water
 from knotless.journal import services as journal
 from knotless.practice import services as practice
@@ -92,3 +94,30 @@ def test_no_page_asks_more_queries_as_the_data_grows(client_in: Client, user: An
         f"{name}: {was} -> {now} queries\n" + "\n".join(sqls)
         for name, (was, now, sqls) in grew.items()
     )
+
+
+# The standing safety answers are read into one ``Gates`` per page (safety/policy.py reads
+# those of the last VALID_FOR); a second read is slower, and could disagree with the first if an
+# answer lands between them. (The knot page also lists the knot's past answers: another read.)
+SCREENINGS = '"safety_screening"."created_at" >='
+
+
+@pytest.mark.django_db
+def test_no_page_reads_the_safety_answers_twice(client_in: Client, user: Any) -> None:
+    world = make_world(user)  # a running experiment too, so pages show its instruction
+    twice = {}
+    read = 0
+    for route in routes():
+        if route.name not in _pages():
+            continue
+        path = route.path(ARGS[route.name](world) if route.args else {})
+        client_in.get(path)
+        cache.clear()  # drawn afresh, not served from the page cache (pagecache.py)
+        fragments.KEPT.clear()
+        status, _, sqls = _queries(client_in, path)
+        found = [s for s in sqls if SCREENINGS in s]
+        read += bool(found)
+        if status == 200 and len(found) > 1:
+            twice[route.name] = found
+    assert read >= 8  # the walk reached the pages that ask
+    assert not twice, "\n\n".join(f"{name}:\n" + "\n".join(s) for name, s in twice.items())

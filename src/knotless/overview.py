@@ -89,8 +89,8 @@ def knot_practice(knot: Any, gates: Gates | None = None) -> KnotPractice:
     return KnotPractice(offered[:KNOT_EXERCISES], knot_sessions(knot), verdict, held)
 
 
-def today_parts(user: Any) -> TodayParts:
-    gates = Gates(user)
+def today_parts(user: Any, gates: Gates | None = None) -> TodayParts:
+    gates = gates or Gates(user)
     dayplan = None
     if gates.emergency is None:
         dayplan = DayPlan.objects.filter(user=user, day=local_today(user), variant="main").first()

@@ -187,16 +187,19 @@ class Instruction:
 EXERCISE_HABITS = frozenset({"release", "stretch"})
 
 
-def instructions(user: Any, today: date | None = None) -> list[Instruction]:
+def instructions(
+    user: Any, today: date | None = None, gates: Gates | None = None
+) -> list[Instruction]:
     """Today's instruction for each running experiment; none while an emergency answer stands,
     and no exercise for a knot whose safety answers hold it back (Today, the plan page and the
-    desk agent all read them from here)."""
+    desk agent all read them from here). ``gates``, when the page holds them already, are used
+    rather than asked again."""
     today = today or local_today(user)
     out: list[Instruction] = []
     running = Experiment.objects.filter(user=user, status=Experiment.Status.RUNNING).select_related(
         "knot"
     )
-    gates = Gates(user)
+    gates = gates or Gates(user)
     if gates.emergency is not None:
         return out
     for experiment in running:

@@ -9,6 +9,7 @@ from typing import Any
 from knotless.accounts.services import local_today
 from knotless.insights import services, weekly
 from knotless.insights.models import Experiment
+from knotless.safety.policy import Gates
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,10 +18,11 @@ class InsightsToday:
     week: weekly.Week | None
 
 
-def insights_today(user: Any) -> InsightsToday:
+def insights_today(user: Any, gates: Gates | None = None) -> InsightsToday:
+    """``gates``, the safety answers as the page has read them already, if it has."""
     today = local_today(user)
     running = Experiment.objects.filter(user=user, status=Experiment.Status.RUNNING).exists()
     return InsightsToday(
-        services.instructions(user, today) if running else [],
+        services.instructions(user, today, gates) if running else [],
         weekly.week_summary(user, today) if today.weekday() == 0 else None,
     )

@@ -33,7 +33,8 @@ def insights_page(request: AuthedRequest) -> HttpResponse:
     knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE).order_by("id"))
     today = local_today(user)
     found = services.knot_patterns(user, knots, today)
-    running = {i.experiment.knot_id: i for i in services.instructions(user, today)}
+    gates = Gates(user)
+    running = {i.experiment.knot_id: i for i in services.instructions(user, today, gates)}
     finished = [
         services.result(user, e)
         for e in Experiment.objects.filter(user=user)
@@ -68,7 +69,7 @@ def insights_page(request: AuthedRequest) -> HttpResponse:
             "finished": finished,
             "experiments": sorted(EXPERIMENTS.values(), key=lambda h: h.key),
             "knots": knots,
-            "emergency": Gates(user).emergency,
+            "emergency": gates.emergency,
         },
     )
 

@@ -78,14 +78,15 @@ def today(request: AuthedRequest) -> HttpResponse:
             "first_felt", "id"
         )
     )
-    parts = today_parts(request.user)
+    gates = Gates(request.user)  # the safety answers, read once for the whole page
+    parts = today_parts(request.user, gates)
     training = training_today(request.user, [s.knot for s in active])
     return render(
         request,
         "journal/today.html",
         {
             "training": training,
-            "insights": insights_today(request.user),
+            "insights": insights_today(request.user, gates),
             "efforts": EFFORT_WORDS.items(),
             "summaries": active,
             "dayplan": parts.dayplan,

@@ -104,7 +104,9 @@ def plan_page(request: AuthedRequest) -> HttpResponse:
             "week": schedule.week(request.user),
             "safety_url": _safety_url(inputs.pending_areas),
             "emergency": inputs.emergency,
-            "experiments": [] if inputs.emergency else instructions(request.user),
+            "experiments": []
+            if inputs.emergency
+            else instructions(request.user, inputs.today, inputs.gates),
         },
     )
 
