@@ -73,6 +73,25 @@ def test_facts_never_fill_a_missing_day_with_zero(user: Any) -> None:
     assert empty and all(r.habits.get("water") is None for r in empty)
 
 
+def test_facts_count_each_rating_on_the_person_s_own_day(user: Any) -> None:
+    """The database sums the ratings per local day: a rating late in the evening belongs to
+    that day, not to the next one in UTC, and each day's mean and worst come from its own."""
+    profile = user.profile
+    profile.time_zone = "Pacific/Auckland"  # 13 hours ahead of UTC in December
+    profile.save()
+    knot = _knot(user)
+    zone = user_zone(user)
+    day = local_today(user) - timedelta(days=3)
+    for hour, minute, pain in ((0, 10, 2), (12, 0, 5), (23, 50, 9)):
+        at = datetime.combine(day, time(hour, minute), tzinfo=zone)
+        CheckIn.objects.create(knot=knot, moment=at, pain=pain)
+    after = datetime.combine(day + timedelta(days=1), time(0, 5), tzinfo=zone)
+    CheckIn.objects.create(knot=knot, moment=after, pain=1)
+    read = facts.read(user, [knot])
+    assert read.pain[knot.pk][day] == ((2 + 5 + 9) / 3, 9)
+    assert read.pain[knot.pk][day + timedelta(days=1)] == (1.0, 1)
+
+
 def test_a_clear_pattern_is_shown_with_its_interval(client_in: Client, user: Any) -> None:
     knot = _knot(user)
     _history(user, knot, 70, effect=2.0)
