@@ -28,12 +28,21 @@ with data) and prints the median of each and heavy / each. Target (issue 13): at
 Each page is timed as served (from the per-person page cache when nothing changed) and drawn
 afresh ("drawn": a query key no view reads makes the cache miss); the target holds for both.
 It also times the first plan of the day (today's plans deleted before each request, and a day
-gone by for the history's checkpoint: practice/done.py) and the sessions page right after a
-write to the newest session's rating, as a routine just saved leaves it: the page keeps its
-table and each row under numbers the database moves with every write
-(practice/session_list.py), so this is the page with one row drawn and the rest kept. It is
-shown beside the target rather than in it: the empty account has no session to write and no
-row to draw, and heavy / first day (both draw their newest row again) shows what grows.
+gone by for the history's checkpoint: practice/done.py) and, after every page is timed, two
+pages right after a write, shown beside the target rather than in it:
+
+* the sessions page right after a write to the newest session's rating, as a routine just
+  saved leaves it: the page keeps its table and each row under numbers the database moves with
+  every write (practice/session_list.py), so this is the page with one row drawn and the rest
+  kept. The empty account has no session to write and no row to draw; heavy / first day (both
+  draw their newest row again) shows what grows;
+* What helped right after a check-in: its patterns are kept under numbers the database moves
+  with every write they rest on (insights/services.py), so a check-in makes them be found
+  again from the last 16 weeks. The empty account's five ratings hold no pattern to find;
+  heavy / 3 months (both read full windows) shows what grows.
+
+The writes come after the pages are timed, not between them: between them, every "drawn" of a
+page that keeps a drawing under the data would be "drawn after a write" instead.
 
     uv run python bench/scale.py [--users 1000] [--days 730] [--requests 30]
         [--postgres-url postgresql://postgres@127.0.0.1:5432/postgres]
@@ -86,6 +95,8 @@ PAGES = {
 
 
 AFTER_WRITE = "sessions after a write"
+AFTER_CHECKIN = "what helped after a check-in"
+WRITES = (AFTER_WRITE, AFTER_CHECKIN)
 # The reference whose every window is full: the pain chart's 90 days, the load chart's 12 weeks,
 # the lists of recent workouts and sessions. Heavy / this is what grows past the windows.
 QUARTER_DAYS = 90
@@ -290,13 +301,33 @@ def measure(
                 began = time.perf_counter()
                 client.get(fresh)  # type: ignore[attr-defined]
                 timings.setdefault((page + " drawn", who), []).append(time.perf_counter() - began)
+    # The writes come after every page is timed: a write inside those rounds would make each
+    # "drawn" a "drawn after that write" for whatever keeps a drawing under the data it
+    # changed. What a write costs is timed here, on the pages that keep such drawings.
+    for i in range(n):
         for who, client in clients.items():  # the sessions page right after a routine
             rewrite_latest_rating(ids[who], i)
             gc.collect()
             began = time.perf_counter()
             client.get(f"{paths[who]['sessions']}?bench-write={i}")  # type: ignore[attr-defined]
             timings.setdefault((AFTER_WRITE, who), []).append(time.perf_counter() - began)
+        for who, client in clients.items():  # What helped right after a check-in
+            check_in(ids[who], i)
+            gc.collect()
+            began = time.perf_counter()
+            client.get(f"{paths[who]['what helped']}?bench-write={i}")  # type: ignore[attr-defined]
+            timings.setdefault((AFTER_CHECKIN, who), []).append(time.perf_counter() - began)
     return timings
+
+
+def check_in(user_id: int, i: int) -> None:
+    """A rating of the first knot, as the check-in form stores it: the patterns rest on it."""
+    from django.utils import timezone
+
+    from knotless.journal.models import CheckIn, Knot
+
+    knot = Knot.objects.filter(user_id=user_id).order_by("id")[0]
+    CheckIn.objects.create(knot=knot, moment=timezone.now(), pain=3 + i % 3)
 
 
 def rewrite_latest_rating(user_id: int, i: int) -> None:
@@ -384,10 +415,10 @@ def main() -> None:
         f"{QUARTER_DAYS}-day account, in one process (medians, ms)"
     )
     print(
-        f"{'page':<22} {'empty':>7} {'1st day':>8} {'3 months':>9} {'heavy':>7}"
+        f"{'page':<28} {'empty':>7} {'1st day':>8} {'3 months':>9} {'heavy':>7}"
         f" {'÷ empty':>8} {'÷ 1st day':>10} {'÷ 3 months':>11}"
     )
-    keys = [*PAGES, *(page + " drawn" for page in PAGES), AFTER_WRITE]
+    keys = [*PAGES, *(page + " drawn" for page in PAGES), *WRITES]
     rows = {key: {who: statistics.median(timings[(key, who)]) for who in ids} for key in keys}
     rows["first plan of the day"] = {who: statistics.median(plans[who]) for who in ids}
     others = ("empty", "first day", "3 months")
@@ -395,12 +426,12 @@ def main() -> None:
     worst_page = dict.fromkeys(others, "")
     for page, median in rows.items():
         ratios = {who: median["heavy"] / median[who] for who in others}
-        if page != AFTER_WRITE:
+        if page not in WRITES:
             for who in others:
                 if ratios[who] > worst[who]:
                     worst[who], worst_page[who] = ratios[who], page
         print(
-            f"{page:<22} {median['empty'] * 1000:>7.2f} {median['first day'] * 1000:>8.2f}"
+            f"{page:<28} {median['empty'] * 1000:>7.2f} {median['first day'] * 1000:>8.2f}"
             f" {median['3 months'] * 1000:>9.2f} {median['heavy'] * 1000:>7.2f}"
             f" {ratios['empty']:>7.2f}x {ratios['first day']:>9.2f}x {ratios['3 months']:>10.2f}x"
         )
@@ -416,6 +447,15 @@ def main() -> None:
         " day, both with their newest row to draw again (the growth with history);"
         f" {after['heavy'] / after['empty']:.2f}x heavy / empty, which has no session to write"
         " and no row to draw."
+    )
+    from knotless.insights import facts
+
+    found = rows[AFTER_CHECKIN]
+    print(
+        f"{AFTER_CHECKIN.capitalize()}: {found['heavy'] / found['3 months']:.2f}x heavy / 3"
+        f" months (the patterns read {facts.WINDOW_DAYS} days, so this is what grows with"
+        f" history); {found['heavy'] / found['empty']:.2f}x heavy / empty, whose five ratings"
+        " hold no pattern to find."
     )
     sys.exit(0)
 
