@@ -9,6 +9,7 @@ from django.test import Client
 from knotless import fragments
 from knotless.accounts.services import create_user
 from knotless.journal import history
+from knotless.training import today as training_today
 
 PASSWORD = "a-long-test-passphrase-42"
 
@@ -26,6 +27,7 @@ def _empty_cache() -> None:
     history.HELD.clear()
     history.ROWS.clear()
     fragments.KEPT.clear()
+    training_today.KEPT.clear()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -23,10 +23,9 @@ from knotless.insights.models import TAG_MAX, DayTag, Experiment, ExperimentDay,
 from knotless.journal.models import Knot, KnotTally
 from knotless.lib import experiments as trial
 from knotless.lib import patterns
-from knotless.practice.done import SUMMED_REVISION
 from knotless.practice.models import SessionTally
 from knotless.safety.policy import Gates
-from knotless.training.models import Workout
+from knotless.training import services as training
 
 PATTERNS_SHOWN = 3
 CACHE_SECONDS = 6 * 3600
@@ -64,9 +63,7 @@ def _version(user: Any, knots: list[Knot], today: date) -> str:
         KnotTally.objects.filter(knot__in=knots).values_list("knot_id", "checkins", "last_id")
     )
     parts += list(SessionTally.objects.filter(user=user).values_list("sessions", "version"))
-    with connection.cursor() as cursor:
-        cursor.execute(_WORKOUTS, [user.pk])
-        parts += list(cursor.fetchone())
+    parts += training.workout_tally(user)
     for found in (
         Drink.objects.filter(user=user),
         DeskEvent.objects.filter(user=user),
@@ -75,12 +72,6 @@ def _version(user: Any, knots: list[Knot], today: date) -> str:
         got = found.aggregate(n=Count("id"), top=Max("id"))
         parts += [got["n"], got["top"]]
     return hashlib.blake2s(repr(parts).encode(), digest_size=12).hexdigest()
-
-
-_WORKOUTS = (
-    f"SELECT COUNT(*), COALESCE(SUM({SUMMED_REVISION}), 0) FROM {Workout._meta.db_table}"
-    " WHERE user_id = %s"
-)
 
 
 def knot_patterns(user: Any, knots: list[Knot], today: date | None = None) -> list[KnotPatterns]:
