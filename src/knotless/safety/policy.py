@@ -132,6 +132,12 @@ class Gates:
         )
         self.emergency = self._standing_emergency()
 
+    @property
+    def answers(self) -> tuple[tuple[int, str, tuple[str, ...]], ...]:
+        """What every verdict here rests on, as plain values: each standing answer's id,
+        outcome and areas, newest first (a part kept under them is kept under the verdicts)."""
+        return tuple((s.pk, s.outcome, tuple(sorted(s.area_set))) for s in self._recent)
+
     def _standing_emergency(self) -> Screening | None:
         """An emergency answer that no later, wider non-emergency answer has replaced (the
         "I ticked something by mistake" link answers the same questions again)."""

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from knotless.journal.models import Knot
 from knotless.lib import progression
@@ -103,11 +103,12 @@ def recent_lifts(
     knots: list[Knot] | None = None,
     flares: list[insights.Flare] | None = None,
     marks: TrainingSettings | None = None,
+    followed: tuple[Any, programmes.Template] | Literal[False] | None = False,
 ) -> list[NextTime]:
     """The person's recently logged lifts, newest first, each with what to do next time.
-    ``knots`` (the active ones), ``flares`` (:func:`insights.flares` of those knots) and
-    ``marks`` (the training settings), when the page has them already, are used rather than
-    read again."""
+    ``knots`` (the active ones), ``flares`` (:func:`insights.flares` of those knots),
+    ``marks`` (the training settings) and ``followed`` (:func:`programmes.active`), when the
+    page has them already, are used rather than read again."""
     latest = list(
         Entry.objects.filter(workout__user=user)
         .select_related("workout", "own")
@@ -129,7 +130,7 @@ def recent_lifts(
     sets: dict[int, list[WorkSet]] = defaultdict(list)
     for work in WorkSet.objects.filter(entry_id__in=ids).order_by("entry_id", "order"):
         sets[work.entry_id].append(work)
-    around = _Around.read(user, gates, knots, flares, marks)
+    around = _Around.read(user, gates, knots, flares, marks, followed)
     return [_next_time(by_lift[key], sets, around) for key in order]
 
 
@@ -165,11 +166,13 @@ class _Around:
         knots: list[Knot] | None = None,
         flares: list[insights.Flare] | None = None,
         marks: TrainingSettings | None = None,
+        followed: tuple[Any, programmes.Template] | Literal[False] | None = False,
     ) -> _Around:
         if knots is None:
             knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
             flares = None  # flares go with the knots they were read for
-        followed = programmes.active(user)
+        if followed is False:
+            followed = programmes.active(user)
         planned = {i.slug: i for i in followed[1].items} if followed else {}
         marks = marks or services.settings_of(user)
         rules = progression.Rules(

@@ -21,8 +21,9 @@ from knotless.journal.models import Knot
 from knotless.lib import setgrammar
 from knotless.library.exercises import load_exercises
 from knotless.safety.policy import Gates
-from knotless.training import coaching, insights, services
+from knotless.training import coaching, services
 from knotless.training.forms import EFFORT_WORDS, EntryForm, LiftForm, SessionForm
+from knotless.training.log_parts import log_parts
 from knotless.training.models import Entry, Workout
 
 SESSION_ERRORS = {
@@ -50,14 +51,22 @@ def _lift_names() -> list[str]:
 
 def _page(request: AuthedRequest, form: LiftForm, first_time: Any = None) -> HttpResponse:
     user = request.user
-    today = local_today(user)
+    now = timezone.now()
+    today = local_today(user, now)
     gates = Gates(user)
     current = services.current_workout(user)
     entries = list(current.entries.select_related("own").order_by("position")) if current else []
     knots = list(Knot.objects.filter(user=user, status=Knot.Status.ACTIVE))
-    flares = insights.flares(user, knots=knots)
-    marks = services.settings_of(user)
-    recent = coaching.recent_lifts(user, gates=gates, knots=knots, flares=flares, marks=marks)
+    own = list(user.own_exercises.all())
+    parts = log_parts(
+        user,
+        gates=gates,
+        knots=knots,
+        marks=services.settings_of(user),
+        own=own,
+        today=today,
+        now=now,
+    )
     return render(
         request,
         "training/log.html",
@@ -66,14 +75,14 @@ def _page(request: AuthedRequest, form: LiftForm, first_time: Any = None) -> Htt
             "first_time": first_time,
             "current": current,
             "entries": [(e, services.entry_lift(e)) for e in entries],
-            "recent": recent,
-            "names": _lift_names() + [o.name for o in user.own_exercises.all()],
-            "to_rate": insights.to_rate(user),
+            "recent": parts.recent,
+            "names": _lift_names() + [o.name for o in own],
+            "to_rate": parts.to_rate,
             "efforts": EFFORT_WORDS.items(),
-            "morning": insights.morning_questions(user, today),
-            "flares": flares,
-            "load": insights.load_summary(user, today, marks=marks),
-            "workouts": insights.recent_workouts(user, limit=8),
+            "morning": parts.morning,
+            "flares": parts.flares,
+            "load": parts.load,
+            "workouts": parts.workouts,
             "session_form": SessionForm(),
             "emergency": gates.emergency,
             "units": profile_for(user).units,
