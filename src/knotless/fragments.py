@@ -1,13 +1,14 @@
-"""Parts of a page drawn from plain data and kept, in this process, under that data.
+"""Parts of a page kept, in this process, under plain data that says everything they show.
 
 Some parts of a page cost far more to draw than their data costs to read: the training load's
 two charts and its three tables (12 weeks of days, 8 weeks of groups) took most of the page's
-time for a person who trains, and none for one who does not. Drawn from the same data they are
-the same HTML, so :func:`kept` keeps each part under the ``repr`` of everything it is drawn
-from: the data is read afresh on every request, so a write shows at once (its data, and so its
-key, differ), and nothing is kept that the data does not spell out.
+time for a person who trains, and none for one who does not. :func:`kept` keeps each part under
+the ``repr`` of its key, read afresh on every request, which is either everything the part is
+drawn from, or numbers that move with every write to it (a table's count and summed revisions,
+which the database itself moves: training/0006). Either way a write shows at once (its key
+differs), and nothing is kept that the key does not account for.
 
-The data must be plain (dates, numbers, strings, and lists, tuples and dataclasses of them):
+The key must be plain (dates, numbers, strings, and lists, tuples and dataclasses of them):
 their ``repr`` holds every value. An object whose ``repr`` leaves something out, or names its
 address, is refused when the part is first drawn. ``tests/test_fragments.py`` checks that, and
 that a kept part is the one drawn afresh.
@@ -35,9 +36,9 @@ class NotPlain(TypeError):
 
 
 def kept(template: str, data: tuple[Any, ...], context: Callable[[], dict[str, Any]]) -> SafeString:
-    """``template`` drawn with ``context()``, which is made from ``data`` alone; kept under the
-    ``repr`` of ``data`` and drawn again only when it changes (or under DEBUG, where templates
-    change)."""
+    """``template`` drawn with ``context()``, which shows nothing ``data`` does not account for;
+    kept under the ``repr`` of ``data`` and drawn again only when it changes (or under DEBUG,
+    where templates change)."""
     if settings.DEBUG:
         return mark_safe(render_to_string(template, context()))
     key = (template, repr(data))

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from knotless import fragments
 from knotless.training import log_parts
 from knotless.training.models import Workout
 from tests.training.walk import Walk
@@ -89,3 +90,24 @@ def test_a_change_of_units_redraws_the_advice(client_in: Client, user: Any) -> N
     kept = _page(client_in, 2, kept=True)
     assert " lb</p>" in kept
     assert kept == _page(client_in, 3, kept=False)
+
+
+def test_the_load_page_is_the_one_drawn_afresh_after_every_write(
+    client_in: Client, user: Any
+) -> None:
+    """The load's charts and tables are kept under the workouts' tally and the settings
+    (training/pages.py): after each write, the page is the one drawn afresh."""
+    walk = Walk(user, 5, timezone.now())
+    writes = walk.page_writes()
+    charts = 0
+    for step in range(120):
+        write = walk.rng.choice([*writes, walk.drink])
+        write()
+        cache.clear()
+        kept = client_in.get(f"/training/load/?step={step}").content.decode()
+        fragments.KEPT.clear()
+        cache.clear()
+        fresh = client_in.get(f"/training/load/?step={step}").content.decode()
+        assert TOKEN.sub("", kept) == TOKEN.sub("", fresh), f"step {step}: {write.__name__}"
+        charts += "<svg" in kept
+    assert charts > 60  # the walk had a load to draw

@@ -101,9 +101,11 @@ def load_summary(
     )
 
 
-def load_view(user: Any, today: date | None = None) -> LoadView:
+def load_view(
+    user: Any, today: date | None = None, marks: TrainingSettings | None = None
+) -> LoadView:
     today = today or local_today(user)
-    marks = services.settings_of(user)
+    marks = marks or services.settings_of(user)
     daily = loadmath.daily_loads(_rated_loads(user, today), today)
     every = loadmath.series(daily)
     summary = loadmath.summarise_daily(

@@ -31,14 +31,17 @@ TABLE_DAYS = 30  # the lift table shows the latest days; ?all=1 shows every one
 def load_page(request: AuthedRequest) -> HttpResponse:
     user = request.user
     today = local_today(user)
-    view = insights.load_view(user, today)
-    starts, groups = insights.weekly_volume(user, today)
-    # The charts and tables are drawn from these alone, and kept under them (fragments.py):
-    # a person who trains reads their load afresh on each visit, but draws it once.
+    marks = services.settings_of(user)
+    # The charts and tables rest on the workouts, their exercises and sets, the settings'
+    # marks and the day alone: they are kept under those (fragments.py), the workouts as
+    # their number and summed revisions, which the database moves with every write to any
+    # of them (training/0006, 0008). A visit with nothing new written reads two small rows.
     body = fragments.kept(
         "training/_load_body.html",
-        (today, view, starts, groups),
-        lambda: _load_context(today, view, starts, groups),
+        (user.pk, today, services.workout_tally(user), marks.ratio_jump, marks.week_jump),
+        lambda: _load_context(
+            today, insights.load_view(user, today, marks), *insights.weekly_volume(user, today)
+        ),
     )
     return render(request, "training/load.html", {"body": body})
 
