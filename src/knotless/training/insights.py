@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from knotless.accounts.services import local_today, user_zone
 from knotless.atlas.muscles import load_muscles
-from knotless.journal.models import CheckIn, Knot
+from knotless.journal.models import CheckIn, Knot, KnotTally
 from knotless.lib import load as loadmath
 from knotless.library.exercises import Exercise, load_exercises
 from knotless.safety.policy import targeted
@@ -171,6 +171,19 @@ def flare_entries(user: Any, now: datetime | None = None) -> list[FlareEntry]:
         .order_by()  # grouped by workout and sorted by flares: no need to sort them here
         .values_list("workout__started_at", "workout__day", "slug")
     )
+
+
+def knots_as_read(knots: Sequence[Knot]) -> tuple[tuple[Any, ...], ...]:
+    """What flares and the morning questions read of these knots, as plain values for a key:
+    each knot's place and muscle, and its check-in tally (journal.KnotTally, which the database
+    moves with every check-in added or removed)."""
+    tallies = {
+        knot_id: (checkins, last_id)
+        for knot_id, checkins, last_id in KnotTally.objects.filter(knot__in=knots).values_list(
+            "knot_id", "checkins", "last_id"
+        )
+    }
+    return tuple((k.pk, k.status, k.region, k.side, k.muscle, tallies.get(k.pk)) for k in knots)
 
 
 def flare_ratings_since(now: datetime) -> datetime:

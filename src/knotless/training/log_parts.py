@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from knotless.journal.models import Knot, KnotTally
+from knotless.journal.models import Knot
 from knotless.lib import load as loadmath
 from knotless.lib.memo import Memo
 from knotless.safety.policy import Gates
@@ -61,18 +61,12 @@ def log_parts(
     if not workouts[0]:
         return _nothing(marks, today)
     followed = programmes.active(user)
-    tallies = {
-        knot_id: (checkins, last_id)
-        for knot_id, checkins, last_id in KnotTally.objects.filter(knot__in=knots).values_list(
-            "knot_id", "checkins", "last_id"
-        )
-    }
     key = (
         user.pk,
         today,
         int(now.timestamp() // 60),
         workouts,
-        tuple((k.pk, k.status, k.region, k.side, k.muscle, tallies.get(k.pk)) for k in knots),
+        insights.knots_as_read(knots),
         gates.answers,
         (marks.acceptable_pain, marks.ratio_jump, marks.week_jump, marks.increment),
         (followed[0].key, followed[0].started_on) if followed else None,

@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from knotless.accounts.services import local_today
-from knotless.journal.models import Knot, KnotTally
+from knotless.journal.models import Knot
 from knotless.lib import load as loadmath
 from knotless.lib.memo import Memo
 from knotless.training import insights, services
@@ -54,18 +54,12 @@ def training_today(user: Any, active: list[Knot], now: datetime | None = None) -
         return NOTHING
     today = local_today(user, now)
     marks = services.settings_of(user)
-    tallies = {
-        knot_id: (checkins, last_id)
-        for knot_id, checkins, last_id in KnotTally.objects.filter(knot__in=active).values_list(
-            "knot_id", "checkins", "last_id"
-        )
-    }
     key = (
         user.pk,
         today,
         int(now.timestamp() // 60),
         workouts,
-        tuple((k.pk, k.status, k.region, k.side, k.muscle, tallies.get(k.pk)) for k in active),
+        insights.knots_as_read(active),
         (marks.ratio_jump, marks.week_jump),
     )
     found: TrainingToday | None = KEPT.get(key)
