@@ -5,6 +5,7 @@ on leaves them kept."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -12,8 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from knotless import fragments
-from knotless.training import log_parts
-from knotless.training.models import Workout
+from knotless.training import log_parts, services
+from knotless.training.models import Entry, Workout
 from tests.training.walk import Walk
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
@@ -22,6 +23,7 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 def _page(client: Client, step: int, kept: bool) -> str:
     if not kept:
         log_parts.KEPT.clear()
+        fragments.KEPT.clear()
     cache.clear()  # the page cache (pagecache.py) would serve the page it drew before
     response = client.get(f"/training/?step={step}")
     assert response.status_code == 200
@@ -111,3 +113,25 @@ def test_the_load_page_is_the_one_drawn_afresh_after_every_write(
         assert TOKEN.sub("", kept) == TOKEN.sub("", fresh), f"step {step}: {write.__name__}"
         charts += "<svg" in kept
     assert charts > 60  # the walk had a load to draw
+
+
+def test_a_kept_lift_s_form_posts(user: Any) -> None:
+    """The lifts are kept as drawn, their forms' tokens with them: a token kept for this
+    browser's CSRF cookie is still accepted."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    services.log_lift(user, "Goblet squat", "3x8@16kg", when=timezone.now() - timedelta(days=2))
+    browser.get("/training/")  # sets the CSRF cookie
+    cache.clear()
+    browser.get("/training/?first=1")  # draws the lifts and keeps them
+    cache.clear()
+    page = browser.get("/training/?again=1").content.decode()  # the kept lifts
+    form = re.search(
+        r'action="/training/copy/">.*?name="csrfmiddlewaretoken" value="([^"]+)"', page, re.S
+    )
+    assert form is not None
+    copied = browser.post(
+        "/training/copy/", {"lift": "lib:goblet-squat", "csrfmiddlewaretoken": form[1]}
+    )
+    assert copied.status_code == 302
+    assert Entry.objects.filter(workout__user=user, sets_text="3x8@16kg").count() == 2

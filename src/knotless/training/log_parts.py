@@ -43,6 +43,9 @@ class LogParts:
     to_rate: list[Workout]
     load: loadmath.Summary
     workouts: list[Workout]
+    # What the parts are kept under, as plain values (None for someone who never trained):
+    # the page keeps what it draws from them under it too.
+    key: tuple[Any, ...] | None = None
 
 
 def log_parts(
@@ -75,7 +78,7 @@ def log_parts(
     )
     found: LogParts | None = KEPT.get(key)
     if found is None:
-        found = _draw(user, gates, knots, marks, followed, today, now)
+        found = _draw(user, gates, knots, marks, followed, today, now, key)
         KEPT.set(key, found)
     return found
 
@@ -88,6 +91,7 @@ def _draw(
     followed: tuple[Any, programmes.Template] | None,
     today: date,
     now: datetime,
+    key: tuple[Any, ...],
 ) -> LogParts:
     flares = insights.flares(user, now=now, knots=knots)
     return LogParts(
@@ -99,6 +103,7 @@ def _draw(
         to_rate=insights.to_rate(user, now),
         load=insights.load_summary(user, today, marks=marks),
         workouts=insights.recent_workouts(user, limit=RECENT_SESSIONS),
+        key=key,
     )
 
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from knotless import queued
+from knotless import fragments, queued
 from knotless.accounts.services import local_today, profile_for, user_zone
 from knotless.accounts.typing import AuthedRequest
 from knotless.journal.models import Knot
@@ -23,7 +27,7 @@ from knotless.library.exercises import load_exercises
 from knotless.safety.policy import Gates
 from knotless.training import coaching, services
 from knotless.training.forms import EFFORT_WORDS, EntryForm, LiftForm, SessionForm
-from knotless.training.log_parts import log_parts
+from knotless.training.log_parts import LogParts, log_parts
 from knotless.training.models import Entry, Workout
 
 SESSION_ERRORS = {
@@ -75,19 +79,42 @@ def _page(request: AuthedRequest, form: LiftForm, first_time: Any = None) -> Htt
             "first_time": first_time,
             "current": current,
             "entries": [(e, services.entry_lift(e)) for e in entries],
-            "recent": parts.recent,
+            "lifts": _drawn(
+                request,
+                "training/_lifts.html",
+                parts,
+                {"recent": parts.recent, "emergency": gates.emergency is not None},
+                gates.emergency is not None,
+            ),
             "names": _lift_names() + [o.name for o in own],
             "to_rate": parts.to_rate,
             "efforts": EFFORT_WORDS.items(),
             "morning": parts.morning,
             "flares": parts.flares,
             "load": parts.load,
-            "workouts": parts.workouts,
+            "past": _drawn(request, "training/_past.html", parts, {"workouts": parts.workouts}),
             "session_form": SessionForm(),
             "emergency": gates.emergency,
             "units": profile_for(user).units,
         },
     )
+
+
+def _drawn(
+    request: AuthedRequest,
+    template: str,
+    parts: LogParts,
+    context: dict[str, Any],
+    *also: bool,
+) -> SafeString:
+    """A part of the page drawn from ``parts`` (and ``also``, the rest of ``context``), kept
+    under what they are kept under, ``also`` and the CSRF cookie (its forms carry a token made
+    from it); drawn afresh for someone who never trained or before the cookie is set."""
+    cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    full = {**context, "csrf_token": get_token(request)}
+    if parts.key is None or not cookie:
+        return mark_safe(render_to_string(template, full))  # the template escapes its values
+    return fragments.kept(template, (parts.key, also, cookie), lambda: full)
 
 
 @require_GET
