@@ -38,6 +38,7 @@ from knotless.lib import planner
 from knotless.lib.days import moment_from_text
 from knotless.library.exercises import load_exercises
 from knotless.practice.models import DoneCheckpoint, Session, SessionExercise
+from knotless.revisions import SUMMED_REVISION
 from knotless.training.models import Entry, Workout
 
 # Session ids per query: keeps each statement short on every database.
@@ -49,9 +50,6 @@ HELPED, HURT = SessionExercise.Verdict.HELPED, SessionExercise.Verdict.HURT
 # The checkpoint's layout: a checkpoint of another is made again.
 FORMAT = 2
 SEPARATOR = "\x1f"  # between a checkpoint's verdicts (the unit separator: never in one)
-# A session's revision as summed: 32 of its random bits (PostgreSQL's random revisions have
-# zeros in their lowest bits), small enough that SQLite sums thousands without overflow.
-SUMMED_REVISION = "((revision / 1024) %% 4294967296)"  # written for a query with parameters
 _TABLE = Session._meta.db_table
 _WORKOUTS, _ENTRIES = Workout._meta.db_table, Entry._meta.db_table
 _CUTOFF = f"(SELECT cutoff FROM {DoneCheckpoint._meta.db_table} WHERE user_id = %s)"

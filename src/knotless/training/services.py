@@ -24,6 +24,7 @@ from knotless.accounts.services import user_zone
 from knotless.journal.models import Knot
 from knotless.lib import setgrammar
 from knotless.library.exercises import Exercise, load_exercises
+from knotless.revisions import SUMMED_REVISION
 from knotless.safety.policy import targeted
 from knotless.training.models import (
     EFFORT_MAX,
@@ -463,17 +464,17 @@ def current_workout(user: Any) -> Workout | None:
     )
 
 
-# A workout's revision as summed (as practice/done.py sums them): 32 of its random bits.
 _WORKOUT_TALLY = (
-    f"SELECT COUNT(*), COALESCE(SUM((revision / 1024) %% 4294967296), 0)"
+    f"SELECT COUNT(*), COALESCE(SUM({SUMMED_REVISION}), 0)"
     f" FROM {Workout._meta.db_table} WHERE user_id = %s"
 )
 
 
 def workout_tally(user: Any) -> tuple[int, int]:
     """How many workouts the person has logged, and the sum of their revisions, which the
-    database moves with every write to a workout or to one of its exercises (migration 0006),
-    however it was written. On PostgreSQL the index holds both (0007): nothing else is read."""
+    database moves with every write to a workout, one of its exercises or their sets
+    (migrations 0006 and 0008), however it was written. On PostgreSQL the index holds both
+    (0007): nothing else is read."""
     with connection.cursor() as cursor:
         cursor.execute(_WORKOUT_TALLY, [user.pk])
         count, revisions = cursor.fetchone()
